@@ -1,0 +1,59 @@
+# Two commands: `make run` (set up everything and start the app) and `make test`.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint vendor bench clean-demo
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Set up (venv, install, migrate, demo clinic) and run web + Celery worker + beat.
+# Ctrl-C stops all three: they share this shell's process group.
+run: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  The app:   http://$(HOST):$(PORT)/"
+	@echo "  Logins (password demo-pass-2026): admin@demo.clinic, clinician@demo.clinic, parent@demo.clinic"
+	@echo "  Mail and texts written to var/mail and var/sms. Ctrl-C stops everything."
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A iop beat --loglevel=INFO & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) & \
+	wait
+
+# The whole suite. DATABASE_URL / REDIS_URL select PostgreSQL and Redis.
+test: install
+	@mkdir -p var
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Refresh the vendored front-end files from the pinned npm packages.
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/bootstrap
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
+	   static/vendor/bootstrap/
+
+bench: install
+	$(BIN)/python bench/run.py

@@ -1,0 +1,1 @@
+"""The clinical record: plans, notes, signing, measures, alerts, safety plans, reports."""

@@ -1,0 +1,92 @@
+"""Time: cohorts and their weekly pattern (sessions, closures, enrollment,
+attendance and the curriculum grow here)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from iop.models import Role
+
+from .recurrence import DEFAULT_DURATION, DEFAULT_START, DEFAULT_WEEKDAYS
+
+
+def default_weekdays():
+    return list(DEFAULT_WEEKDAYS)
+
+
+class CohortQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.is_program_admin:
+            return self.all()
+        if user.is_clinician:
+            return self.filter(Q(lead_clinician=user) | Q(co_facilitators=user)).distinct()
+        if user.is_family:
+            return self.filter(
+                clients__family_links__family_member=user, clients__family_links__portal_suspended=False
+            ).distinct()
+        return self.none()
+
+    def worked_by(self, user):
+        return self.filter(Q(lead_clinician=user) | Q(co_facilitators=user)).distinct()
+
+
+class Cohort(models.Model):
+    """A group (e.g. Teens 14-17) that meets on a weekly pattern of evenings."""
+
+    WEEKDAY_NAMES = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    age_min = models.PositiveSmallIntegerField()
+    age_max = models.PositiveSmallIntegerField()
+    weekdays = models.JSONField(default=default_weekdays, help_text=_("Weekdays the group meets, Monday = 0."))
+    start_time = models.TimeField(default=DEFAULT_START)
+    duration_minutes = models.PositiveSmallIntegerField(default=int(DEFAULT_DURATION.total_seconds() // 60))
+    room = models.CharField(max_length=60)
+    capacity = models.PositiveSmallIntegerField(default=10)
+    lead_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_cohorts",
+        limit_choices_to={"role": Role.CLINICIAN},
+    )
+    co_facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="cofacilitated_cohorts",
+        limit_choices_to={"role": Role.CLINICIAN},
+    )
+    active_from = models.DateField()
+    active_until = models.DateField(null=True, blank=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["age_min", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(age_max__gte=models.F("age_min")), name="cohort_age_band_ordered"),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="cohort_capacity_positive"),
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="cohort_duration_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def end_time(self):
+        start = datetime.datetime.combine(datetime.date(2000, 1, 3), self.start_time)
+        return (start + datetime.timedelta(minutes=self.duration_minutes)).time()
+
+    @property
+    def pattern_label(self):
+        days = ", ".join(str(self.WEEKDAY_NAMES[d]) for d in sorted(self.weekdays))
+        return f"{days} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+    @property
+    def weekly_hours_offered(self):
+        return len(self.weekdays) * self.duration_minutes / 60

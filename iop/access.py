@@ -1,0 +1,48 @@
+"""Who may open which page. Object-level visibility lives in each model's
+``visible_to(user)`` queryset; this module holds the role gates views wear.
+
+Families get 404 for anything that is not theirs (no hint it exists); staff of
+the wrong role get 403; anonymous visitors go to the login page.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Role
+
+STAFF_ROLES = (Role.CLINICIAN, Role.PROGRAM_ADMIN)
+
+
+def has_role(user, *roles):
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.role in roles or (user.is_superuser and "superuser" in roles)
+
+
+def role_required(*roles):
+    """Let in users with one of ``roles`` (``"superuser"`` may be listed too)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(user, *roles):
+                if user.is_family:
+                    raise Http404
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+clinician_required = role_required(Role.CLINICIAN, "superuser")
+admin_required = role_required(Role.PROGRAM_ADMIN, "superuser")
+staff_required = role_required(Role.CLINICIAN, Role.PROGRAM_ADMIN, "superuser")
+family_required = role_required(Role.FAMILY)

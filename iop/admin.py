@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import AuditEntry, Client, ClientAccessGrant, Program, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "role", "credential", "is_active"]
+    list_filter = ["role", "is_active", "is_superuser"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name", "phone", "language"]}),
+        ("Role", {"fields": ["role", "credential", "is_privacy_officer", "is_active", "is_staff", "is_superuser"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["chart_number", "legal_last_name", "legal_first_name", "cohort", "status"]
+    list_filter = ["status", "cohort"]
+    search_fields = ["chart_number", "legal_last_name", "legal_first_name", "preferred_name"]
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return not Program.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClientAccessGrant)
+class ClientAccessGrantAdmin(admin.ModelAdmin):
+    list_display = ["client", "grantee", "kind", "starts_at", "expires_at", "reviewed_at"]
+    list_filter = ["kind"]
+
+
+# auditlog registers its own admin for the entry model; ours is stricter.
+admin.site.unregister(AuditEntry)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: nobody edits or deletes the audit trail, not even a superuser."""
+
+    list_display = ["timestamp", "event", "actor_email", "actor_role", "object_repr", "client_id", "outcome"]
+    list_filter = ["event", "outcome", "actor_role"]
+    search_fields = ["actor_email", "object_repr", "object_pk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class IopConfig(AppConfig):
+    name = "iop"
+    verbose_name = "IOP core"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (login/logout auditing)
+        from .celery import ensure_broker_folders
+
+        ensure_broker_folders()
+        self._register_audited_models()
+
+    def _register_audited_models(self):
+        """Changes to who people are and what they may see are recorded with diffs."""
+        from auditlog.registry import auditlog
+
+        from .models import Client, ClientAccessGrant, User
+
+        auditlog.register(
+            User, include_fields=["email", "role", "credential", "is_active", "is_superuser", "is_privacy_officer"]
+        )
+        auditlog.register(ClientAccessGrant)
+        auditlog.register(Client)

@@ -1,0 +1,58 @@
+"""Request-wide rules: the audit context, staff two-factor, staff idle time-out."""
+
+from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class AuditContextMiddleware(AuditlogMiddleware):
+    """auditlog's actor capture, plus the user agent, and an address that trusts
+    X-Forwarded-For only behind the configured number of proxies."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        proxies = settings.AXES_IPWARE_PROXY_COUNT
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if proxies and len(forwarded) >= proxies:
+            return forwarded[-proxies]
+        return request.META.get("REMOTE_ADDR")
+
+    def get_extra_data(self, request):
+        data = super().get_extra_data(request)
+        data["user_agent"] = request.headers.get("User-Agent", "")[:300]
+        return data
+
+
+class StaffTwoFactorMiddleware:
+    """Where the setting requires it, staff must enrol TOTP before anything else."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.IOP_REQUIRE_STAFF_MFA
+            and user.is_authenticated
+            and (user.is_clinician or user.is_program_admin or user.is_superuser)
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not user.authenticator_set.exists()
+        ):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class RoleSessionAgeMiddleware:
+    """Staff sessions end after STAFF_SESSION_SECONDS idle; families keep the longer default."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not user.is_family:
+            request.session.set_expiry(settings.STAFF_SESSION_SECONDS)
+        return self.get_response(request)

@@ -1,0 +1,431 @@
+"""The shared core: accounts and roles, the program's settings, the client
+(the teen or tween in treatment), access grants, and the audit trail."""
+
+import datetime
+import hashlib
+import json
+
+from auditlog.context import auditlog_value
+from auditlog.models import AbstractLogEntry
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# --- Accounts -----------------------------------------------------------------
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", _("Clinician")
+    PROGRAM_ADMIN = "program_admin", _("Program admin")
+    FAMILY = "family", _("Family member")
+
+
+class Credential(models.TextChoices):
+    LCSW = "LCSW", "LCSW"
+    LPC = "LPC", "LPC"
+    LMFT = "LMFT", "LMFT"
+    PSYCHOLOGIST = "PhD", "Psychologist (PhD/PsyD)"
+    PSYCHIATRIST = "MD", "Psychiatrist (MD/DO)"
+    NP = "NP", "Psychiatric nurse practitioner (NP)"
+    OTHER = "other", "Other"
+
+
+#: Credentials allowed to write medication-management notes.
+PRESCRIBER_CREDENTIALS = frozenset({Credential.PSYCHIATRIST, Credential.NP})
+
+
+class EmailUserManager(UserManager):
+    """Users log in with their email address; there is no username."""
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """One person, one account. ``role`` decides which side of the app they use;
+    ``is_superuser`` additionally opens the Django admin."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    credential = models.CharField(
+        max_length=10, choices=Credential.choices, blank=True, help_text=_("Clinicians only.")
+    )
+    phone = models.CharField(max_length=32, blank=True)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    is_privacy_officer = models.BooleanField(
+        default=False, help_text=_("May review the audit trail and every client's access history.")
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = EmailUserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credential="") | Q(role="clinician"), name="credential_only_for_clinicians"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        name = self.get_full_name() or self.email
+        return f"{name}, {self.credential}" if self.credential else name
+
+    @property
+    def is_clinician(self):
+        return self.role == Role.CLINICIAN
+
+    @property
+    def is_program_admin(self):
+        return self.role == Role.PROGRAM_ADMIN
+
+    @property
+    def is_family(self):
+        return self.role == Role.FAMILY
+
+    @property
+    def is_prescriber(self):
+        return self.is_clinician and self.credential in PRESCRIBER_CREDENTIALS
+
+
+# --- The program ------------------------------------------------------------------
+
+
+class Program(models.Model):
+    """The clinic's program and its settings. There is one row (``Program.current()``)."""
+
+    name = models.CharField(max_length=120, default="Evening IOP")
+    clinic_name = models.CharField(max_length=120, default="The clinic")
+    address = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    plan_review_days = models.PositiveSmallIntegerField(
+        default=30, help_text=_("Treatment plans are reviewed at least this often (days).")
+    )
+    alert_escalation_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text=_("An unacknowledged safety alert escalates after this many minutes.")
+    )
+    phq_due_days = models.PositiveSmallIntegerField(
+        default=7, help_text=_("A PHQ-9/PHQ-A is due this many days after the last one.")
+    )
+    max_clients_per_staff = models.PositiveSmallIntegerField(
+        default=6, help_text=_("Warn when a session has more clients per facilitator than this.")
+    )
+    quiet_hours_start = models.TimeField(default=datetime.time(21, 0))
+    quiet_hours_end = models.TimeField(default=datetime.time(8, 0))
+    emergency_access_hours = models.PositiveSmallIntegerField(
+        default=8, help_text=_("How long a break-the-glass access lasts (hours).")
+    )
+    on_call_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    director = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls):
+        program, _created = cls.objects.get_or_create(pk=1)
+        return program
+
+
+# --- Clients ------------------------------------------------------------------------
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The clients ``user`` may see at all. Every view of client data starts here."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.is_program_admin:
+            return self.all()
+        if user.is_clinician:
+            now = timezone.now()
+            return self.filter(
+                Q(cohort__lead_clinician=user)
+                | Q(cohort__co_facilitators=user)
+                | Q(lead_clinician=user)
+                | Q(access_grants__grantee=user, access_grants__starts_at__lte=now, access_grants__expires_at__gt=now)
+            ).distinct()
+        if user.is_family:
+            return self.filter(family_links__family_member=user, family_links__portal_suspended=False).distinct()
+        return self.none()
+
+    def clinical_for(self, user):
+        """Clients whose clinical record (notes, scores, plans) ``user`` may read.
+        Program admins see scheduling and demographics only, never clinical content."""
+        if user.is_authenticated and (user.is_clinician or user.is_superuser):
+            return self.visible_to(user)
+        return self.none()
+
+
+class Client(models.Model):
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("Referred")
+        ADMITTED = "admitted", _("Admitted")
+        DISCHARGED = "discharged", _("Discharged")
+
+    chart_number = models.CharField(max_length=20, unique=True)
+    legal_first_name = models.CharField(max_length=60)
+    legal_last_name = models.CharField(max_length=60)
+    preferred_name = models.CharField(max_length=60, blank=True)
+    pronouns = models.CharField(max_length=30, blank=True)
+    date_of_birth = models.DateField()
+    school = models.CharField(max_length=120, blank=True)
+    grade = models.CharField(max_length=10, blank=True)
+    # The teen's own contact details, kept apart from the family's.
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    cohort = models.ForeignKey("groups.Cohort", null=True, blank=True, on_delete=models.PROTECT, related_name="clients")
+    lead_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_clients",
+        limit_choices_to={"role": Role.CLINICIAN},
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REFERRED)
+    admitted_on = models.DateField(null=True, blank=True)
+    discharged_on = models.DateField(null=True, blank=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True) | Q(admitted_on__isnull=False),
+                name="discharge_needs_admission",
+            ),
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
+                name="discharge_after_admission",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def first_name(self):
+        return self.preferred_name or self.legal_first_name
+
+    @property
+    def display_name(self):
+        return f"{self.first_name} {self.legal_last_name}"
+
+    @property
+    def legal_name(self):
+        return f"{self.legal_first_name} {self.legal_last_name}"
+
+    def age_on(self, day):
+        years = day.year - self.date_of_birth.year
+        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+    @property
+    def age(self):
+        return self.age_on(timezone.localdate())
+
+    def week_of_stay(self, day=None):
+        """Week N of the current episode (week 1 starts on the admission day)."""
+        if not self.admitted_on:
+            return None
+        day = day or timezone.localdate()
+        end = self.discharged_on or day
+        return max(1, (min(day, end) - self.admitted_on).days // 7 + 1)
+
+
+class ClientAccessGrant(models.Model):
+    """Access to one client for a clinician outside that client's cohort: granted
+    by an admin, or taken in an emergency ("break the glass") with a reason.
+    Always expiring, always audited."""
+
+    class Kind(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        EMERGENCY = "emergency", _("Emergency access")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="access_grants")
+    grantee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.TextField()
+    starts_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("starts_at")), name="grant_expires_after_start"),
+            models.CheckConstraint(condition=~Q(reason=""), name="grant_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.grantee} -> {self.client}"
+
+    @property
+    def is_active(self):
+        return self.starts_at <= timezone.now() < self.expires_at
+
+
+# --- Audit trail ------------------------------------------------------------------
+
+
+class AuditEntry(AbstractLogEntry):
+    """One audited event, chained to the previous entry by SHA-256.
+
+    Built on django-auditlog (actor and address capture, change diffs); adds the
+    domain event, the client the event concerns, the outcome and the hash chain.
+    Entries are only ever inserted: ``save`` refuses an existing row, and on
+    PostgreSQL a trigger refuses UPDATE and DELETE.
+    """
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("Allowed")
+        REFUSED = "refused", _("Refused")
+
+    event = models.CharField(max_length=40, db_index=True)
+    # A plain id, not a foreign key: entries must outlive (and never cascade with) records.
+    client_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_role = models.CharField(max_length=20, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta(AbstractLogEntry.Meta):
+        swappable = "AUDITLOG_LOGENTRY_MODEL"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            models.Index(fields=["client_id", "timestamp"]),
+            models.Index(fields=["actor", "timestamp"]),
+            models.Index(fields=["event", "timestamp"]),
+        ]
+
+    EVENT_FOR_ACTION = {
+        AbstractLogEntry.Action.CREATE: "create",
+        AbstractLogEntry.Action.UPDATE: "update",
+        AbstractLogEntry.Action.DELETE: "delete",
+        AbstractLogEntry.Action.ACCESS: "view",
+    }
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        self._fill_from_request_context()
+        if not self.event:
+            self.event = self.EVENT_FOR_ACTION.get(self.action, "other")
+        if self.actor is not None and not self.actor_role:
+            self.actor_role = "superuser" if self.actor.is_superuser and not self.actor.role else self.actor.role
+        # Store JSON exactly as it will read back, so the hash survives the round trip.
+        self.changes = _json_roundtrip(self.changes)
+        self.additional_data = _json_roundtrip(self.additional_data)
+        self.serialized_data = None  # snapshots of clinical records do not belong in the trail
+        self.object_pk = str(self.object_pk)
+        self.user_agent = (self.user_agent or "")[:300]
+        with transaction.atomic():
+            head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
+            self.timestamp = timezone.now()
+            self.prev_hash = head.last_hash
+            self.entry_hash = self.compute_hash()
+            super().save(*args, **kwargs)
+            AuditChainHead.objects.filter(pk=1).update(last_hash=self.entry_hash)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries are append-only.")
+
+    def _fill_from_request_context(self):
+        try:
+            context = auditlog_value.get()
+        except LookupError:
+            return
+        if self.actor is None and context.get("actor") is not None:
+            self.actor = context["actor"]
+            self.actor_email = self.actor.email
+        for key in ("remote_addr", "user_agent", "cid"):
+            if not getattr(self, key, None) and context.get(key):
+                setattr(self, key, context[key])
+
+    def hashed_content(self):
+        return {
+            "prev": self.prev_hash,
+            "timestamp": self.timestamp.astimezone(datetime.UTC).isoformat(),
+            "content_type": self.content_type_id,
+            "object_pk": str(self.object_pk),
+            "object_repr": self.object_repr,
+            "action": self.action,
+            "event": self.event,
+            "client": self.client_id,
+            "actor": self.actor_id,
+            "actor_email": self.actor_email or "",
+            "actor_role": self.actor_role,
+            "remote_addr": self.remote_addr or "",
+            "user_agent": self.user_agent,
+            "outcome": self.outcome,
+            "changes": self.changes,
+            "additional_data": self.additional_data,
+        }
+
+    def compute_hash(self):
+        payload = json.dumps(self.hashed_content(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditChainHead(models.Model):
+    """The newest link of the audit chain; its row lock serialises appends."""
+
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self):
+        return self.last_hash
+
+
+def _json_roundtrip(value):
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=str))
+
+
+class Heartbeat(models.Model):
+    """When each background process last reported in (shown to admins)."""
+
+    name = models.CharField(max_length=20, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.seen_at:%H:%M:%S}"

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("staff/clinician/", views.clinician_home, name="clinician_home"),
+    path("staff/admin/", views.admin_home, name="admin_home"),
+    path("clients/", views.client_list, name="client_list"),
+    path("clients/<int:pk>/profile/", views.client_profile, name="client_profile"),
+    path("healthz", views.healthz, name="healthz"),
+    path("family/", include("families.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("django-admin/", admin.site.urls),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+]
+
+handler403 = "iop.errors.permission_denied"
+handler404 = "iop.errors.page_not_found"
+handler500 = "iop.errors.server_error"

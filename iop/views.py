@@ -1,0 +1,64 @@
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from . import audit
+from .access import admin_required, staff_required
+from .models import Client, Heartbeat
+
+
+def home(request):
+    """Send each person to the home page of their role."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("account_login")
+    if user.is_family:
+        return redirect("families:home")
+    if user.is_clinician:
+        return redirect("clinician_home")
+    if user.is_program_admin or user.is_superuser:
+        return redirect("admin_home")
+    return render(request, "iop/no_role.html", status=403)
+
+
+@staff_required
+def clinician_home(request):
+    clients = Client.objects.visible_to(request.user).filter(status=Client.Status.ADMITTED).select_related("cohort")
+    return render(request, "iop/clinician_home.html", {"clients": clients})
+
+
+@admin_required
+def admin_home(request):
+    counts = Client.objects.visible_to(request.user).aggregate(
+        referred=Count("pk", filter=Q(status=Client.Status.REFERRED)),
+        admitted=Count("pk", filter=Q(status=Client.Status.ADMITTED)),
+        discharged=Count("pk", filter=Q(status=Client.Status.DISCHARGED)),
+    )
+    heartbeats = {hb.name: hb for hb in Heartbeat.objects.all()}
+    return render(request, "iop/admin_home.html", {"counts": counts, "heartbeats": heartbeats, "now": timezone.now()})
+
+
+@staff_required
+def client_list(request):
+    status = request.GET.get("status", Client.Status.ADMITTED)
+    clients = Client.objects.visible_to(request.user).select_related("cohort", "lead_clinician")
+    if status in Client.Status.values:
+        clients = clients.filter(status=status)
+    return render(request, "iop/client_list.html", {"clients": clients, "status": status, "statuses": Client.Status})
+
+
+@staff_required
+def client_profile(request, pk):
+    """Demographics and care team: what admins and clinicians both may see."""
+    client = get_object_or_404(
+        Client.objects.visible_to(request.user).select_related("cohort", "lead_clinician"), pk=pk
+    )
+    audit.record("view_profile", client)
+    return render(request, "iop/client_profile.html", {"client": client})
+
+
+def healthz(request):
+    """For container health checks: the database answers."""
+    Client.objects.exists()
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,29 @@
+// Staff idle time-out warning: two minutes before the server ends the session,
+// offer to stay; "stay" pings the server, which slides the session forward.
+(function () {
+  "use strict";
+  const body = document.body;
+  const timeout = parseInt(body.dataset.idleTimeout || "0", 10);
+  if (!timeout) return;
+  const warnBefore = Math.min(120, Math.floor(timeout / 3));
+  let warnTimer, endTimer;
+
+  function schedule() {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    warnTimer = setTimeout(showWarning, (timeout - warnBefore) * 1000);
+    endTimer = setTimeout(function () { window.location.assign("/accounts/login/?next=" + encodeURIComponent(window.location.pathname)); }, timeout * 1000);
+  }
+  function showWarning() {
+    const el = document.getElementById("idle-warning");
+    if (el && window.bootstrap) window.bootstrap.Modal.getOrCreateInstance(el).show();
+  }
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-idle-continue]")) return;
+    fetch("/healthz", { credentials: "same-origin" }).then(schedule);
+    const el = document.getElementById("idle-warning");
+    if (el && window.bootstrap) window.bootstrap.Modal.getOrCreateInstance(el).hide();
+  });
+  document.addEventListener("htmx:afterRequest", schedule);
+  schedule();
+})();

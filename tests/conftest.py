@@ -1,0 +1,92 @@
+"""Shared fixtures: a small two-cohort clinic with one of every role, and the
+browser set-up for Debian's Chromium."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from iop.models import Client, User
+
+from . import factories
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class Clinic:
+    """Two cohorts, each with its lead clinician, one client and that client's parent."""
+
+    clinician_1: User
+    clinician_2: User
+    admin: User
+    superuser: User
+    family_a: User
+    family_b: User
+    client_a: Client
+    client_b: Client
+
+    def role(self, name):
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def clinic(db):
+    cohort_1 = factories.CohortFactory(name="Teens", slug="teens")
+    cohort_2 = factories.CohortFactory(name="Tweens", slug="tweens", age_min=11, age_max=13)
+    client_a = factories.ClientFactory(cohort=cohort_1, legal_first_name="Avery", legal_last_name="Quill")
+    client_b = factories.ClientFactory(cohort=cohort_2, legal_first_name="Blake", legal_last_name="Rowan")
+    family_a = factories.FamilyLinkFactory(client=client_a).family_member
+    family_b = factories.FamilyLinkFactory(client=client_b).family_member
+    return Clinic(
+        clinician_1=cohort_1.lead_clinician,
+        clinician_2=cohort_2.lead_clinician,
+        admin=factories.ProgramAdminFactory(),
+        superuser=factories.SuperuserFactory(),
+        family_a=family_a,
+        family_b=family_b,
+        client_a=client_a,
+        client_b=client_b,
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Log the Django test client in as a user (or stay anonymous with None)."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing is Django's default; tests only need it to be a hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests serve files as they are.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

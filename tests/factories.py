@@ -1,0 +1,85 @@
+"""factory-boy factories for every model the tests build."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from families.models import FamilyLink
+from groups.models import Cohort
+from iop.models import Client, Credential, Role, User
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ClinicianFactory(UserFactory):
+    role = Role.CLINICIAN
+    credential = Credential.LCSW
+
+
+class ProgramAdminFactory(UserFactory):
+    role = Role.PROGRAM_ADMIN
+
+
+class FamilyMemberFactory(UserFactory):
+    role = Role.FAMILY
+
+
+class SuperuserFactory(UserFactory):
+    is_superuser = True
+    is_staff = True
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    slug = factory.Sequence(lambda n: f"cohort-{n}")
+    age_min = 14
+    age_max = 17
+    room = factory.Sequence(lambda n: f"Room {n}")
+    capacity = 10
+    lead_clinician = factory.SubFactory(ClinicianFactory)
+    active_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=180))
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    chart_number = factory.Sequence(lambda n: f"C-{n:05d}")
+    legal_first_name = factory.Faker("first_name")
+    legal_last_name = factory.Faker("last_name")
+    date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=15 * 365))
+    cohort = factory.SubFactory(CohortFactory)
+    lead_clinician = factory.SelfAttribute("cohort.lead_clinician")
+    status = Client.Status.ADMITTED
+    admitted_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(weeks=4))
+
+
+class FamilyLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyLink
+
+    family_member = factory.SubFactory(FamilyMemberFactory)
+    client = factory.SubFactory(ClientFactory)
+    relationship = FamilyLink.Relationship.MOTHER
+    legal_authority = True

@@ -1,0 +1,78 @@
+"""Each role lands on its own home page; the wrong role is turned away."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("clinician_1", "clinician_home"),
+        ("admin", "admin_home"),
+        ("family_a", "families:home"),
+        ("superuser", "admin_home"),
+    ],
+)
+def test_home_sends_each_role_to_its_own_page(clinic, login, role, landing):
+    response = login(clinic.role(role)).get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse(landing)
+    assert login(clinic.role(role)).get(response.url).status_code == 200
+
+
+def test_anonymous_visitor_is_sent_to_login(clinic, login):
+    response = login(None).get(reverse("clinician_home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("page", ["clinician_home", "admin_home", "client_list"])
+def test_family_member_gets_404_on_staff_pages(clinic, login, page):
+    assert login(clinic.family_a).get(reverse(page)).status_code == 404
+
+
+def test_clinician_gets_403_on_admin_home(clinic, login):
+    assert login(clinic.clinician_1).get(reverse("admin_home")).status_code == 403
+
+
+def test_staff_get_403_on_family_portal(clinic, login):
+    assert login(clinic.clinician_1).get(reverse("families:home")).status_code == 403
+
+
+def test_clinician_sees_only_clients_of_own_cohort(clinic, login):
+    page = login(clinic.clinician_1).get(reverse("client_list")).content.decode()
+    assert clinic.client_a.legal_last_name in page
+    assert clinic.client_b.legal_last_name not in page
+
+
+def test_clinician_of_other_cohort_gets_404_for_profile(clinic, login):
+    url = reverse("client_profile", args=[clinic.client_a.pk])
+    assert login(clinic.clinician_2).get(url).status_code == 404
+    assert login(clinic.clinician_1).get(url).status_code == 200
+
+
+def test_program_admin_sees_every_client_profile(clinic, login):
+    for client in (clinic.client_a, clinic.client_b):
+        assert login(clinic.admin).get(reverse("client_profile", args=[client.pk])).status_code == 200
+
+
+def test_family_portal_shows_only_own_child(clinic, login):
+    page = login(clinic.family_a).get(reverse("families:home")).content.decode()
+    assert clinic.client_a.first_name in page
+    assert clinic.client_b.first_name not in page
+    assert clinic.client_b.legal_last_name not in page
+
+
+def test_suspended_family_link_hides_the_child(clinic, login):
+    clinic.client_a.family_links.update(portal_suspended=True, suspended_reason="Contact at home may be unsafe")
+    page = login(clinic.family_a).get(reverse("families:home")).content.decode()
+    assert clinic.client_a.first_name not in page
+
+
+def test_error_pages_are_friendly(clinic, login, settings):
+    settings.DEBUG = False
+    response = login(clinic.family_a).get("/no/such/page/")
+    assert response.status_code == 404
+    assert "find that page" in response.content.decode()
