@@ -1,1 +1,0 @@
-"""The clinical record: plans, notes, signing, measures, alerts, safety plans, reports."""

@@ -1,0 +1,2 @@
+"""The clinical record: plans, notes, signing, measures, alerts, safety plans,
+reports. One module per part; each is imported here so Django finds its models."""
