@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "iop.context_processors.clinic",
+                "clinicians.context_processors.safety_alerts",
             ],
         },
     },
@@ -215,6 +216,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "iop.tasks.record_heartbeat", "schedule": 60.0, "args": ("beat",)},
+    "escalate-safety-alerts": {"task": "clinicians.tasks.escalate_safety_alerts", "schedule": 60.0},
 }
 
 # --- Forms and pages -------------------------------------------------------------

@@ -83,3 +83,23 @@ class FamilyLinkFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     relationship = FamilyLink.Relationship.MOTHER
     legal_authority = True
+
+
+class AdministrationFactory(factory.django.DjangoModelFactory):
+    """A questionnaire saved the way the app saves one (answers, derived total, any alert)."""
+
+    class Meta:
+        model = "clinicians.Administration"
+
+    client = factory.SubFactory(ClientFactory)
+    instrument = "phq9"
+    answers = factory.LazyAttribute(
+        lambda o: {f"{o.instrument}_{n}": 1 for n in range(1, 10 if o.instrument != "gad7" else 8)}
+    )
+    mode = "clinician"
+    entered_by = factory.SelfAttribute("client.lead_clinician")
+    administered_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class.record(**kwargs)

@@ -1,0 +1,119 @@
+"""Forms of the clinical record: questionnaire answers (entered by a clinician or
+by the client) and the risk assessment that closes a safety alert."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinicians.models import RiskAssessment
+
+YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _is_yes(value):
+    return value == "yes"
+
+
+class AnswersForm(forms.Form):
+    """One instrument's questions as radio buttons. Blanks are allowed (scoring
+    prorates, or explains why there is no total); values it does not offer are refused."""
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        for item in instrument.items:
+            self.fields[item.key] = self._scale_field(f"{item.number}. {item.text}", item)
+        if instrument.difficulty:
+            self.fields[instrument.difficulty.key] = self._scale_field(
+                instrument.difficulty.text, instrument.difficulty
+            )
+        for question in instrument.yes_no_questions:
+            self.fields[question.key] = forms.TypedChoiceField(
+                label=question.text,
+                choices=YES_NO_CHOICES,
+                coerce=_is_yes,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    @staticmethod
+    def _scale_field(label, item):
+        return forms.TypedChoiceField(
+            label=label,
+            choices=[(option.value, option.label) for option in item.options],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(item.key) is not None for item in self.instrument.items):
+            raise forms.ValidationError(_("Please answer the questions before sending."))
+        return cleaned
+
+    def answers(self):
+        keys = {question.key for question in self._questions()}
+        return {key: value for key, value in self.cleaned_data.items() if key in keys and value is not None}
+
+    def _questions(self):
+        instrument = self.instrument
+        return [*instrument.items, *filter(None, [instrument.difficulty]), *instrument.yes_no_questions]
+
+
+class ClinicianEntryForm(AnswersForm):
+    """A clinician enters answers given on paper or in session, with when they were given."""
+
+    administered_at = forms.DateTimeField(
+        label=_("Completed on"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["administered_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # The date first, then the questions.
+        self.order_fields(["administered_at"])
+
+    def clean_administered_at(self):
+        value = self.cleaned_data["administered_at"]
+        if value > timezone.now():
+            raise forms.ValidationError(_("This is in the future; enter when the questionnaire was completed."))
+        return value
+
+
+class RiskAssessmentForm(forms.ModelForm):
+    class Meta:
+        model = RiskAssessment
+        fields = ["cssrs_screen", "disposition", "safety_plan", "family_contacted", "notes"]
+        widgets = {
+            "cssrs_screen": forms.RadioSelect,
+            "disposition": forms.RadioSelect,
+            "safety_plan": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {"notes": _("Assessment notes")}
+        help_texts = {"notes": _("What the client said, protective factors, who was told, the plan for tonight.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        for name in ("cssrs_screen", "disposition", "safety_plan"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("safety_plan") == RiskAssessment.SafetyPlan.NOT_NEEDED
+            and cleaned.get("cssrs_screen")
+            and cleaned["cssrs_screen"] != RiskAssessment.ScreenResult.NO_RISK
+        ):
+            self.add_error("safety_plan", _("With any risk identified, a safety plan is created or reviewed."))
+        return cleaned
