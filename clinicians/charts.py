@@ -2,6 +2,7 @@
 page and the PDF progress report show the same picture."""
 
 import base64
+import datetime
 import io
 
 from django.core.cache import cache
@@ -21,6 +22,7 @@ BAND_FILLS = {
     "moderately_severe": "#f8d6c2",
     "severe": "#f2c7c7",
 }
+DATE_PADDING = datetime.timedelta(days=3)
 LINE_COLOUR = "#0b3d6e"
 MARK_COLOUR = "#333333"
 
@@ -44,12 +46,13 @@ def phq_trend_svg(points, *, baseline=None):
             locator = AutoDateLocator(maxticks=8)
             axes.xaxis.set_major_locator(locator)
             axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+            # A few days either side, so one score (or two close together) still has an axis.
+            axes.set_xlim(min(dates) - DATE_PADDING, max(dates) + DATE_PADDING)
         if baseline is not None and points:
             _mark_outcome_lines(axes, points[0][0], baseline)
         axes.set_ylim(0, PHQ9.max_total)
         axes.set_yticks([0, 5, 10, 15, 20, 27])
         axes.set_ylabel("PHQ total")
-        axes.margins(x=0.04)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()

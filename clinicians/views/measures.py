@@ -61,7 +61,7 @@ def client_measures(request, pk):
 def new_administration(request, pk):
     client = _client(request, pk)
     instrument = _instrument(request, client)
-    form = ClinicianEntryForm(request.POST or None, instrument=instrument)
+    form = ClinicianEntryForm(request.POST if request.method == "POST" else None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         administration = Administration.record(
             client=client,

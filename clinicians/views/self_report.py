@@ -21,7 +21,7 @@ def self_report(request, token):
     link = SelfReportLink.objects.usable(token).first()
     if link is None:
         return _unavailable(request)
-    form = AnswersForm(request.POST or None, instrument=link.get_instrument_definition())
+    form = AnswersForm(request.POST if request.method == "POST" else None, instrument=link.get_instrument_definition())
     if request.method == "POST" and form.is_valid():
         try:
             administration = link.complete(form.answers())
