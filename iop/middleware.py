@@ -1,9 +1,27 @@
 """Request-wide rules: the audit context, staff two-factor, staff idle time-out."""
 
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before host validation and the HTTPS redirect, so a
+    container health check can ask over plain HTTP on 127.0.0.1."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return JsonResponse({"status": "ok"})
+        return self.get_response(request)
 
 
 class AuditContextMiddleware(AuditlogMiddleware):
@@ -22,6 +40,14 @@ class AuditContextMiddleware(AuditlogMiddleware):
         data = super().get_extra_data(request)
         data["user_agent"] = request.headers.get("User-Agent", "")[:300]
         return data
+
+    def __call__(self, request):
+        try:
+            return super().__call__(request)
+        finally:
+            # auditlog leaves the request's actor in the context variable; clear it so
+            # nothing recorded after this request (in this thread) inherits that actor.
+            auditlog_value.set({})
 
 
 class StaffTwoFactorMiddleware:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "iop.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -266,3 +267,6 @@ LOGGING = {
 AUDITLOG_LOGENTRY_MODEL = "iop.AuditEntry"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Our AuditEntry replaces auditlog's LogEntry, but auditlog's migrations would still
+# create an unused auditlog_logentry table (with a foreign key to users). Skip them.
+MIGRATION_MODULES = {"auditlog": None}
