@@ -3,6 +3,7 @@ page and the PDF progress report show the same picture."""
 
 import base64
 import datetime
+import hashlib
 import io
 
 from django.core.cache import cache
@@ -86,17 +87,14 @@ def _mark_outcome_lines(axes, first_date, baseline):
 
 
 def client_trend_svg(client, progress):
-    """The chart for one client's episode, cached per (client, latest administration)."""
+    """The chart for one client's episode. Cached by the plotted data itself, so a
+    new or corrected score draws afresh and the same scores are drawn once."""
     if not progress.scored:
         return ""
-    latest = progress.latest
-    key = f"phq-trend:v1:{client.pk}:{latest.pk}:{len(progress.scored)}:{progress.baseline.pk}"
-
-    def draw():
-        points = [(timezone.localdate(a.administered_at), a.total) for a in progress.scored]
-        return phq_trend_svg(points, baseline=progress.baseline.total)
-
-    return cache.get_or_set(key, draw, timeout=60 * 60 * 24)
+    points = [(timezone.localdate(a.administered_at), a.total) for a in progress.scored]
+    baseline = progress.baseline.total
+    digest = hashlib.sha256(repr((points, baseline)).encode()).hexdigest()
+    return cache.get_or_set(f"phq-trend:v1:{digest}", lambda: phq_trend_svg(points, baseline=baseline), 60 * 60 * 24)
 
 
 def as_data_uri(svg):
