@@ -1,3 +1,5 @@
+"""Periodic work on the clinical record; each task calls a tested model method."""
+
 from celery import shared_task
 
 

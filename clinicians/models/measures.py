@@ -50,15 +50,7 @@ class ClinicalQuerySet(models.QuerySet):
 
 
 class AdministrationQuerySet(ClinicalQuerySet):
-    def phq(self):
-        return self.filter(instrument__in=PHQ_KINDS)
-
-    def in_episode(self, client):
-        """The current (or last) episode: from admission to discharge."""
-        qs = self.filter(client=client)
-        if client.admitted_on:
-            qs = qs.filter(administered_at__date__gte=client.admitted_on)
-        return qs
+    pass
 
 
 class Administration(models.Model):

@@ -29,3 +29,19 @@ def test_chart_keeps_text_and_marks_bands_baseline_response_and_remission():
 
 def test_a_single_score_still_draws():
     assert "Baseline 9" in phq_trend_svg(POINTS[:1], baseline=9)
+
+
+def test_the_same_svg_renders_into_a_pdf_with_its_text(tmp_path):
+    """The progress report embeds this chart: WeasyPrint draws it and keeps its labels as text."""
+    import io
+
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from clinicians.charts import as_data_uri
+
+    svg = phq_trend_svg(POINTS, baseline=18)
+    pdf = HTML(string=f'<figure><img src="{as_data_uri(svg)}" style="width: 16cm"></figure>').write_pdf()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Baseline 18" in text
+    assert "Moderately severe" in text

@@ -333,3 +333,22 @@ def test_caseload_query_count_is_pinned(clinic, login, django_assert_max_num_que
     with django_assert_max_num_queries(16):
         response = user.get(reverse("clinicians:caseload"))
     assert response.content.decode().count("badge-band-") == 12
+
+
+@pytest.mark.parametrize(
+    "value", ["", "x" * 20000, "😀 ünïcode", "<script>alert(1)</script>", "'; DROP TABLE clinicians_safetyalert;--"]
+)
+def test_risk_assessment_form_survives_hostile_values(clinic, login, alert, value):
+    data = {key: value for key in RISK_FORM}
+    response = login(clinic.clinician_1).post(reverse("clinicians:risk_assessment", args=[alert.pk]), data)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == "open"
+
+
+def test_hostile_notes_are_escaped_on_the_alert_page(clinic, login, alert):
+    notes = "<script>alert(1)</script> discussed with client"
+    login(clinic.clinician_1).post(reverse("clinicians:risk_assessment", args=[alert.pk]), RISK_FORM | {"notes": notes})
+    html = page(login, clinic.clinician_1, "alert", alert.pk)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; discussed" in html

@@ -166,3 +166,14 @@ def test_sending_a_link_queues_it_to_the_client_and_shows_it_once(clinic, login)
     token = link_url.rstrip("/").rsplit("/", 1)[1]
     assert SelfReportLink.objects.usable(token).exists()
     assert AuditEntry.objects.filter(event="issue_self_report_link").exists()
+
+
+@pytest.mark.parametrize(
+    "value", ["", "x" * 5000, "😀 ünïcode", "<script>alert(1)</script>", "1' OR '1'='1", "3.0", "True"]
+)
+def test_self_report_form_survives_hostile_values(clinic, client, value):
+    _link, token = issue(clinic)
+    response = client.post(url(token), answers() | {"phqa_1": value, "phqa_suicide_attempt_ever": value})
+    assert response.status_code in (200, 302)
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert not SafetyAlert.objects.exists()  # nothing hostile ever reads as a "yes"
