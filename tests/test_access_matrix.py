@@ -37,6 +37,35 @@ def for_client_a(clinic):
 
 
 STAFF_ONLY = dict(clinician_1=OK, clinician_2=OK, admin=OK, superuser=OK)
+# Scores, answers and alerts: the client's clinicians only (admins see none of them).
+CLINICAL = dict(clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK)
+CLINICAL_POST_ONLY = dict(clinician_1=NOT_ALLOWED, clinician_2=NOT_ALLOWED, superuser=NOT_ALLOWED)
+EVERYONE = {r: OK for r in ROLES}
+
+
+def for_client_a_alert(clinic):
+    from clinicians.models import SafetyAlert
+    from tests.factories import AdministrationFactory
+
+    answers = {f"phq9_{n}": 1 for n in range(1, 10)}  # item 9 above 0: an alert
+    AdministrationFactory(client=clinic.client_a, answers=answers)
+    return {"pk": SafetyAlert.objects.get(client=clinic.client_a).pk}
+
+
+def for_client_a_administration(clinic):
+    from tests.factories import AdministrationFactory
+
+    return {"pk": AdministrationFactory(client=clinic.client_a).pk}
+
+
+def for_client_a_self_report(clinic):
+    from clinicians.models import SelfReportLink
+
+    _link, token = SelfReportLink.issue(
+        client=clinic.client_a, instrument="phqa", created_by=clinic.clinician_1, mode="link"
+    )
+    return {"token": token}
+
 
 # Project URLs, by name. Add every new URL here.
 EXPECTATIONS = {
@@ -48,6 +77,19 @@ EXPECTATIONS = {
     "keepalive": Expect(**{r: NO_CONTENT for r in ROLES[1:]}),
     "families:home": Expect(family_a=OK, family_b=OK),
     "robots": Expect(**{r: OK for r in ROLES}),
+    "clinicians:client_measures": Expect(**CLINICAL, kwargs=for_client_a),
+    "clinicians:new_administration": Expect(**CLINICAL, kwargs=for_client_a),
+    "clinicians:export_fhir": Expect(**CLINICAL, kwargs=for_client_a),
+    "clinicians:send_self_report_link": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a),
+    "clinicians:start_kiosk": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a),
+    "clinicians:administration": Expect(**CLINICAL, kwargs=for_client_a_administration),
+    "clinicians:caseload": Expect(clinician_1=OK, clinician_2=OK, superuser=OK),
+    "clinicians:alert": Expect(**CLINICAL, kwargs=for_client_a_alert),
+    "clinicians:acknowledge_alert": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a_alert),
+    "clinicians:risk_assessment": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a_alert),
+    # No account: the one-time token is the only key (see tests/clinicians/test_self_report_links.py).
+    "clinicians:self_report": Expect(**EVERYONE, kwargs=for_client_a_self_report),
+    "clinicians:self_report_thanks": Expect(**EVERYONE),
 }
 
 # Account pages come from django-allauth: the public ones answer everybody,
