@@ -97,7 +97,7 @@ def closures(request):
             closure.save()
             cancelled = changes.apply_closure(closure)
             messages.success(
-                request, _("Closure saved: %(n)s evenings cancelled, families told.") % {"n": len(cancelled)}
+                request, _("Closure saved. Evenings cancelled: %(n)s. Families have been told.") % {"n": len(cancelled)}
             )
             return redirect(f"{reverse('groups:week')}?week={closure.starts_on:%Y-%m-%d}")
         preview = list(changes.sessions_closed_by(data["starts_on"], data["ends_on"], data["cohort"]))
