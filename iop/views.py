@@ -1,5 +1,6 @@
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -58,7 +59,7 @@ def client_profile(request, pk):
     return render(request, "iop/client_profile.html", {"client": client})
 
 
-def healthz(request):
-    """For container health checks: the database answers."""
-    Client.objects.exists()
-    return JsonResponse({"status": "ok"})
+@login_required
+def keepalive(request):
+    """The idle warning's "stay signed in": any authenticated request slides the session."""
+    return HttpResponse(status=204)
