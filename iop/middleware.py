@@ -1,5 +1,6 @@
 """Request-wide rules: the audit context, staff two-factor, staff idle time-out."""
 
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.db import connection
@@ -39,6 +40,14 @@ class AuditContextMiddleware(AuditlogMiddleware):
         data = super().get_extra_data(request)
         data["user_agent"] = request.headers.get("User-Agent", "")[:300]
         return data
+
+    def __call__(self, request):
+        try:
+            return super().__call__(request)
+        finally:
+            # auditlog leaves the request's actor in the context variable; clear it so
+            # nothing recorded after this request (in this thread) inherits that actor.
+            auditlog_value.set({})
 
 
 class StaffTwoFactorMiddleware:

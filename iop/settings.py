@@ -265,3 +265,6 @@ LOGGING = {
 AUDITLOG_LOGENTRY_MODEL = "iop.AuditEntry"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Our AuditEntry replaces auditlog's LogEntry, but auditlog's migrations would still
+# create an unused auditlog_logentry table (with a foreign key to users). Skip them.
+MIGRATION_MODULES = {"auditlog": None}

@@ -15,7 +15,7 @@ urlpatterns = [
     path("schedule/", include("groups.urls")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
-    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]
 
 handler403 = "iop.errors.permission_denied"
