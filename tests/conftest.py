@@ -4,7 +4,6 @@ browser set-up for Debian's Chromium."""
 from dataclasses import dataclass
 
 import pytest
-from auditlog.context import auditlog_value
 
 from iop.models import Client, User
 
@@ -91,12 +90,3 @@ def _plain_static_storage(settings):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_audit_context():
-    # auditlog's middleware leaves its context variable set after a request, so the
-    # next test in the thread would inherit an actor that no longer exists.
-    token = auditlog_value.set({})
-    yield
-    auditlog_value.reset(token)
