@@ -12,7 +12,7 @@ from django.db.models import Q
 from iop import audit
 from iop.models import Client
 
-from .models import Attendance, Enrollment, Session, local_midnight
+from .models import Attendance, Enrollment, local_midnight
 
 
 def current_enrollment(client):
@@ -135,11 +135,3 @@ def rosters(sessions, *, with_clients=False):
     for enrollment in enrollments:
         by_cohort[enrollment.cohort_id].append(enrollment)
     return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(s.local_date)] for s in sessions}
-
-
-def upcoming_sessions(client, after):
-    """Scheduled sessions of the client's current cohort from ``after`` on."""
-    enrollment = current_enrollment(client)
-    if enrollment is None:
-        return Session.objects.none()
-    return Session.objects.scheduled().filter(cohort=enrollment.cohort, starts_at__gte=after)
