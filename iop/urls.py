@@ -12,6 +12,7 @@ urlpatterns = [
     path("session/keepalive/", views.keepalive, name="keepalive"),
     path("clients/<int:pk>/profile/", views.client_profile, name="client_profile"),
     path("family/", include("families.urls")),
+    path("schedule/", include("groups.urls")),
     path("", include("clinicians.urls")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),

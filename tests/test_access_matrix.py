@@ -37,6 +37,26 @@ def for_client_a(clinic):
 
 
 STAFF_ONLY = dict(clinician_1=OK, clinician_2=OK, admin=OK, superuser=OK)
+OWN_COHORT = dict(clinician_1=OK, clinician_2=NOT_FOUND, admin=OK, superuser=OK)
+ADMIN_ONLY = dict(admin=OK, superuser=OK)
+
+
+def for_cohort_1(clinic):
+    return {"pk": clinic.client_a.cohort_id}
+
+
+def for_cohort_1_evening(clinic):
+    from tests.factories import SessionFactory
+
+    return {"pk": SessionFactory(cohort=clinic.client_a.cohort).pk}
+
+
+def for_family_a_calendar_link(clinic):
+    from groups.models import FamilyCalendarToken
+
+    return {"token": FamilyCalendarToken.renew(clinic.family_a).token}
+
+
 # Scores, answers and alerts: the client's clinicians only (admins see none of them).
 CLINICAL = dict(clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK)
 CLINICAL_POST_ONLY = dict(clinician_1=NOT_ALLOWED, clinician_2=NOT_ALLOWED, superuser=NOT_ALLOWED)
@@ -77,6 +97,25 @@ EXPECTATIONS = {
     "keepalive": Expect(**{r: NO_CONTENT for r in ROLES[1:]}),
     "families:home": Expect(family_a=OK, family_b=OK),
     "robots": Expect(**{r: OK for r in ROLES}),
+    "groups:week": Expect(**STAFF_ONLY),
+    "groups:hours": Expect(**STAFF_ONLY),
+    "groups:cohort_list": Expect(**STAFF_ONLY),
+    "groups:session_detail": Expect(**OWN_COHORT, kwargs=for_cohort_1_evening),
+    "groups:attendance": Expect(**OWN_COHORT, kwargs=for_cohort_1_evening),
+    "groups:session_edit": Expect(**ADMIN_ONLY, kwargs=for_cohort_1_evening),
+    "groups:reschedule": Expect(**ADMIN_ONLY, kwargs=for_cohort_1_evening),
+    "groups:cohort_new": Expect(**ADMIN_ONLY),
+    "groups:cohort_edit": Expect(**ADMIN_ONLY, kwargs=for_cohort_1),
+    "groups:cohort_weeks": Expect(**OWN_COHORT, kwargs=for_cohort_1),
+    "groups:cohort_feed": Expect(**OWN_COHORT, kwargs=for_cohort_1),
+    "groups:make_up": Expect(**ADMIN_ONLY, kwargs=for_cohort_1),
+    "groups:generate": Expect(**ADMIN_ONLY),
+    "groups:closures": Expect(**ADMIN_ONLY),
+    "groups:enrollment_list": Expect(**ADMIN_ONLY),
+    "groups:client_enrollment": Expect(**ADMIN_ONLY, kwargs=for_client_a),
+    "groups:family_calendar": Expect(family_a=OK, family_b=OK),
+    # The secret link is the key (calendar apps cannot log in); revoked links are 404.
+    "groups:family_feed": Expect(**{r: OK for r in ROLES}, kwargs=for_family_a_calendar_link),
     "clinicians:client_measures": Expect(**CLINICAL, kwargs=for_client_a),
     "clinicians:new_administration": Expect(**CLINICAL, kwargs=for_client_a),
     "clinicians:export_fhir": Expect(**CLINICAL, kwargs=for_client_a),
