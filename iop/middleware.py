@@ -1,5 +1,7 @@
 """Request-wide rules: the audit context, staff two-factor, staff idle time-out."""
 
+import contextvars
+
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.shortcuts import redirect
@@ -17,6 +19,11 @@ class AuditContextMiddleware(AuditlogMiddleware):
         if proxies and len(forwarded) >= proxies:
             return forwarded[-proxies]
         return request.META.get("REMOTE_ADDR")
+
+    def __call__(self, request):
+        # auditlog sets its context variable and never resets it; run each request
+        # in a copy so the actor cannot leak into whatever this thread does next.
+        return contextvars.copy_context().run(super().__call__, request)
 
     def get_extra_data(self, request):
         data = super().get_extra_data(request)

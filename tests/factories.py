@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from families.models import FamilyLink
 from groups.models import Cohort
-from iop.models import Client, Credential, Role, User
+from iop.models import Client, Credential, OutboxMessage, Role, User
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -83,3 +83,14 @@ class FamilyLinkFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     relationship = FamilyLink.Relationship.MOTHER
     legal_authority = True
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboxMessage
+
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+    kind = "group_tonight"
+    recipient = factory.SubFactory(FamilyMemberFactory)
+    to_address = factory.SelfAttribute("recipient.email")
+    body = "Group tonight 17:30-20:30 at The clinic."
