@@ -21,7 +21,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 # Set up (venv, install, migrate, demo clinic) and run web + Celery worker + beat.
-# Ctrl-C stops all three: they share this shell's process group.
+# Ctrl-C stops all three: they share this shell's process group, and the trap
+# sends them TERM and waits (background jobs of a script ignore SIGINT).
+# runserver runs without its autoreloader so that one TERM really stops it.
 run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -31,10 +33,10 @@ run: install
 	@echo "  Logins (password demo-pass-2026): admin@demo.clinic, clinician@demo.clinic, parent@demo.clinic"
 	@echo "  Mail and texts written to var/mail and var/sms. Ctrl-C stops everything."
 	@echo
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill -TERM 0 2>/dev/null; wait' INT TERM EXIT; \
 	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=2 & \
-	$(BIN)/celery -A iop beat --loglevel=INFO & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) & \
+	$(BIN)/celery -A iop beat --loglevel=INFO --schedule var/celerybeat-schedule & \
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait
 
 # The whole suite. DATABASE_URL / REDIS_URL select PostgreSQL and Redis.

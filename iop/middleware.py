@@ -4,8 +4,25 @@ import contextvars
 
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before host validation and the HTTPS redirect, so a
+    container health check can ask over plain HTTP on 127.0.0.1."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return JsonResponse({"status": "ok"})
+        return self.get_response(request)
 
 
 class AuditContextMiddleware(AuditlogMiddleware):

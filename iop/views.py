@@ -1,7 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,10 +66,10 @@ def client_profile(request, pk):
     return render(request, "iop/client_profile.html", {"client": client})
 
 
-def healthz(request):
-    """For container health checks: the database answers."""
-    Client.objects.exists()
-    return JsonResponse({"status": "ok"})
+@login_required
+def keepalive(request):
+    """The idle warning's "stay signed in": any authenticated request slides the session."""
+    return HttpResponse(status=204)
 
 
 DELIVERIES_PER_PAGE = 50

@@ -20,7 +20,7 @@
   }
   document.addEventListener("click", function (event) {
     if (!event.target.closest("[data-idle-continue]")) return;
-    fetch("/healthz", { credentials: "same-origin" }).then(schedule);
+    fetch(body.dataset.keepaliveUrl, { credentials: "same-origin" }).then(schedule);
     const el = document.getElementById("idle-warning");
     if (el && window.bootstrap) window.bootstrap.Modal.getOrCreateInstance(el).hide();
   });

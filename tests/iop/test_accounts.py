@@ -1,0 +1,88 @@
+"""Login with email, logout, password reset by mail, lockout after repeated failures."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from iop.models import AuditEntry
+from tests.factories import PASSWORD, ClinicianFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def post_login(client, email, password):
+    return client.post(reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR="10.0.0.7")
+
+
+def test_login_with_email_and_password_lands_on_home(client):
+    user = ClinicianFactory(email="j.reyes@example.test")
+    response = post_login(client, "j.reyes@example.test", PASSWORD)
+    assert response.status_code == 302
+    assert client.get(reverse("home")).url == reverse("clinician_home")
+    assert AuditEntry.objects.filter(event="login", actor=user).count() == 1
+
+
+def test_wrong_password_rerenders_form_with_message_and_keeps_email(client):
+    ClinicianFactory(email="j.reyes@example.test")
+    response = post_login(client, "j.reyes@example.test", "not-the-password")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "is-invalid" in page or "alert" in page
+    assert 'value="j.reyes@example.test"' in page
+    assert AuditEntry.objects.filter(event="login_failed", outcome="refused").count() == 1
+
+
+def test_fifth_failure_locks_the_account_at_that_address_even_with_right_password(client):
+    ClinicianFactory(email="j.reyes@example.test")
+    for _ in range(5):
+        post_login(client, "j.reyes@example.test", "wrong-password")
+    response = post_login(client, "j.reyes@example.test", PASSWORD)
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+    assert AuditEntry.objects.filter(event="lockout").exists()
+
+
+def test_lockout_of_one_account_does_not_lock_a_colleague_on_the_same_clinic_address(client):
+    ClinicianFactory(email="one@example.test")
+    ClinicianFactory(email="two@example.test")
+    for _ in range(5):
+        post_login(client, "one@example.test", "wrong-password")
+    assert post_login(client, "two@example.test", PASSWORD).status_code == 302
+
+
+def test_logout_is_a_post_and_is_audited(client):
+    user = ClinicianFactory()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("clinician_home")).status_code == 302
+    assert AuditEntry.objects.filter(event="logout", actor=user).count() == 1
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password_once(client):
+    ClinicianFactory(email="j.reyes@example.test")
+    client.post(reverse("account_reset_password"), {"email": "j.reyes@example.test"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link).url  # allauth moves the key into the session, then shows the form
+    new_password = "a-brand-new-passphrase-42"
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    assert post_login(client, "j.reyes@example.test", new_password).status_code == 302
+    client.post(reverse("account_logout"))
+    assert "invalid" in client.get(link, follow=True).content.decode().lower()
+
+
+def test_password_reset_for_unknown_address_reveals_nothing(client):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.test"})
+    assert response.status_code == 302
+    assert len(mail.outbox) in (0, 1)  # allauth may send an "unknown account" notice, never a link
+    assert all("/reset/key/" not in m.body for m in mail.outbox)
+
+
+def test_signup_is_closed(client):
+    response = client.get(reverse("account_signup"))
+    assert response.status_code in (200, 302)
+    assert "closed" in response.content.decode().lower() or response.status_code == 302

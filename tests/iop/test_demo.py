@@ -1,0 +1,43 @@
+"""The demo clinic loads, and loading it again gives the same clinic."""
+
+import pytest
+from django.core.management import call_command
+
+from families.models import FamilyLink
+from groups.models import Cohort
+from iop.models import Client, User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_LOGINS = ["admin@demo.clinic", "clinician@demo.clinic", "parent@demo.clinic"]
+
+
+def snapshot():
+    return {
+        "users": sorted(User.objects.values_list("email", "role")),
+        "clients": sorted(Client.objects.values_list("chart_number", "cohort__slug", "status", "admitted_on")),
+        "cohorts": sorted(Cohort.objects.values_list("slug", "lead_clinician__email")),
+        "links": sorted(FamilyLink.objects.values_list("family_member__email", "client__chart_number")),
+    }
+
+
+def test_seed_demo_twice_gives_the_same_clinic():
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == first
+
+
+def test_demo_has_the_documented_logins_and_shape():
+    call_command("seed_demo")
+    for email in DEMO_LOGINS:
+        assert User.objects.get(email=email).check_password("demo-pass-2026")
+    assert set(Cohort.objects.values_list("name", flat=True)) == {"Tweens 11-13", "Teens 14-17"}
+    assert User.objects.filter(role="clinician").count() >= 3
+    assert Client.objects.count() >= 16
+    teens = Cohort.objects.get(slug="teens")
+    assert teens.lead_clinician.email == "clinician@demo.clinic"
+    parent_children = Client.objects.filter(family_links__family_member__email="parent@demo.clinic")
+    assert parent_children.filter(cohort=teens).exists()
+    for client in Client.objects.exclude(cohort=None):
+        assert client.cohort.age_min <= client.age <= client.cohort.age_max, client

@@ -1,0 +1,87 @@
+"""Production settings pass Django's deployment checklist; the compose file
+matches what the settings read."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "IOP_DEPLOYMENT": "production",
+    "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+    "ALLOWED_HOSTS": "iop.example.org",
+    "DATABASE_URL": "postgres://iop:secret@127.0.0.1:5432/iop",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp+tls://user:pass@127.0.0.1:587",
+}
+
+
+def run_manage(*args, env_extra):
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_reports_nothing_in_production_mode():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run_manage("check", env_extra=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_every_service_with_a_healthcheck():
+    services = compose()["services"]
+    for name in ("db", "redis", "web", "worker", "beat"):
+        assert name in services, name
+        check = services[name].get("healthcheck", {})
+        assert check.get("test") and not check.get("disable"), f"{name} has no healthcheck"
+
+
+def test_compose_commands_run_gunicorn_celery_worker_and_beat():
+    services = compose()["services"]
+    assert services["web"]["command"][0] == "gunicorn" and "iop.wsgi:application" in services["web"]["command"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "iop", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "iop", "beat"]
+    assert services["migrate"]["command"][-2:] == ["migrate", "--no-input"]
+
+
+def test_compose_app_variables_are_the_ones_settings_read():
+    settings_source = "\n".join(
+        (ROOT / path).read_text() for path in ("iop/settings.py", "iop/sms.py", "iop/celery.py")
+    )
+    read_by_settings = set(re.findall(r'env\.\w+\("([A-Z_]+)"', settings_source))
+    read_by_settings |= set(re.findall(r'os\.environ(?:\.get)?[\[(]"([A-Z_]+)"', settings_source))
+    for name in ("web", "worker", "beat"):
+        variables = set(compose()["services"][name]["environment"])
+        unknown = variables - read_by_settings
+        assert not unknown, f"{name} sets variables no setting reads: {unknown}"
+        for required in ("IOP_DEPLOYMENT", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
+            assert required in variables, f"{name} lacks {required}"
+
+
+def test_compose_uses_postgres_and_redis_urls_pointing_at_its_services():
+    env = compose()["services"]["web"]["environment"]
+    assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
+    assert env["REDIS_URL"] == "redis://redis:6379/0"
+
+
+def test_readme_documents_every_compose_variable():
+    readme = (ROOT / "README.md").read_text()
+    for variable in compose()["services"]["web"]["environment"]:
+        assert f"`{variable}`" in readme, f"README's configuration table lacks {variable}"
