@@ -34,6 +34,7 @@ How an app sends a reminder (inside the transaction that records the event)::
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import OutboxMessage
 from .outbox import queue_message
@@ -152,15 +153,28 @@ def check_in_due_text(link):
 
 
 def notes_to_sign_text(count):
-    return _("You have %(count)s notes waiting for your signature. Open the app.") % {"count": count}
+    text = ngettext(
+        "You have %(count)s note waiting for your signature. Open the app.",
+        "You have %(count)s notes waiting for your signature. Open the app.",
+        count,
+    )
+    return text % {"count": count}
 
 
 def plan_reviews_due_text(count):
-    return _("%(count)s plan reviews are due. Open the app.") % {"count": count}
+    text = ngettext(
+        "%(count)s plan review is due. Open the app.", "%(count)s plan reviews are due. Open the app.", count
+    )
+    return text % {"count": count}
 
 
 def check_ins_overdue_text(count):
-    return _("%(count)s weekly check-ins are overdue. Open the app.") % {"count": count}
+    text = ngettext(
+        "%(count)s weekly check-in is overdue. Open the app.",
+        "%(count)s weekly check-ins are overdue. Open the app.",
+        count,
+    )
+    return text % {"count": count}
 
 
 def safety_alert_text():
