@@ -140,7 +140,8 @@ def deliver(message_id, sent_marker=None):
     if reason:
         _pending(message).update(status=Status.SKIPPED, skipped_reason=reason)
         return Outcome("skipped")
-    held_until = None if message.urgent else quiet_hours_end(now)
+    program = Program.current()
+    held_until = None if message.urgent else quiet_hours_end(now, program)
     if held_until:
         _pending(message).update(due_at=held_until, held_for_quiet_hours=True)
         return Outcome("held for quiet hours")
@@ -151,7 +152,7 @@ def deliver(message_id, sent_marker=None):
         return Outcome("claimed by another worker")
     message.refresh_from_db(fields=["status", "claimed_at", "attempts", "channel", "to_address"])
     try:
-        provider_id = send(message)
+        provider_id = send(message, program)
     except Exception as exc:  # noqa: BLE001 - any provider error is retried, then shown
         return _record_failure(message, exc)
     try:
@@ -162,11 +163,10 @@ def deliver(message_id, sent_marker=None):
     return Outcome("sent")
 
 
-def send(message):
+def send(message, program):
     """Hand the message to its channel's backend; returns the provider's id."""
     if message.channel == Channel.SMS:
         return str(send_sms(message.to_address, message.body) or "")
-    program = Program.current()
     mail = EmailMessage(
         subject=message.subject or program.clinic_name,
         body=message.body,

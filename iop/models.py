@@ -9,6 +9,7 @@ from auditlog.context import auditlog_value
 from auditlog.models import AbstractLogEntry
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -131,6 +132,13 @@ class User(AbstractUser):
     @property
     def is_staff_member(self):
         return self.is_clinician or self.is_program_admin or self.is_superuser
+
+    def clean(self):
+        super().clean()
+        if self.do_not_contact and not self.do_not_contact_reason.strip():
+            raise ValidationError({"do_not_contact_reason": _("Say why this person must not be contacted.")})
+        if self.sms_consent and not self.sms_consent_at:
+            self.sms_consent_at = timezone.now()
 
     def give_sms_consent(self, when=None):
         self.sms_consent = True

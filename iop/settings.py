@@ -214,6 +214,9 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_out": str(BROKER_DIR / "queue"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # With one task in flight per process (acks_late, prefetch 1) the worker
+        # waits a polling interval between tasks: 1 s by default, 6 tasks/s.
+        "polling_interval": 0.05,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

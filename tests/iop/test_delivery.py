@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -328,3 +329,14 @@ def test_sms_consent_needs_a_date(clinic):
     clinic.family_a.sms_consent = True
     with pytest.raises(IntegrityError):
         clinic.family_a.save()
+
+
+def test_user_form_asks_for_a_do_not_contact_reason_and_dates_consent(clinic):
+    person = clinic.family_a
+    person.do_not_contact = True
+    with pytest.raises(ValidationError) as refused:
+        person.full_clean()
+    assert "do_not_contact_reason" in refused.value.message_dict
+    person.do_not_contact, person.sms_consent = False, True
+    person.full_clean()
+    assert person.sms_consent_at is not None
