@@ -21,7 +21,13 @@ def record_heartbeat(name="worker"):
     return name
 
 
-@shared_task(bind=True, acks_late=True, soft_time_limit=DELIVERY_SOFT_TIME_LIMIT, time_limit=DELIVERY_TIME_LIMIT)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=None,  # failed sends are counted in the database (OUTBOX_MAX_ATTEMPTS)
+    soft_time_limit=DELIVERY_SOFT_TIME_LIMIT,
+    time_limit=DELIVERY_TIME_LIMIT,
+)
 def deliver_message(self, message_id, sent_marker=None):
     """Deliver one outbox message; a transient failure retries with backoff."""
     outcome = delivery.deliver(message_id, sent_marker=sent_marker)
