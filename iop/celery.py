@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import beat_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 
@@ -13,8 +13,15 @@ app.autodiscover_tasks()
 
 
 @worker_ready.connect
-def _create_broker_folders(**_kwargs):
+def _worker_ready(**_kwargs):
     ensure_broker_folders()
+    # Report in through the broker at once, so admins see a live worker within seconds.
+    app.send_task("iop.tasks.record_heartbeat", args=("worker",))
+
+
+@beat_init.connect
+def _beat_ready(**_kwargs):
+    app.send_task("iop.tasks.record_heartbeat", args=("beat",))
 
 
 def ensure_broker_folders():

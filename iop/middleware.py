@@ -1,7 +1,6 @@
 """Request-wide rules: the audit context, staff two-factor, staff idle time-out."""
 
-import contextvars
-
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.db import connection
@@ -37,15 +36,18 @@ class AuditContextMiddleware(AuditlogMiddleware):
             return forwarded[-proxies]
         return request.META.get("REMOTE_ADDR")
 
-    def __call__(self, request):
-        # auditlog sets its context variable and never resets it; run each request
-        # in a copy so the actor cannot leak into whatever this thread does next.
-        return contextvars.copy_context().run(super().__call__, request)
-
     def get_extra_data(self, request):
         data = super().get_extra_data(request)
         data["user_agent"] = request.headers.get("User-Agent", "")[:300]
         return data
+
+    def __call__(self, request):
+        try:
+            return super().__call__(request)
+        finally:
+            # auditlog leaves the request's actor in the context variable; clear it so
+            # nothing recorded after this request (in this thread) inherits that actor.
+            auditlog_value.set({})
 
 
 class StaffTwoFactorMiddleware:

@@ -43,8 +43,17 @@ def admin_home(request):
         admitted=Count("pk", filter=Q(status=Client.Status.ADMITTED)),
         discharged=Count("pk", filter=Q(status=Client.Status.DISCHARGED)),
     )
-    heartbeats = {hb.name: hb for hb in Heartbeat.objects.all()}
-    return render(request, "iop/admin_home.html", {"counts": counts, "heartbeats": heartbeats, "now": timezone.now()})
+    return render(request, "iop/admin_home.html", {"counts": counts, "background": background_processes()})
+
+
+def background_processes():
+    """The worker and beat, and whether each has reported in recently (beat ticks every minute)."""
+    seen = dict(Heartbeat.objects.values_list("name", "seen_at"))
+    stale_before = timezone.now() - timezone.timedelta(minutes=5)
+    return [
+        {"label": label, "seen_at": seen.get(name), "stale": bool(seen.get(name)) and seen[name] < stale_before}
+        for name, label in (("worker", _("Background worker")), ("beat", _("Scheduler (beat)")))
+    ]
 
 
 @staff_required

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from families.models import FamilyLink
-from groups.models import Cohort
+from groups.models import Attendance, Closure, Cohort, Enrollment, Session, SkillModule
 from iop.models import Client, Credential, OutboxMessage, Role, User
 
 PASSWORD = "correct-horse-battery-9"
@@ -83,6 +83,68 @@ class FamilyLinkFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     relationship = FamilyLink.Relationship.MOTHER
     legal_authority = True
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    client = factory.SubFactory(ClientFactory)
+    cohort = factory.SelfAttribute("client.cohort")
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(weeks=4))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """An evening at 17:30 clinic time, three hours long."""
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    class Params:
+        day = factory.LazyFunction(timezone.localdate)
+
+    cohort = factory.SubFactory(CohortFactory)
+    starts_at = factory.LazyAttribute(
+        lambda o: timezone.make_aware(datetime.datetime.combine(o.day, datetime.time(17, 30)))
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=3))
+    room = factory.SelfAttribute("cohort.room")
+
+    @factory.post_generation
+    def facilitators(obj, create, extracted, **kwargs):
+        if create:
+            obj.facilitators.set(extracted if extracted is not None else [obj.cohort.lead_clinician])
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(SessionFactory)
+    client = factory.SubFactory(ClientFactory)
+    status = Attendance.Status.PRESENT
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.SelfAttribute("starts_on")
+    reason = Closure.Reason.HOLIDAY
+    created_by = factory.SubFactory(ProgramAdminFactory)
+
+
+class SkillModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SkillModule
+
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Skill {n + 1}")
+    modality = "DBT"
+    teaches = "What the skill teaches."
+    home_practice = "Practise once a day."
 
 
 class OutboxMessageFactory(factory.django.DjangoModelFactory):

@@ -25,7 +25,7 @@ DROP FUNCTION IF EXISTS iop_audit_append_only();
 
 def create_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)  # no placeholders: "%" is PL/pgSQL's
+        schema_editor.execute(CREATE, params=None)
 
 
 def drop_trigger(apps, schema_editor):
