@@ -11,6 +11,7 @@ checks, the file email backend, marking sent."""
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -107,6 +108,7 @@ def main():
     finally:
         if redis_server:
             redis_server.stop()
+        shutil.rmtree(WORK, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -190,7 +190,9 @@ PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
 vars().update(EMAIL_CONFIG)
 if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.filebased.EmailBackend":
-    EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+    # django-environ drops the leading "/" of filemail:///absolute/path; put it back.
+    EMAIL_FILE_PATH = "/" + EMAIL_CONFIG["EMAIL_FILE_PATH"].lstrip("/") if EMAIL_CONFIG.get("EMAIL_FILE_PATH") else ""
+    EMAIL_FILE_PATH = EMAIL_FILE_PATH or str(VAR_DIR / "mail")
 # A provider's backend (e.g. one of django-anymail's) may be named directly.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

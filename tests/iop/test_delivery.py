@@ -3,6 +3,9 @@ interrupted sends, quiet hours, consent and opt-outs. (tests/iop/test_delivery_w
 runs the same machinery through a real worker and Redis.)"""
 
 import datetime
+import os
+import subprocess
+import sys
 import zoneinfo
 
 import pytest
@@ -350,3 +353,19 @@ def test_changing_who_may_be_contacted_is_audited(clinic):
     entry = AuditEntry.objects.filter(object_pk=str(person.pk), event="update").latest("pk")
     assert "do_not_contact" in entry.changes
     assert "unsafe" not in str(entry.changes)
+
+
+@pytest.mark.parametrize("email_url", [None, "filemail:///srv/iop/mail"])
+def test_development_mail_folder_is_the_absolute_path_given(tmp_path, email_url):
+    env = {k: v for k, v in os.environ.items() if k not in ("EMAIL_URL", "EMAIL_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env["IOP_VAR_DIR"] = str(tmp_path)
+    if email_url:
+        env["EMAIL_URL"] = email_url
+    printed = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_FILE_PATH)"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "iop.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert printed == ("/srv/iop/mail" if email_url else str(tmp_path / "mail"))
