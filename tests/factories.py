@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from families.models import FamilyLink
 from groups.models import Attendance, Closure, Cohort, Enrollment, Session, SkillModule
-from iop.models import Client, Credential, Role, User
+from iop.models import Client, Credential, OutboxMessage, Role, User
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -165,3 +165,14 @@ class AdministrationFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return model_class.record(**kwargs)
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboxMessage
+
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+    kind = "group_tonight"
+    recipient = factory.SubFactory(FamilyMemberFactory)
+    to_address = factory.SelfAttribute("recipient.email")
+    body = "Group tonight 17:30-20:30 at The clinic."

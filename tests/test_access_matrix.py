@@ -87,6 +87,12 @@ def for_client_a_self_report(clinic):
     return {"token": token}
 
 
+def for_a_failed_message(clinic):
+    from tests.factories import OutboxMessageFactory
+
+    return {"pk": OutboxMessageFactory(recipient=clinic.family_a, status="failed", last_error="test").pk}
+
+
 # Project URLs, by name. Add every new URL here.
 EXPECTATIONS = {
     "home": Expect(**{r: REDIRECT for r in ROLES[1:]}),
@@ -94,6 +100,9 @@ EXPECTATIONS = {
     "admin_home": Expect(admin=OK, superuser=OK),
     "client_list": Expect(**STAFF_ONLY),
     "client_profile": Expect(clinician_1=OK, clinician_2=NOT_FOUND, admin=OK, superuser=OK, kwargs=for_client_a),
+    "delivery_log": Expect(**ADMIN_ONLY),
+    # POST only (tests/iop/test_delivery_log.py posts to it as every role).
+    "delivery_retry": Expect(admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=for_a_failed_message),
     "keepalive": Expect(**{r: NO_CONTENT for r in ROLES[1:]}),
     "families:home": Expect(family_a=OK, family_b=OK),
     "robots": Expect(**{r: OK for r in ROLES}),
