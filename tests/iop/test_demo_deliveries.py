@@ -19,7 +19,9 @@ def test_demo_delivery_history_is_stable_and_shown(login):
     first = snapshot()
     call_command("seed_demo")
     assert snapshot() == first
-    assert {status for _key, status, _at, _n in first} == {"sent", "failed", "skipped"}
+    # The demo's delivery history shows every outcome; the open safety alert's messages
+    # are still pending until a worker runs.
+    assert {status for _key, status, _at, _n in first} >= {"sent", "failed", "skipped"}
     assert not [m.body for m in OutboxMessage.objects.all() if health_words_in(m.body)]
     page = login(User.objects.get(email="admin@demo.clinic")).get(reverse("delivery_log")).content.decode()
     assert "mailbox full" in page and "Opted out of reminders" in page
