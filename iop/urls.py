@@ -11,6 +11,7 @@ urlpatterns = [
     path("clients/", views.client_list, name="client_list"),
     path("session/keepalive/", views.keepalive, name="keepalive"),
     path("clients/<int:pk>/profile/", views.client_profile, name="client_profile"),
+    path("", include("clinicians.urls")),
     path("family/", include("families.urls")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),

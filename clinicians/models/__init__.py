@@ -1,2 +1,24 @@
 """The clinical record: plans, notes, signing, measures, alerts, safety plans,
 reports. One module per part; each is imported here so Django finds its models."""
+
+from .discharge import Discharge
+from .notes import Addendum, Medication, Note
+from .plans import Intervention, Objective, ObjectiveProgress, PlanAcknowledgement, PlanReview, Problem, TreatmentPlan
+from .safety_plans import SafetyPlan
+from .signing import SignedRecordLocked
+
+__all__ = [
+    "Addendum",
+    "Discharge",
+    "Intervention",
+    "Medication",
+    "Note",
+    "Objective",
+    "ObjectiveProgress",
+    "PlanAcknowledgement",
+    "PlanReview",
+    "Problem",
+    "SafetyPlan",
+    "SignedRecordLocked",
+    "TreatmentPlan",
+]
