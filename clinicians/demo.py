@@ -38,7 +38,7 @@ PLANS = {
                 8,
                 "Weekly attendance sheet from Lincoln High",
             ),
-            ("PHQ-A total below 10.", M.PHQ, 8, "PHQ-A every week in group"),
+            ("Maya's PHQ-A total is below 10 by week 8.", M.PHQ, 8, "PHQ-A every week in group"),
             ("Uses opposite action when she wants to stay in bed, 3 mornings a week.", M.SKILLS_LOG, 6, "Diary card"),
         ],
     ),
@@ -93,7 +93,7 @@ PLANS = {
                 4,
                 "Activity schedule",
             ),
-            ("PHQ-A total drops by at least 5 points from admission.", M.PHQ, 8, "PHQ-A weekly"),
+            ("Amara's PHQ-A total drops at least 5 points from her first score.", M.PHQ, 8, "PHQ-A weekly"),
         ],
     ),
     "T-1006": (
@@ -128,7 +128,7 @@ PLANS = {
         "I want to graduate on time and not feel so heavy every day.",
         [
             ("Noah turns in all missing English assignments.", M.OTHER, 6, "Teacher progress report"),
-            ("PHQ-A total below 10 at discharge.", M.PHQ, 10, "PHQ-A weekly"),
+            ("Noah's PHQ-A total is below 10 when he steps down.", M.PHQ, 10, "PHQ-A weekly"),
         ],
     ),
     "W-2001": (
@@ -185,7 +185,7 @@ PLANS = {
                 4,
                 "Feelings thermometer sheet",
             ),
-            ("PHQ-A total below 10.", M.PHQ, 10, "PHQ-A weekly"),
+            ("Aiden's PHQ-A total is below 10 by week 10.", M.PHQ, 10, "PHQ-A weekly"),
         ],
     ),
     "W-2005": (
@@ -219,7 +219,7 @@ PLANS = {
                 6,
                 "Foster parent report",
             ),
-            ("PHQ-A total drops by 5 points from admission.", M.PHQ, 10, "PHQ-A weekly"),
+            ("Ava's PHQ-A total drops 5 points or more from admission.", M.PHQ, 10, "PHQ-A weekly"),
         ],
     ),
 }
@@ -332,8 +332,8 @@ def seed_plan(client, today):
             PlanAcknowledgement.objects.create(
                 plan=plan, party="family", family_member=member, acknowledged_on=written, recorded_by=lead
             )
-    # Plans older than 5 weeks had their 30-day review (one teen's is left overdue on purpose).
-    if (today - written).days > 35 and client.chart_number != "T-1006":
+    # Plans reach their first review after 30 days; one teen's is left overdue on purpose.
+    if (today - written).days >= 30 and client.chart_number != "T-1006":
         review = PlanReview.objects.create(
             plan=plan,
             reviewed_on=written + datetime.timedelta(days=30),

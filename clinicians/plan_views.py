@@ -90,7 +90,7 @@ def plan_sign(request, pk):
     plan = _draft_for(request.user, pk)
     missing = plan.missing_before_signing()
     copied = copied_texts(plan)
-    form = SignPlanForm(request.POST or None, copied=copied)
+    form = SignPlanForm(request.POST if request.method == "POST" else None, copied=copied)
     if request.method == "POST" and not missing and form.is_valid():
         plan.copied_text_reason = form.cleaned_data.get("copied_text_reason", "")
         plan.sign(request.user)

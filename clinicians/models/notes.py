@@ -133,6 +133,11 @@ class Medication(models.Model):
     def __str__(self):
         return f"{self.name} {self.dose}"
 
+    def clean(self):
+        super().clean()
+        if self.stopped_on and self.started_on and self.stopped_on < self.started_on:
+            raise ValidationError({"stopped_on": _("A medication cannot stop before it started.")})
+
     @property
     def is_current(self):
         return self.stopped_on is None or self.stopped_on > timezone.localdate()

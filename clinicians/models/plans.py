@@ -39,9 +39,13 @@ class TreatmentPlan(Versioned):
     problems = models.JSONField(default=list, help_text=_("Problems this plan addresses."))
     other_problem = models.CharField(max_length=200, blank=True)
     goal = models.TextField(_("goal in the client's own words"))
-    discharge_criteria = models.TextField(help_text=_("What will be true when the client is ready to step down."))
+    discharge_criteria = models.TextField(
+        blank=True, help_text=_("What will be true when the client is ready to step down.")
+    )
     discharge_process = models.TextField(
-        _("expected discharge process"), help_text=_("How discharge and aftercare will be planned with the family.")
+        _("expected discharge process"),
+        blank=True,
+        help_text=_("How discharge and aftercare will be planned with the family."),
     )
     # When a goal or objective matches another client's plan word for word, the
     # clinician must change it or say why it is right for this client.
@@ -54,7 +58,10 @@ class TreatmentPlan(Versioned):
         ordering = ["client", "-version"]
         constraints = [
             *Versioned.version_constraints("plan"),
-            models.CheckConstraint(condition=~Q(goal=""), name="plan_goal_in_own_words_required"),
+            # A draft may start empty; no version is signed without the client's goal.
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | ~Q(goal=""), name="signed_plan_has_goal_in_own_words"
+            ),
         ]
 
     def __str__(self):
@@ -113,6 +120,8 @@ class TreatmentPlan(Versioned):
             missing.append(_("at least one intervention with its frequency"))
         if not self.discharge_criteria.strip():
             missing.append(_("discharge criteria"))
+        if not self.discharge_process.strip():
+            missing.append(_("the expected discharge process"))
         return missing
 
     def review_due_on(self, last_reviewed_on=NOT_LOOKED_UP, review_days=None):
