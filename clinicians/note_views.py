@@ -71,8 +71,8 @@ def note_edit(request, pk):
     )
 
 
-@require_POST
 @clinician_required
+@require_POST
 def note_sign(request, pk):
     note = _note_for(request.user, pk)
     if note.is_signed:
@@ -90,8 +90,8 @@ def _sign(request, note):
     return redirect("clinicians:note", note.pk)
 
 
-@require_POST
 @clinician_required
+@require_POST
 def note_addendum(request, pk):
     note = _note_for(request.user, pk)
     if note.author_id != request.user.pk or not note.is_signed:

@@ -37,8 +37,8 @@ def _draft_for(user, pk):
     return plan
 
 
-@require_POST
 @clinician_required
+@require_POST
 def plan_start(request, pk):
     client = clinical_client(request.user, pk)
     plan, created = TreatmentPlan.start_draft(client, request.user)
@@ -101,8 +101,8 @@ def plan_sign(request, pk):
     return render(request, "clinicians/plan_sign.html", context, status=400 if request.method == "POST" else 200)
 
 
-@require_POST
 @clinician_required
+@require_POST
 def plan_acknowledge(request, pk):
     plan = _plan_for(request.user, pk)
     if not plan.is_signed:

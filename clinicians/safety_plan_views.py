@@ -18,8 +18,8 @@ def _safety_plan_for(user, pk):
     return get_object_or_404(SafetyPlan.objects.visible_to(user).select_related("client", "author", "signed_by"), pk=pk)
 
 
-@require_POST
 @clinician_required
+@require_POST
 def safety_plan_start(request, pk):
     client = clinical_client(request.user, pk)
     plan, created = SafetyPlan.start_draft(client, request.user)

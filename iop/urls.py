@@ -13,9 +13,10 @@ urlpatterns = [
     path("clients/<int:pk>/profile/", views.client_profile, name="client_profile"),
     path("", include("clinicians.urls")),
     path("family/", include("families.urls")),
+    path("schedule/", include("groups.urls")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
-    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]
 
 handler403 = "iop.errors.permission_denied"

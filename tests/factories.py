@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clinicians.models import Intervention, Medication, Note, Objective, SafetyPlan, TreatmentPlan
 from families.models import FamilyLink
-from groups.models import Cohort
+from groups.models import Attendance, Closure, Cohort, Enrollment, Session, SkillModule
 from iop.models import Client, Credential, Role, User
 
 PASSWORD = "correct-horse-battery-9"
@@ -167,3 +167,65 @@ class MedicationFactory(factory.django.DjangoModelFactory):
     prescriber = factory.SubFactory(PrescriberFactory)
     recorded_by = factory.SelfAttribute("prescriber")
     started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(weeks=2))
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    client = factory.SubFactory(ClientFactory)
+    cohort = factory.SelfAttribute("client.cohort")
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(weeks=4))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """An evening at 17:30 clinic time, three hours long."""
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    class Params:
+        day = factory.LazyFunction(timezone.localdate)
+
+    cohort = factory.SubFactory(CohortFactory)
+    starts_at = factory.LazyAttribute(
+        lambda o: timezone.make_aware(datetime.datetime.combine(o.day, datetime.time(17, 30)))
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=3))
+    room = factory.SelfAttribute("cohort.room")
+
+    @factory.post_generation
+    def facilitators(obj, create, extracted, **kwargs):
+        if create:
+            obj.facilitators.set(extracted if extracted is not None else [obj.cohort.lead_clinician])
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(SessionFactory)
+    client = factory.SubFactory(ClientFactory)
+    status = Attendance.Status.PRESENT
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.SelfAttribute("starts_on")
+    reason = Closure.Reason.HOLIDAY
+    created_by = factory.SubFactory(ProgramAdminFactory)
+
+
+class SkillModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SkillModule
+
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Skill {n + 1}")
+    modality = "DBT"
+    teaches = "What the skill teaches."
+    home_practice = "Practise once a day."

@@ -34,3 +34,16 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _shot
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(page):
+    """Every journey fails on a browser console error, which includes any
+    Content-Security-Policy violation (an inline script or style, say)."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    # A 404 page is an expected answer in access journeys; the browser logs it as a failed resource.
+    real = [e for e in errors if "status of 404" not in e]
+    assert not real, real

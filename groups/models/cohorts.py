@@ -1,5 +1,5 @@
-"""Time: cohorts and their weekly pattern (sessions, closures, enrollment,
-attendance and the curriculum grow here)."""
+"""Cohorts: a group of clients, the weekly pattern it meets on, and its weekly
+family group time."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iop.models import Role
 
-from .recurrence import DEFAULT_DURATION, DEFAULT_START, DEFAULT_WEEKDAYS
+from ..recurrence import DEFAULT_DURATION, DEFAULT_START, DEFAULT_WEEKDAYS
 
 
 def default_weekdays():
@@ -63,6 +63,13 @@ class Cohort(models.Model):
     )
     active_from = models.DateField()
     active_until = models.DateField(null=True, blank=True)
+    # Weekly family group: families join the group for part of one evening to learn
+    # that week's skill (product.md). Empty weekday means no family group yet.
+    family_group_weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Evening of the family group, Monday = 0.")
+    )
+    family_group_start = models.TimeField(null=True, blank=True)
+    family_group_minutes = models.PositiveSmallIntegerField(default=60)
 
     objects = CohortQuerySet.as_manager()
 
@@ -72,6 +79,12 @@ class Cohort(models.Model):
             models.CheckConstraint(condition=Q(age_max__gte=models.F("age_min")), name="cohort_age_band_ordered"),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="cohort_capacity_positive"),
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="cohort_duration_positive"),
+            models.CheckConstraint(
+                condition=Q(family_group_weekday__isnull=True, family_group_start__isnull=True)
+                | Q(family_group_weekday__lte=6, family_group_start__isnull=False),
+                name="cohort_family_group_day_and_time",
+            ),
+            models.CheckConstraint(condition=Q(family_group_minutes__gt=0), name="cohort_family_group_positive"),
         ]
 
     def __str__(self):
@@ -86,6 +99,24 @@ class Cohort(models.Model):
     def pattern_label(self):
         days = ", ".join(str(self.WEEKDAY_NAMES[d]) for d in sorted(self.weekdays))
         return f"{days} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+    @property
+    def has_family_group(self):
+        return self.family_group_weekday is not None
+
+    @property
+    def family_group_label(self):
+        if not self.has_family_group:
+            return ""
+        start = datetime.datetime.combine(datetime.date(2000, 1, 3), self.family_group_start)
+        end = start + datetime.timedelta(minutes=self.family_group_minutes)
+        return f"{self.WEEKDAY_NAMES[self.family_group_weekday]} {start:%H:%M}-{end:%H:%M}"
+
+    def family_group_offset(self):
+        """Minutes from the start of the evening to the family group (on its weekday)."""
+        start = datetime.datetime.combine(datetime.date(2000, 1, 3), self.start_time)
+        family = datetime.datetime.combine(datetime.date(2000, 1, 3), self.family_group_start)
+        return int((family - start).total_seconds() // 60)
 
     @property
     def weekly_hours_offered(self):

@@ -1,0 +1,84 @@
+"""The attendance sheet of one evening: a row per expected client, saved together.
+Minutes late or left early are typed; minutes attended follow from them."""
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from iop import audit
+
+from .models import Attendance
+
+NOT_RECORDED = ""
+
+
+class AttendanceSheet(forms.Form):
+    def __init__(self, *args, session, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.clients = list(clients)
+        existing = {row.client_id: row for row in session.attendance.all()}
+        longest = session.duration_minutes - 1
+        for client in self.clients:
+            row = existing.get(client.pk)
+            self.fields[f"status_{client.pk}"] = forms.ChoiceField(
+                choices=[(NOT_RECORDED, _("Not recorded"))] + Attendance.Status.choices,
+                required=False,
+                label=_("Attendance"),
+                initial=row.status if row else NOT_RECORDED,
+            )
+            self.fields[f"late_{client.pk}"] = forms.IntegerField(
+                min_value=0,
+                max_value=longest,
+                required=False,
+                label=_("Minutes late"),
+                initial=row and row.late_minutes or None,
+            )
+            self.fields[f"left_{client.pk}"] = forms.IntegerField(
+                min_value=0,
+                max_value=longest,
+                required=False,
+                label=_("Minutes left early"),
+                initial=row and row.left_early_minutes or None,
+            )
+
+    def rows(self):
+        for client in self.clients:
+            yield client, self[f"status_{client.pk}"], self[f"late_{client.pk}"], self[f"left_{client.pk}"]
+
+    def clean(self):
+        data = super().clean()
+        for client in self.clients:
+            status = data.get(f"status_{client.pk}")
+            late, left = data.get(f"late_{client.pk}") or 0, data.get(f"left_{client.pk}") or 0
+            if status == Attendance.Status.LATE and not late:
+                self.add_error(f"late_{client.pk}", _("How many minutes late?"))
+            if status == Attendance.Status.LEFT_EARLY and not left:
+                self.add_error(f"left_{client.pk}", _("How many minutes early did they leave?"))
+            if status != Attendance.Status.LATE and late:
+                self.add_error(f"late_{client.pk}", _("Minutes late go with the status 'Late'."))
+            if status != Attendance.Status.LEFT_EARLY and left:
+                self.add_error(f"left_{client.pk}", _("Minutes left early go with the status 'Left early'."))
+        return data
+
+    @transaction.atomic
+    def save(self, by):
+        saved = 0
+        for client in self.clients:
+            status = self.cleaned_data[f"status_{client.pk}"]
+            if status == NOT_RECORDED:
+                Attendance.objects.filter(session=self.session, client=client).delete()
+                continue
+            Attendance.objects.update_or_create(
+                session=self.session,
+                client=client,
+                defaults={
+                    "status": status,
+                    "late_minutes": self.cleaned_data[f"late_{client.pk}"] or 0,
+                    "left_early_minutes": self.cleaned_data[f"left_{client.pk}"] or 0,
+                    "recorded_by": by,
+                },
+            )
+            saved += 1
+        audit.record("record_attendance", self.session, actor=by, rows=saved)
+        return saved

@@ -1,0 +1,113 @@
+"""One-off changes to the schedule: closures, reschedules and make-up evenings.
+Each change is saved with its family notices in one transaction."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from iop import audit
+
+from . import notices
+from .models import Session
+
+
+def sessions_closed_by(starts_on, ends_on, cohort=None):
+    """The evenings a closure over these days would cancel: scheduled and not charted."""
+    sessions = Session.objects.scheduled().filter(charted_at__isnull=True).between_days(starts_on, ends_on)
+    if cohort is not None:
+        sessions = sessions.filter(cohort=cohort)
+    return sessions.select_related("cohort")
+
+
+@transaction.atomic
+def apply_closure(closure):
+    """Save ``closure``'s effect: cancel the evenings it covers (they stay visible as
+    cancelled) and tell the families expected at them."""
+    sessions = list(
+        sessions_closed_by(closure.starts_on, closure.ends_on, closure.cohort).select_for_update(of=("self",))
+    )
+    Session.objects.filter(pk__in=[s.pk for s in sessions]).update(
+        status=Session.Status.CANCELLED, closure=closure, cancel_reason=closure.get_reason_display()
+    )
+    notices.tell_families_of_closure(closure, sessions)
+    audit.record("closure", closure, actor=closure.created_by, cancelled=len(sessions))
+    return sessions
+
+
+@transaction.atomic
+def reschedule(session, starts_at, by):
+    """Move one evening: the original stays as cancelled ("moved"), a new evening
+    takes its place with the same length, room, facilitators and agenda."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.is_cancelled or session.is_charted:
+        raise ValidationError("Only a scheduled evening that is not yet charted can be moved.")
+    moved = _copy(session, starts_at, Session.Kind.RESCHEDULED)
+    session.status = Session.Status.CANCELLED
+    session.cancel_reason = f"Moved to {moved.local_start:%a %d %b %H:%M}"
+    session.save(update_fields=["status", "cancel_reason"])
+    notices.tell_families_of_move(session, moved)
+    audit.record("reschedule", moved, actor=by, original=session.pk)
+    return moved
+
+
+@transaction.atomic
+def add_make_up(cohort, starts_at, by, *, replaces=None, minutes=None):
+    """An extra evening, usually standing in for one that was cancelled."""
+    if replaces is not None and not replaces.is_cancelled:
+        raise ValidationError("A make-up stands in for a cancelled evening.")
+    minutes = minutes or cohort.duration_minutes
+    session = _save_new(
+        Session(
+            cohort=cohort,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=minutes),
+            kind=Session.Kind.MAKE_UP,
+            room=cohort.room,
+            replaces=replaces,
+        )
+    )
+    session.facilitators.set([cohort.lead_clinician_id, *cohort.co_facilitators.values_list("pk", flat=True)])
+    notices.tell_families_of_make_up(session)
+    audit.record("make_up", session, actor=by)
+    return session
+
+
+def overlapping(cohort, starts_at, ends_at, exclude=None):
+    """Scheduled evenings of ``cohort`` overlapping the given time."""
+    found = Session.objects.scheduled().filter(cohort=cohort, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    return found.exclude(pk=exclude.pk) if exclude else found
+
+
+def _copy(session, starts_at, kind):
+    shift = starts_at - session.starts_at
+    moved = _save_new(
+        Session(
+            cohort=session.cohort,
+            starts_at=starts_at,
+            ends_at=session.ends_at + shift,
+            kind=kind,
+            room=session.room,
+            agenda=session.agenda,
+            replaces=session,
+            family_group_starts_at=session.family_group_starts_at + shift if session.has_family_group else None,
+            family_group_ends_at=session.family_group_ends_at + shift if session.has_family_group else None,
+        ),
+        exclude=session,
+    )
+    moved.facilitators.set(session.facilitators.all())
+    return moved
+
+
+def _save_new(session, exclude=None):
+    clash = overlapping(session.cohort, session.starts_at, session.ends_at, exclude=exclude)
+    if clash.exists():
+        raise ValidationError("%(cohort)s already meets at that time.", params={"cohort": session.cohort})
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            "%(cohort)s already has an evening starting then.", params={"cohort": session.cohort}
+        ) from error
+    return session

@@ -1,0 +1,48 @@
+"""Which skill each cohort works on each week: a rotation through the program's
+curriculum, starting from the cohort's first week, unless a clinician chose another."""
+
+from django.utils import timezone
+
+from iop import audit
+
+from .models import CohortWeek, SkillModule
+from .recurrence import week_start
+
+
+def rotation_skill(cohort, monday, modules):
+    """The module the rotation gives ``cohort`` in the week of ``monday``."""
+    if not modules:
+        return None
+    weeks_in = (monday - week_start(cohort.active_from)).days // 7
+    return modules[weeks_in % len(modules)]
+
+
+def ensure_weeks(cohort, mondays):
+    """Give each of the weeks a skill by rotation, leaving chosen ones alone.
+    Returns {monday: CohortWeek}."""
+    modules = list(SkillModule.objects.all())
+    weeks = {
+        w.week_of: w for w in CohortWeek.objects.filter(cohort=cohort, week_of__in=mondays).select_related("skill")
+    }
+    for monday in mondays:
+        if monday not in weeks and modules:
+            weeks[monday], _ = CohortWeek.objects.select_related("skill").get_or_create(
+                cohort=cohort, week_of=monday, defaults={"skill": rotation_skill(cohort, monday, modules)}
+            )
+    return weeks
+
+
+def choose_skill(cohort_week, skill, by):
+    """A clinician's override of the rotation for one cohort-week."""
+    cohort_week.skill = skill
+    cohort_week.overridden_by = by
+    cohort_week.overridden_at = timezone.now()
+    cohort_week.save(update_fields=["skill", "overridden_by", "overridden_at"])
+    audit.record("choose_skill", cohort_week, actor=by, skill=skill.title)
+    return cohort_week
+
+
+def skills_by_week(cohorts, mondays):
+    """{(cohort pk, monday): SkillModule} for already-assigned weeks, in one query."""
+    rows = CohortWeek.objects.filter(cohort__in=cohorts, week_of__in=mondays).select_related("skill")
+    return {(row.cohort_id, row.week_of): row.skill for row in rows}

@@ -1,0 +1,137 @@
+"""Admission to a cohort, transfer between cohorts and discharge, and who is
+expected at an evening. ``Client.cohort`` (the current cohort, which decides who
+may see the client) is only ever changed here, in step with the open enrollment."""
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from iop import audit
+from iop.models import Client
+
+from .models import Attendance, Enrollment, local_midnight
+
+
+def current_enrollment(client):
+    return Enrollment.objects.filter(client=client, ended_on__isnull=True).select_related("cohort").first()
+
+
+@transaction.atomic
+def admit(client, cohort, on, by):
+    """Start an episode: the client joins ``cohort`` from ``on``."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if current_enrollment(client):
+        raise ValidationError(
+            "%(client)s is already in a cohort; transfer or discharge instead.", params={"client": client}
+        )
+    last = Enrollment.objects.filter(client=client).order_by("-ended_on").first()
+    if last and on <= last.ended_on:
+        raise ValidationError(
+            "Admission must be after the last enrollment ended (%(day)s).", params={"day": last.ended_on}
+        )
+    enrollment = Enrollment.objects.create(client=client, cohort=cohort, started_on=on, created_by=by)
+    client.status = Client.Status.ADMITTED
+    client.admitted_on = on
+    client.discharged_on = None
+    _sync(client, cohort)
+    audit.record("admit", enrollment, client=client, actor=by, cohort=cohort.name, on=str(on))
+    return enrollment
+
+
+@transaction.atomic
+def transfer(client, cohort, on, by):
+    """Move the client to ``cohort`` from ``on``; the old enrollment ends the day before."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    old = current_enrollment(client)
+    if old is None:
+        raise ValidationError("%(client)s is not in a cohort; admit them first.", params={"client": client})
+    if old.cohort_id == cohort.pk:
+        raise ValidationError("%(client)s is already in %(cohort)s.", params={"client": client, "cohort": cohort})
+    if on <= old.started_on:
+        raise ValidationError(
+            "A transfer must start after %(day)s, when the current cohort began.", params={"day": old.started_on}
+        )
+    _end(old, on - datetime.timedelta(days=1), Enrollment.EndReason.TRANSFER)
+    enrollment = Enrollment.objects.create(client=client, cohort=cohort, started_on=on, created_by=by)
+    _sync(client, cohort)
+    audit.record("transfer", enrollment, client=client, actor=by, from_cohort=old.cohort.name, on=str(on))
+    return enrollment
+
+
+@transaction.atomic
+def discharge(client, on, by):
+    """End the episode on ``on`` (the last day in group). Later evenings no longer
+    expect the client, and anything marked ahead for them is cleared."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    old = current_enrollment(client)
+    if old is None:
+        raise ValidationError("%(client)s is not in a cohort.", params={"client": client})
+    if on < old.started_on:
+        raise ValidationError(
+            "Discharge cannot be before %(day)s, when the current cohort began.", params={"day": old.started_on}
+        )
+    _end(old, on, Enrollment.EndReason.DISCHARGE)
+    Attendance.objects.filter(
+        client=client,
+        session__starts_at__gte=local_midnight(on + datetime.timedelta(days=1)),
+        session__charted_at__isnull=True,
+    ).delete()
+    client.status = Client.Status.DISCHARGED
+    client.discharged_on = on
+    _sync(client, None)
+    audit.record("discharge", old, client=client, actor=by, on=str(on))
+    return old
+
+
+def sync_client_cohort(client):
+    """Set ``Client.cohort`` from the open enrollment (used by the demo and repairs)."""
+    open_enrollment = current_enrollment(client)
+    _sync(client, open_enrollment.cohort if open_enrollment else None)
+
+
+def _end(enrollment, on, reason):
+    enrollment.ended_on = on
+    enrollment.end_reason = reason
+    enrollment.save(update_fields=["ended_on", "end_reason"])
+
+
+def _sync(client, cohort):
+    client.cohort = cohort
+    client.save(update_fields=["cohort", "status", "admitted_on", "discharged_on"])
+
+
+# --- Who is expected at an evening ------------------------------------------------
+
+
+def enrolled_on(cohort, day):
+    """Enrollments of ``cohort`` that cover the clinic-local ``day``."""
+    return Enrollment.objects.filter(cohort=cohort, started_on__lte=day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+    )
+
+
+def roster(session):
+    """The clients expected at ``session``, by name."""
+    ids = enrolled_on(session.cohort, session.local_date).values("client")
+    return Client.objects.filter(pk__in=ids).order_by("legal_last_name", "legal_first_name")
+
+
+def rosters(sessions, *, with_clients=False):
+    """{session pk: [enrollment, ...]} for many sessions in one query."""
+    sessions = list(sessions)
+    if not sessions:
+        return {}
+    first = min(s.local_date for s in sessions)
+    last = max(s.local_date for s in sessions)
+    enrollments = Enrollment.objects.filter(cohort__in={s.cohort_id for s in sessions}, started_on__lte=last).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=first)
+    )
+    if with_clients:
+        enrollments = enrollments.select_related("client")
+    by_cohort = defaultdict(list)
+    for enrollment in enrollments:
+        by_cohort[enrollment.cohort_id].append(enrollment)
+    return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(s.local_date)] for s in sessions}

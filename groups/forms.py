@@ -1,0 +1,223 @@
+"""Forms for scheduling: cohort set-up, generating, closures, moves, enrollment."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from iop.models import Role, User
+
+from .models import Closure, Cohort, Session, SkillModule
+
+MAX_GENERATE_DAYS = 26 * 7
+WEEKDAY_CHOICES = [(i, name) for i, name in enumerate(Cohort.WEEKDAY_NAMES)]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def clinicians():
+    return User.objects.filter(role=Role.CLINICIAN, is_active=True)
+
+
+class CohortForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple, label=_("Evenings")
+    )
+    family_group_weekday = forms.TypedChoiceField(
+        choices=[("", _("No family group"))] + WEEKDAY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label=_("Family group evening"),
+    )
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "name",
+            "slug",
+            "age_min",
+            "age_max",
+            "weekdays",
+            "start_time",
+            "duration_minutes",
+            "room",
+            "capacity",
+            "lead_clinician",
+            "co_facilitators",
+            "active_from",
+            "active_until",
+            "family_group_weekday",
+            "family_group_start",
+            "family_group_minutes",
+        ]
+        widgets = {
+            "start_time": TimeInput(),
+            "family_group_start": TimeInput(),
+            "active_from": DateInput(),
+            "active_until": DateInput(),
+            "co_facilitators": forms.CheckboxSelectMultiple,
+        }
+        labels = {
+            "duration_minutes": _("Length of an evening (minutes)"),
+            "family_group_minutes": _("Family group length (minutes)"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_clinician"].queryset = clinicians()
+        self.fields["co_facilitators"].queryset = clinicians()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("age_min") is not None and data.get("age_max") is not None and data["age_max"] < data["age_min"]:
+            self.add_error("age_max", _("The oldest age must not be below the youngest."))
+        if data.get("active_until") and data.get("active_from") and data["active_until"] < data["active_from"]:
+            self.add_error("active_until", _("The last day must be on or after the first."))
+        lead = data.get("lead_clinician")
+        if lead and lead in (data.get("co_facilitators") or []):
+            self.add_error("co_facilitators", _("The lead clinician is already a facilitator; untick them here."))
+        self._clean_family_group(data)
+        return data
+
+    def _clean_family_group(self, data):
+        day, start = data.get("family_group_weekday"), data.get("family_group_start")
+        if day is None and start is None:
+            return
+        if day is None or start is None:
+            self.add_error("family_group_start", _("Give both the evening and the start time, or neither."))
+            return
+        if day not in (data.get("weekdays") or []):
+            self.add_error("family_group_weekday", _("The family group must be on one of the group's evenings."))
+        group_start, minutes = data.get("start_time"), data.get("duration_minutes")
+        if group_start and minutes and data.get("family_group_minutes"):
+            base = datetime.date(2000, 1, 3)
+            evening_end = datetime.datetime.combine(base, group_start) + datetime.timedelta(minutes=minutes)
+            family_end = datetime.datetime.combine(base, start) + datetime.timedelta(
+                minutes=data["family_group_minutes"]
+            )
+            if start < group_start or family_end > evening_end:
+                self.add_error("family_group_start", _("The family group must fall within the evening."))
+
+
+class GenerateForm(forms.Form):
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.all(), required=False, empty_label=_("All cohorts"), label=_("Cohort")
+    )
+    first = forms.DateField(widget=DateInput(), label=_("From"))
+    last = forms.DateField(widget=DateInput(), label=_("To"))
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last:
+            if last < first:
+                self.add_error("last", _("The end date must be on or after the start date."))
+            elif (last - first).days > MAX_GENERATE_DAYS:
+                self.add_error("last", _("Generate at most 26 weeks at a time."))
+        return data
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["starts_on", "ends_on", "reason", "note", "cohort"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].empty_label = _("All cohorts")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day must be on or after the first day."))
+        return data
+
+
+class WhenForm(forms.Form):
+    """A clinic-local day and start time, read as one aware datetime."""
+
+    day = forms.DateField(widget=DateInput(), label=_("Day"))
+    start_time = forms.TimeField(widget=TimeInput(), label=_("Start time"))
+
+    def starts_at(self):
+        local = datetime.datetime.combine(self.cleaned_data["day"], self.cleaned_data["start_time"])
+        return timezone.make_aware(local)
+
+
+class MakeUpForm(WhenForm):
+    replaces = forms.ModelChoiceField(
+        queryset=Session.objects.none(), required=False, label=_("Stands in for"), empty_label=_("(an extra evening)")
+    )
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replaces"].queryset = cohort.sessions.filter(status=Session.Status.CANCELLED).order_by(
+            "-starts_at"
+        )
+
+
+class SessionForm(forms.ModelForm):
+    agenda_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Agenda"),
+        help_text=_("One part per line: title | minutes, e.g. 'Check-in | 20'."),
+    )
+
+    class Meta:
+        model = Session
+        fields = ["room", "facilitators"]
+        widgets = {"facilitators": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitators"].queryset = clinicians()
+        if not self.is_bound:
+            self.initial["agenda_text"] = "\n".join(f"{i['title']} | {i['minutes']}" for i in self.instance.agenda)
+
+    def clean_agenda_text(self):
+        agenda = []
+        for number, line in enumerate(self.cleaned_data["agenda_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, _sep, minutes = line.rpartition("|")
+            if not title.strip() or not minutes.strip().isdigit() or int(minutes) == 0:
+                raise forms.ValidationError(_("Line %(n)s should read 'title | minutes'.") % {"n": number})
+            agenda.append({"title": title.strip()[:80], "minutes": int(minutes)})
+        if sum(item["minutes"] for item in agenda) > self.instance.duration_minutes:
+            raise forms.ValidationError(
+                _("The parts add up to more than the evening (%(m)s minutes).") % {"m": self.instance.duration_minutes}
+            )
+        return agenda
+
+    def save(self, commit=True):
+        self.instance.agenda = self.cleaned_data["agenda_text"]
+        return super().save(commit)
+
+
+class AdmitForm(forms.Form):
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), label=_("Cohort"))
+    on = forms.DateField(widget=DateInput(), label=_("From"))
+
+
+class TransferForm(AdmitForm):
+    pass
+
+
+class DischargeForm(forms.Form):
+    on = forms.DateField(widget=DateInput(), label=_("Last day in group"))
+
+
+class SkillChoiceForm(forms.Form):
+    skill = forms.ModelChoiceField(queryset=SkillModule.objects.all(), label=_("Skill this week"))

@@ -1,0 +1,182 @@
+"""Sessions (one evening of a cohort) and closures (days the clinic does not meet)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..recurrence import DEFAULT_AGENDA
+from .cohorts import Cohort
+
+
+def default_agenda():
+    return [{"title": title, "minutes": minutes} for title, minutes in DEFAULT_AGENDA]
+
+
+class Closure(models.Model):
+    """Dates the program does not meet (all cohorts, or one). Sessions it covers
+    are cancelled and stay on the calendar as cancelled."""
+
+    class Reason(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WEATHER = "weather", _("Weather")
+        OTHER = "other", _("Other")
+
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    note = models.CharField(max_length=120, blank=True, help_text=_("For staff, e.g. 'Thanksgiving'."))
+    cohort = models.ForeignKey(
+        Cohort,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closures",
+        help_text=_("Leave empty to close every cohort."),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="closure_ends_after_start"),
+        ]
+
+    def __str__(self):
+        scope = self.cohort.name if self.cohort_id else _("all cohorts")
+        days = f"{self.starts_on:%a %d %b}" + (f" to {self.ends_on:%a %d %b}" if self.ends_on != self.starts_on else "")
+        return f"{days} ({self.get_reason_display().lower()}, {scope})"
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.is_program_admin:
+            return self.all()
+        if user.is_clinician:
+            return self.filter(
+                Q(cohort__lead_clinician=user) | Q(cohort__co_facilitators=user) | Q(facilitators=user)
+            ).distinct()
+        if user.is_family:
+            return self.filter(
+                cohort__enrollments__client__family_links__family_member=user,
+                cohort__enrollments__client__family_links__portal_suspended=False,
+            ).distinct()
+        return self.none()
+
+    def scheduled(self):
+        return self.filter(status=Session.Status.SCHEDULED)
+
+    def between_days(self, first, last):
+        """Sessions starting on clinic-local days first..last (inclusive)."""
+        return self.filter(
+            starts_at__gte=local_midnight(first), starts_at__lt=local_midnight(last + datetime.timedelta(1))
+        )
+
+
+def local_midnight(day):
+    """The aware start of a clinic-local day (so day ranges follow daylight saving)."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+class Session(models.Model):
+    """One evening of a cohort."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular")
+        MAKE_UP = "make_up", _("Make-up")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REGULAR)
+    room = models.CharField(max_length=60)
+    facilitators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="facilitated_sessions")
+    agenda = models.JSONField(default=default_agenda)
+    family_group_starts_at = models.DateTimeField(null=True, blank=True)
+    family_group_ends_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=120, blank=True)
+    closure = models.ForeignKey(Closure, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacements",
+        help_text=_("The cancelled evening this make-up or reschedule stands in for."),
+    )
+    # Set by the clinical side once the evening is charted; from then on schedule
+    # changes (regeneration, closures) leave the session alone.
+    charted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "cohort__age_min"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "starts_at"], name="one_session_per_cohort_and_start"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(charted_at__isnull=True) | Q(status="scheduled"), name="charted_session_not_cancelled"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="scheduled") | ~Q(cancel_reason=""), name="cancelled_session_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="rescheduled") | Q(replaces__isnull=False), name="reschedule_names_original"
+            ),
+            models.CheckConstraint(
+                condition=Q(family_group_starts_at__isnull=True, family_group_ends_at__isnull=True)
+                | Q(family_group_ends_at__gt=models.F("family_group_starts_at")),
+                name="family_group_start_and_end",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self):
+        return f"{self.cohort} {timezone.localtime(self.starts_at):%a %d %b %H:%M}"
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.starts_at)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.ends_at)
+
+    @property
+    def local_date(self):
+        return self.local_start.date()
+
+    @property
+    def duration_minutes(self):
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_charted(self):
+        return self.charted_at is not None
+
+    @property
+    def has_family_group(self):
+        return self.family_group_starts_at is not None
+
+    def mark_charted(self, at=None):
+        """For the clinical side: the evening is charted; schedule changes no longer touch it."""
+        self.charted_at = at or timezone.now()
+        self.save(update_fields=["charted_at"])

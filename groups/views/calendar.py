@@ -1,0 +1,78 @@
+"""The week calendar across cohorts, and hours per client per week."""
+
+import datetime
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from iop.access import staff_required
+from iop.models import Client
+
+from ..conflicts import conflicts_for
+from ..curriculum import skills_by_week
+from ..enrollment import rosters
+from ..hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, PROGRAM_WEEKLY_HOURS_OFFERED, weekly_hours
+from ..models import Session
+from ..recurrence import week_start
+
+HOURS_WEEKS_SHOWN = 6
+
+
+def monday_from(value):
+    """The Monday of the week named by ``?week=YYYY-MM-DD`` (this week if absent or bad)."""
+    try:
+        day = parse_date(value or "")
+    except ValueError:
+        day = None
+    return week_start(day or timezone.localdate())
+
+
+@staff_required
+def week(request):
+    monday = monday_from(request.GET.get("week"))
+    days = [monday + datetime.timedelta(days=i) for i in range(7)]
+    sessions = list(
+        Session.objects.visible_to(request.user)
+        .between_days(days[0], days[-1])
+        .select_related("cohort")
+        .prefetch_related("facilitators")
+    )
+    expected = rosters(sessions)
+    conflicts = conflicts_for(sessions)
+    skills = skills_by_week({s.cohort_id for s in sessions}, [monday])
+    for session in sessions:
+        session.expected_count = len(expected[session.pk])
+        session.conflicts = conflicts.get(session.pk, [])
+        session.skill = skills.get((session.cohort_id, monday))
+    context = {
+        "monday": monday,
+        "days": [(day, [s for s in sessions if s.local_date == day]) for day in days],
+        "previous": monday - datetime.timedelta(weeks=1),
+        "next": monday + datetime.timedelta(weeks=1),
+        "today": timezone.localdate(),
+    }
+    return render(request, "groups/week.html", context)
+
+
+@staff_required
+def hours(request):
+    last = monday_from(request.GET.get("week"))
+    mondays = [last - datetime.timedelta(weeks=n) for n in range(HOURS_WEEKS_SHOWN - 1, -1, -1)]
+    end = last + datetime.timedelta(days=6)
+    clients = (
+        Client.objects.visible_to(request.user)
+        .filter(enrollments__started_on__lte=end)
+        .exclude(discharged_on__lt=mondays[0])
+        .distinct()
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    context = {
+        "rows": weekly_hours(clients, mondays, timezone.localdate()),
+        "mondays": mondays,
+        "previous": last - datetime.timedelta(weeks=1),
+        "next": last + datetime.timedelta(weeks=1),
+        "minimum": ADOLESCENT_MINIMUM_WEEKLY_HOURS,
+        "offered": PROGRAM_WEEKLY_HOURS_OFFERED,
+    }
+    return render(request, "groups/hours.html", context)

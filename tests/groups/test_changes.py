@@ -1,0 +1,146 @@
+"""Closures, reschedules and make-up evenings, and the notices families get."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from groups import changes
+from groups.models import Session
+from iop.models import OutboxMessage, Program
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clinic_phone(db):
+    Program.objects.update_or_create(pk=1, defaults={"phone": "(555) 010-4400"})
+
+
+def closure_on(day, **kwargs):
+    return factories.ClosureFactory(starts_on=day, **kwargs)
+
+
+def test_closure_cancels_the_evenings_it_covers_and_keeps_them(evenings):
+    teens, tweens = evenings
+    closure = closure_on(teens.local_date)
+
+    cancelled = changes.apply_closure(closure)
+
+    assert {s.pk for s in cancelled} == {teens.pk, tweens.pk}
+    for session in (teens, tweens):
+        session.refresh_from_db()
+        assert (session.status, session.closure, session.cancel_reason) == ("cancelled", closure, "Holiday")
+
+
+def test_closure_of_one_cohort_leaves_the_other(evenings):
+    teens, tweens = evenings
+
+    changes.apply_closure(closure_on(teens.local_date, cohort=teens.cohort))
+
+    tweens.refresh_from_db()
+    assert tweens.status == "scheduled"
+
+
+def test_closure_does_not_touch_a_charted_evening(evenings):
+    teens, _ = evenings
+    teens.mark_charted()
+
+    cancelled = changes.apply_closure(closure_on(teens.local_date))
+
+    teens.refresh_from_db()
+    assert teens.status == "scheduled"
+    assert teens not in cancelled
+
+
+def test_closure_tells_each_family_member_once_with_minimal_text(evenings):
+    teens, _ = evenings
+    clinic_a = teens.cohort.enrollments.get().client
+    second_parent = factories.FamilyLinkFactory(client=clinic_a).family_member
+    closure = closure_on(teens.local_date)
+
+    changes.apply_closure(closure)
+    changes.apply_closure(closure)
+
+    messages = OutboxMessage.objects.filter(kind="closure")
+    assert messages.count() == 3  # two parents of client A, one of client B
+    assert messages.filter(recipient=second_parent).count() == 1
+    body = messages.filter(recipient=second_parent).get().body
+    day = teens.local_date
+    assert body == f"No group on {day:%a} {day.day} {day:%b} (holiday). Questions: (555) 010-4400"
+    assert clinic_a.legal_last_name not in body and clinic_a.first_name not in body
+
+
+def test_closure_skips_family_links_with_portal_suspended(evenings, enrolled):
+    enrolled.client_a.family_links.update(portal_suspended=True, suspended_reason="Contact may be unsafe")
+
+    changes.apply_closure(closure_on(evenings[0].local_date))
+
+    recipients = set(OutboxMessage.objects.values_list("recipient", flat=True))
+    assert recipients == {enrolled.family_b.pk}
+
+
+def test_family_of_a_client_not_expected_that_evening_is_not_told(evenings, enrolled):
+    enrollment = enrolled.client_b.enrollments.get()
+    enrollment.started_on = evenings[1].local_date + datetime.timedelta(days=1)
+    enrollment.save()
+
+    changes.apply_closure(closure_on(evenings[0].local_date))
+
+    assert not OutboxMessage.objects.filter(recipient=enrolled.family_b).exists()
+
+
+def test_reschedule_keeps_the_original_as_cancelled_and_tells_families(evenings, enrolled):
+    teens, _ = evenings
+    new_start = teens.starts_at + datetime.timedelta(days=1, minutes=30)
+
+    moved = changes.reschedule(teens, new_start, enrolled.admin)
+
+    teens.refresh_from_db()
+    assert (teens.status, moved.kind, moved.replaces) == ("cancelled", "rescheduled", teens)
+    assert moved.ends_at - moved.starts_at == datetime.timedelta(hours=3)
+    assert set(moved.facilitators.all()) == set(teens.facilitators.all())
+    message = OutboxMessage.objects.get(kind="reschedule")
+    assert message.recipient == enrolled.family_a
+    assert f"at {timezone.localtime(new_start):%H:%M}" in message.body
+
+
+def test_reschedule_refuses_a_time_the_cohort_already_meets(evenings, enrolled):
+    teens, _ = evenings
+    other = factories.SessionFactory(cohort=teens.cohort, day=teens.local_date + datetime.timedelta(days=1))
+
+    with pytest.raises(ValidationError):
+        changes.reschedule(teens, other.starts_at + datetime.timedelta(minutes=60), enrolled.admin)
+    teens.refresh_from_db()
+    assert teens.status == "scheduled"
+
+
+def test_reschedule_refuses_a_charted_evening(evenings, enrolled):
+    teens, _ = evenings
+    teens.mark_charted()
+
+    with pytest.raises(ValidationError):
+        changes.reschedule(teens, teens.starts_at + datetime.timedelta(days=1), enrolled.admin)
+
+
+def test_make_up_stands_in_for_a_cancelled_evening(evenings, enrolled):
+    teens, _ = evenings
+    changes.apply_closure(closure_on(teens.local_date))
+    teens.refresh_from_db()
+
+    make_up = changes.add_make_up(
+        teens.cohort, teens.starts_at + datetime.timedelta(days=4), enrolled.admin, replaces=teens
+    )
+
+    assert (make_up.kind, make_up.replaces, make_up.status) == ("make_up", teens, "scheduled")
+    assert OutboxMessage.objects.filter(kind="make_up", recipient=enrolled.family_a).count() == 1
+
+
+def test_make_up_cannot_replace_an_evening_that_still_happens(evenings, enrolled):
+    teens, _ = evenings
+
+    with pytest.raises(ValidationError):
+        changes.add_make_up(teens.cohort, teens.starts_at + datetime.timedelta(days=4), enrolled.admin, replaces=teens)
+    assert Session.objects.filter(kind="make_up").count() == 0

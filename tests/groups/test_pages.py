@@ -1,0 +1,313 @@
+"""What the scheduling pages show and what their forms do, as the people using them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.models import Attendance, Closure, Cohort, CohortWeek, Enrollment, Session
+from iop.models import AuditEntry, OutboxMessage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_week_calendar_shows_each_evening_and_links_to_the_next_week(enrolled, evenings, login):
+    teens, _ = evenings
+    page = text(login(enrolled.admin).get(reverse("groups:week")))
+    assert teens.cohort.name in page and "1 client expected" in page
+    nxt = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()) + datetime.timedelta(7)
+    assert f"?week={nxt:%Y-%m-%d}" in page
+
+
+def test_week_calendar_query_count_does_not_grow_with_evenings(
+    enrolled, evenings, login, django_assert_max_num_queries
+):
+    teens, _ = evenings
+    for days in range(2, 6):
+        factories.SessionFactory(cohort=teens.cohort, day=timezone.localdate() + datetime.timedelta(days=days))
+    web = login(enrolled.admin)
+    with django_assert_max_num_queries(17):
+        web.get(reverse("groups:week") + f"?week={teens.local_date:%Y-%m-%d}")
+
+
+def test_bad_week_parameter_falls_back_to_this_week(enrolled, login):
+    assert login(enrolled.admin).get(reverse("groups:week") + "?week=2026-02-31").status_code == 200
+
+
+def test_session_detail_shows_roster_warnings_and_is_audited(enrolled, evenings, login):
+    teens, tweens = evenings
+    tweens.facilitators.add(enrolled.clinician_1)
+
+    page = text(login(enrolled.clinician_1).get(reverse("groups:session_detail", args=[teens.pk])))
+
+    assert enrolled.client_a.display_name in page
+    assert enrolled.client_b.display_name not in page
+    assert "also facilitates" in page
+    assert "Check-in" in page
+    assert AuditEntry.objects.filter(event="view_session", object_pk=str(teens.pk)).exists()
+
+
+def test_attendance_form_saves_and_minutes_follow(enrolled, evenings, login):
+    teens, _ = evenings
+    client = enrolled.client_a
+    url = reverse("groups:attendance", args=[teens.pk])
+
+    response = login(enrolled.clinician_1).post(url, {f"status_{client.pk}": "late", f"late_{client.pk}": "25"})
+
+    assert response.status_code == 302
+    row = Attendance.objects.get(session=teens, client=client)
+    assert (row.status, row.late_minutes, row.minutes_attended, row.recorded_by) == (
+        "late",
+        25,
+        155,
+        enrolled.clinician_1,
+    )
+
+
+def test_attendance_form_explains_missing_minutes_and_keeps_the_choice(enrolled, evenings, login):
+    teens, _ = evenings
+    client = enrolled.client_a
+    response = login(enrolled.admin).post(
+        reverse("groups:attendance", args=[teens.pk]), {f"status_{client.pk}": "left_early", f"late_{client.pk}": "5"}
+    )
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "How many minutes early did they leave?" in page
+    assert "Minutes late go with the status" in page
+    assert 'value="left_early" selected' in page
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_of_a_cancelled_evening_cannot_be_saved(enrolled, evenings, login):
+    teens, _ = evenings
+    Session.objects.filter(pk=teens.pk).update(status="cancelled", cancel_reason="Weather")
+    client = enrolled.client_a
+
+    response = login(enrolled.admin).post(
+        reverse("groups:attendance", args=[teens.pk]), {f"status_{client.pk}": "present"}
+    )
+
+    assert response.status_code == 200
+    assert not Attendance.objects.exists()
+
+
+def cohort_post(clinician, **overrides):
+    data = {
+        "name": "Young teens",
+        "slug": "young-teens",
+        "age_min": "13",
+        "age_max": "15",
+        "weekdays": ["0", "1", "2", "3"],
+        "start_time": "17:30",
+        "duration_minutes": "180",
+        "room": "Room C",
+        "capacity": "8",
+        "lead_clinician": str(clinician.pk),
+        "active_from": "2026-12-01",
+        "family_group_weekday": "2",
+        "family_group_start": "19:30",
+        "family_group_minutes": "60",
+    }
+    return {**data, **overrides}
+
+
+def test_admin_sets_up_a_cohort_with_a_family_group(enrolled, login):
+    response = login(enrolled.admin).post(reverse("groups:cohort_new"), cohort_post(enrolled.clinician_1))
+
+    assert response.status_code == 302
+    cohort = Cohort.objects.get(slug="young-teens")
+    assert (cohort.weekdays, cohort.family_group_label) == ([0, 1, 2, 3], "Wed 19:30-20:30")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"family_group_start": "20:00"}, "must fall within the evening"),
+        ({"family_group_weekday": "4"}, "on one of the group&#x27;s evenings"),
+        ({"family_group_start": ""}, "Give both the evening and the start time"),
+        ({"age_max": "12"}, "must not be below the youngest"),
+        ({"weekdays": []}, "This field is required"),
+    ],
+)
+def test_cohort_form_explains_errors_and_keeps_what_was_typed(enrolled, login, overrides, message):
+    response = login(enrolled.admin).post(reverse("groups:cohort_new"), cohort_post(enrolled.clinician_1, **overrides))
+
+    assert response.status_code == 200
+    assert message in text(response)
+    assert 'value="Young teens"' in text(response)
+    assert not Cohort.objects.filter(slug="young-teens").exists()
+
+
+def test_generate_page_creates_evenings_and_reports(enrolled, login):
+    monday = timezone.localdate() + datetime.timedelta(days=14 - timezone.localdate().weekday())
+    data = {"cohort": "", "first": f"{monday}", "last": f"{monday + datetime.timedelta(days=6)}"}
+
+    web = login(enrolled.admin)
+    response = web.post(reverse("groups:generate"), data, follow=True)
+
+    assert Session.objects.count() == 8
+    assert "8 evenings created" in text(response)
+    web.post(reverse("groups:generate"), data)
+    assert Session.objects.count() == 8
+
+
+def test_generate_page_refuses_a_reversed_range(enrolled, login):
+    response = login(enrolled.admin).post(reverse("groups:generate"), {"first": "2026-12-10", "last": "2026-12-01"})
+    assert "on or after the start date" in text(response)
+    assert 'value="2026-12-10"' in text(response)
+
+
+def test_closure_preview_lists_evenings_without_saving(enrolled, evenings, login):
+    teens, tweens = evenings
+    data = {"starts_on": f"{teens.local_date}", "ends_on": f"{teens.local_date}", "reason": "weather", "preview": "1"}
+
+    page = text(login(enrolled.admin).post(reverse("groups:closures"), data))
+
+    assert "This closure will cancel 2 evenings" in page
+    assert str(teens) in page and str(tweens) in page
+    assert not Closure.objects.exists()
+    assert Session.objects.filter(status="cancelled").count() == 0
+
+
+def test_closure_confirm_cancels_evenings_and_queues_family_notices(enrolled, evenings, login):
+    teens, _ = evenings
+    data = {"starts_on": f"{teens.local_date}", "ends_on": f"{teens.local_date}", "reason": "weather", "confirm": "1"}
+
+    response = login(enrolled.admin).post(reverse("groups:closures"), data)
+
+    assert response.status_code == 302
+    assert Session.objects.filter(status="cancelled").count() == 2
+    assert OutboxMessage.objects.filter(kind="closure").count() == 2
+    assert Closure.objects.get().created_by == enrolled.admin
+
+
+@pytest.mark.parametrize(
+    "note", ["", "<script>alert(1)</script>", "Snow ❄️ día", "'; DROP TABLE groups_session; --", "x" * 500]
+)
+def test_closure_form_never_fails_on_odd_input(enrolled, evenings, login, note):
+    data = {"starts_on": "2026-12-03", "ends_on": "2026-12-01", "reason": "other", "note": note, "preview": "1"}
+    response = login(enrolled.admin).post(reverse("groups:closures"), data)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in text(response)
+    assert "on or after the first day" in text(response)
+
+
+def test_move_page_moves_the_evening(enrolled, evenings, login):
+    teens, _ = evenings
+    new_day = teens.local_date + datetime.timedelta(days=1)
+    response = login(enrolled.admin).post(
+        reverse("groups:reschedule", args=[teens.pk]), {"day": f"{new_day}", "start_time": "18:00"}
+    )
+    moved = Session.objects.get(kind="rescheduled")
+    assert response.url == reverse("groups:session_detail", args=[moved.pk])
+    assert (moved.local_date, moved.local_start.hour) == (new_day, 18)
+
+
+def test_move_onto_another_evening_of_the_cohort_is_explained(enrolled, evenings, login):
+    teens, _ = evenings
+    other = factories.SessionFactory(cohort=teens.cohort, day=teens.local_date + datetime.timedelta(days=1))
+    response = login(enrolled.admin).post(
+        reverse("groups:reschedule", args=[teens.pk]), {"day": f"{other.local_date}", "start_time": "18:00"}
+    )
+    assert "already meets at that time" in text(response)
+
+
+def test_make_up_page_adds_an_evening(enrolled, evenings, login):
+    teens, _ = evenings
+    day = teens.local_date + datetime.timedelta(days=5)
+    response = login(enrolled.admin).post(
+        reverse("groups:make_up", args=[teens.cohort_id]), {"day": f"{day}", "start_time": "10:00", "replaces": ""}
+    )
+    assert response.status_code == 302
+    assert Session.objects.get(kind="make_up").local_start.hour == 10
+
+
+def test_session_edit_parses_the_agenda_and_explains_bad_lines(enrolled, evenings, login):
+    teens, _ = evenings
+    url = reverse("groups:session_edit", args=[teens.pk])
+    web = login(enrolled.admin)
+    bad = web.post(url, {"room": "Gym", "facilitators": [enrolled.clinician_1.pk], "agenda_text": "Check-in | twenty"})
+    assert "Line 1 should read" in text(bad) and "Check-in | twenty" in text(bad)
+
+    web.post(url, {"room": "Gym", "facilitators": [enrolled.clinician_1.pk], "agenda_text": "Walk | 60\nTalk | 90"})
+    teens.refresh_from_db()
+    assert (teens.room, teens.agenda) == ("Gym", [{"title": "Walk", "minutes": 60}, {"title": "Talk", "minutes": 90}])
+
+
+def test_enrollment_page_transfers_and_discharges(enrolled, login):
+    client = enrolled.client_a
+    url = reverse("groups:client_enrollment", args=[client.pk])
+    web = login(enrolled.admin)
+    later = timezone.localdate() + datetime.timedelta(days=7)
+
+    web.post(url, {"action": "transfer", "transfer-cohort": enrolled.client_b.cohort_id, "transfer-on": f"{later}"})
+    client.refresh_from_db()
+    assert client.cohort == enrolled.client_b.cohort
+
+    web.post(url, {"action": "discharge", "discharge-on": f"{later + datetime.timedelta(days=7)}"})
+    client.refresh_from_db()
+    assert (client.status, client.cohort) == ("discharged", None)
+    assert Enrollment.objects.filter(client=client, ended_on__isnull=True).count() == 0
+
+
+def test_enrollment_page_explains_a_transfer_before_the_start(enrolled, login):
+    client = enrolled.client_a
+    response = login(enrolled.admin).post(
+        reverse("groups:client_enrollment", args=[client.pk]),
+        {"action": "transfer", "transfer-cohort": enrolled.client_b.cohort_id, "transfer-on": "2020-01-01"},
+    )
+    assert "A transfer must start after" in text(response)
+    assert 'value="2020-01-01"' in text(response)
+
+
+def test_enrollment_list_query_count_is_fixed(enrolled, login, django_assert_max_num_queries):
+    for _ in range(5):
+        factories.ClientFactory()
+    web = login(enrolled.admin)
+    with django_assert_max_num_queries(10):
+        web.get(reverse("groups:enrollment_list"))
+
+
+def test_hours_page_query_count_is_fixed(enrolled, evenings, login, django_assert_max_num_queries):
+    for _ in range(5):
+        factories.EnrollmentFactory(client=factories.ClientFactory(cohort=enrolled.client_a.cohort))
+    web = login(enrolled.admin)
+    with django_assert_max_num_queries(13):
+        web.get(reverse("groups:hours"))
+
+
+def test_cohort_list_query_count_is_fixed(enrolled, login, django_assert_max_num_queries):
+    for _ in range(4):
+        factories.CohortFactory()
+    web = login(enrolled.admin)
+    with django_assert_max_num_queries(11):
+        web.get(reverse("groups:cohort_list"))
+
+
+def test_clinician_chooses_another_skill_for_a_week(enrolled, login):
+    skills = [factories.SkillModuleFactory() for _ in range(3)]
+    cohort = enrolled.client_a.cohort
+    web = login(enrolled.clinician_1)
+    web.get(reverse("groups:cohort_weeks", args=[cohort.pk]))
+    week = CohortWeek.objects.filter(cohort=cohort).first()
+
+    web.post(reverse("groups:cohort_weeks", args=[cohort.pk]), {"week": week.pk, "skill": skills[2].pk})
+
+    week.refresh_from_db()
+    assert (week.skill, week.overridden_by) == (skills[2], enrolled.clinician_1)
+
+
+def test_clinician_cannot_choose_a_skill_for_another_cohort(enrolled, login):
+    factories.SkillModuleFactory()
+    cohort = enrolled.client_b.cohort
+    login(enrolled.clinician_2).get(reverse("groups:cohort_weeks", args=[cohort.pk]))
+    week = CohortWeek.objects.filter(cohort=cohort).first()
+    response = login(enrolled.clinician_1).post(reverse("groups:cohort_weeks", args=[cohort.pk]), {"week": week.pk})
+    assert response.status_code == 404

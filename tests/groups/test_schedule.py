@@ -1,0 +1,191 @@
+"""Generating evenings from a cohort's weekly pattern."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from groups import schedule
+from groups.models import Closure, CohortWeek, Session
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.fixture(autouse=True)
+def _clinic_in_new_york(settings):
+    settings.TIME_ZONE = "America/New_York"
+    timezone.activate(NEW_YORK)
+    yield
+    timezone.deactivate()
+
+
+@pytest.fixture
+def cohort():
+    return factories.CohortFactory(active_from=datetime.date(2026, 1, 1))
+
+
+def local_starts(cohort):
+    return [timezone.localtime(s.starts_at, NEW_YORK) for s in Session.objects.filter(cohort=cohort)]
+
+
+def test_two_weeks_of_the_default_pattern_make_eight_evenings(cohort):
+    result = schedule.generate(cohort, datetime.date(2026, 1, 12), datetime.date(2026, 1, 25))
+
+    assert result.created == 8
+    assert [s.weekday() for s in local_starts(cohort)] == [0, 1, 2, 3] * 2
+    session = Session.objects.filter(cohort=cohort).first()
+    assert session.room == cohort.room
+    assert list(session.facilitators.all()) == [cohort.lead_clinician]
+    assert session.agenda[0] == {"title": "Check-in", "minutes": 20}
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "change"),
+    [
+        (datetime.date(2026, 3, 2), datetime.date(2026, 3, 13), datetime.date(2026, 3, 8)),
+        (datetime.date(2026, 10, 26), datetime.date(2026, 11, 6), datetime.date(2026, 11, 1)),
+    ],
+    ids=["spring-forward-8-march", "fall-back-1-november"],
+)
+def test_evenings_stay_at_1730_new_york_time_across_both_2026_clock_changes(cohort, first, last, change):
+    schedule.generate(cohort, first, last)
+
+    starts = local_starts(cohort)
+    assert len(starts) == 8
+    assert {(s.hour, s.minute) for s in starts} == {(17, 30)}
+    before = {s.utcoffset() for s in starts if s.date() < change}
+    after = {s.utcoffset() for s in starts if s.date() > change}
+    assert len(before) == len(after) == 1 and before != after
+    for session in Session.objects.filter(cohort=cohort):
+        assert session.ends_at - session.starts_at == datetime.timedelta(hours=3)
+
+
+def test_generating_twice_creates_nothing_the_second_time(cohort):
+    first = schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 2, 1))
+    second = schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 2, 1))
+
+    assert (first.created, second.created, second.kept) == (16, 0, 16)
+    assert Session.objects.filter(cohort=cohort).count() == 16
+
+
+def test_overlapping_ranges_add_only_the_missing_evenings(cohort):
+    schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 1, 11))
+    result = schedule.generate(cohort, datetime.date(2026, 1, 8), datetime.date(2026, 1, 18))
+
+    assert (result.created, result.kept) == (4, 1)
+    assert Session.objects.filter(cohort=cohort).count() == 8
+
+
+def test_regeneration_leaves_charted_cancelled_and_edited_evenings_alone(cohort):
+    schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 1, 8))
+    charted, cancelled, edited, _plain = Session.objects.filter(cohort=cohort)
+    charted.mark_charted()
+    Session.objects.filter(pk=cancelled.pk).update(status="cancelled", cancel_reason="Weather")
+    Session.objects.filter(pk=edited.pk).update(room="Gym", agenda=[{"title": "Outing", "minutes": 180}])
+
+    schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 1, 8))
+
+    cancelled.refresh_from_db()
+    edited.refresh_from_db()
+    assert Session.objects.filter(cohort=cohort).count() == 4
+    assert Session.objects.get(pk=charted.pk).charted_at is not None
+    assert cancelled.status == "cancelled"
+    assert (edited.room, edited.agenda[0]["title"]) == ("Gym", "Outing")
+
+
+def test_changed_start_time_moves_future_evenings_without_doubling_them(cohort):
+    today = timezone.localdate()
+    first, last = today + datetime.timedelta(days=7), today + datetime.timedelta(days=20)
+    schedule.generate(cohort, first, last)
+    cohort.start_time = datetime.time(18, 0)
+    cohort.save()
+
+    result = schedule.generate(cohort, first, last)
+
+    assert result.removed == result.created == 8
+    assert {(s.hour, s.minute) for s in local_starts(cohort)} == {(18, 0)}
+
+
+def test_past_evenings_of_an_old_pattern_are_kept(cohort):
+    schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 1, 8))
+    cohort.weekdays = [0, 1]
+    cohort.save()
+
+    result = schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 1, 8))
+
+    assert result.removed == 0
+    assert Session.objects.filter(cohort=cohort).count() == 4
+
+
+def test_evenings_inside_a_closure_are_created_cancelled(cohort):
+    factories.ClosureFactory(starts_on=datetime.date(2026, 11, 26), reason=Closure.Reason.HOLIDAY)
+
+    result = schedule.generate(cohort, datetime.date(2026, 11, 23), datetime.date(2026, 11, 29))
+
+    thursday = Session.objects.get(cohort=cohort, starts_at__date=datetime.date(2026, 11, 26))
+    assert result.cancelled_by_closure == 1
+    assert (thursday.status, thursday.cancel_reason) == ("cancelled", "Holiday")
+    assert Session.objects.filter(cohort=cohort, status="scheduled").count() == 3
+
+
+def test_a_closure_of_another_cohort_does_not_cancel_this_one(cohort):
+    factories.ClosureFactory(starts_on=datetime.date(2026, 11, 26), cohort=factories.CohortFactory())
+
+    result = schedule.generate(cohort, datetime.date(2026, 11, 23), datetime.date(2026, 11, 29))
+
+    assert result.cancelled_by_closure == 0
+
+
+def test_no_evenings_before_the_cohort_starts_or_after_it_ends():
+    cohort = factories.CohortFactory(active_from=datetime.date(2026, 1, 7), active_until=datetime.date(2026, 1, 13))
+
+    schedule.generate(cohort, datetime.date(2026, 1, 1), datetime.date(2026, 1, 31))
+
+    assert [s.date() for s in local_starts(cohort)] == [
+        datetime.date(2026, 1, 7),
+        datetime.date(2026, 1, 8),
+        datetime.date(2026, 1, 12),
+        datetime.date(2026, 1, 13),
+    ]
+
+
+def test_family_group_is_the_last_hour_of_wednesday(cohort):
+    cohort.family_group_weekday, cohort.family_group_start = 2, datetime.time(19, 30)
+    cohort.save()
+
+    schedule.generate(cohort, datetime.date(2026, 3, 2), datetime.date(2026, 3, 15))
+
+    with_family = Session.objects.filter(cohort=cohort, family_group_starts_at__isnull=False)
+    assert [timezone.localtime(s.starts_at).weekday() for s in with_family] == [2, 2]
+    for session in with_family:
+        start = timezone.localtime(session.family_group_starts_at)
+        assert (start.hour, start.minute) == (19, 30)
+        assert session.family_group_ends_at == session.ends_at
+
+
+def test_generation_gives_each_week_a_skill_by_rotation(cohort):
+    modules = [factories.SkillModuleFactory() for _ in range(3)]
+    cohort.active_from = datetime.date(2026, 1, 5)
+    cohort.save()
+
+    schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 2, 1))
+
+    weeks = CohortWeek.objects.filter(cohort=cohort).order_by("week_of")
+    assert [w.skill for w in weeks] == [modules[0], modules[1], modules[2], modules[0]]
+
+
+def test_database_refuses_two_sessions_of_a_cohort_at_the_same_start(cohort):
+    session = factories.SessionFactory(cohort=cohort)
+    with pytest.raises(IntegrityError):
+        factories.SessionFactory(cohort=cohort, starts_at=session.starts_at)
+
+
+def test_database_refuses_cancelling_a_charted_session(cohort):
+    session = factories.SessionFactory(cohort=cohort)
+    session.mark_charted()
+    with pytest.raises(IntegrityError):
+        Session.objects.filter(pk=session.pk).update(status="cancelled", cancel_reason="Weather")

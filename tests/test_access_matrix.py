@@ -1,0 +1,214 @@
+"""Every URL of the project, as every role, against objects each does and does
+not own. A URL without a declared expectation fails this test.
+
+Objects belong to client A (cohort 1): family_a and clinician_1 own them;
+family_b and clinician_2 do not. Families must get 404 for anything not theirs;
+staff of the wrong role 403 (or 404 where the object is out of their reach);
+anonymous visitors are sent to the login page.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "family_a", "family_b", "clinician_1", "clinician_2", "admin", "superuser")
+
+OK, REDIRECT, LOGIN, NOT_FOUND, FORBIDDEN, NOT_ALLOWED = 200, "redirect", "login", 404, 403, 405
+NO_CONTENT = 204
+
+
+@dataclass(frozen=True)
+class Expect:
+    anonymous: object = LOGIN
+    family_a: object = NOT_FOUND
+    family_b: object = NOT_FOUND
+    clinician_1: object = FORBIDDEN
+    clinician_2: object = FORBIDDEN
+    admin: object = FORBIDDEN
+    superuser: object = FORBIDDEN
+    kwargs: object = None  # clinic -> URL kwargs (client A's objects)
+
+
+def for_client_a(clinic):
+    return {"pk": clinic.client_a.pk}
+
+
+STAFF_ONLY = dict(clinician_1=OK, clinician_2=OK, admin=OK, superuser=OK)
+OWN_COHORT = dict(clinician_1=OK, clinician_2=NOT_FOUND, admin=OK, superuser=OK)
+ADMIN_ONLY = dict(admin=OK, superuser=OK)
+
+
+def for_cohort_1(clinic):
+    return {"pk": clinic.client_a.cohort_id}
+
+
+def for_cohort_1_evening(clinic):
+    from tests.factories import SessionFactory
+
+    return {"pk": SessionFactory(cohort=clinic.client_a.cohort).pk}
+
+
+def for_family_a_calendar_link(clinic):
+    from groups.models import FamilyCalendarToken
+
+    return {"token": FamilyCalendarToken.renew(clinic.family_a).token}
+
+
+def chart_object(kind):
+    """URL kwargs for one of client A's chart records (drafts are clinician_1's)."""
+
+    def build(clinic):
+        from clinicians.models import SafetyPlan, TreatmentPlan
+        from tests import factories
+
+        client = clinic.client_a
+        if kind == "signed_plan":
+            return {"pk": factories.signed_plan(client).pk}
+        if kind == "draft_plan":
+            return {"pk": TreatmentPlan.start_draft(client, clinic.clinician_1)[0].pk}
+        if kind == "note":
+            return {"pk": factories.NoteFactory(client=client, author=clinic.clinician_1).pk}
+        if kind == "new_note":
+            return {"pk": client.pk, "kind": "individual_checkin"}
+        if kind == "medication":
+            return {"pk": factories.MedicationFactory(client=client).pk}
+        if kind == "safety_plan":
+            return {"pk": SafetyPlan.start_draft(client, clinic.clinician_1)[0].pk}
+        raise ValueError(kind)
+
+    return build
+
+
+CHART = dict(clinician_1=OK, clinician_2=NOT_FOUND, admin=FORBIDDEN, superuser=OK)
+CHART_DRAFT = dict(clinician_1=OK, clinician_2=NOT_FOUND, admin=FORBIDDEN, superuser=FORBIDDEN)
+CHART_ACTION = dict(clinician_1=NOT_ALLOWED, clinician_2=NOT_ALLOWED, admin=FORBIDDEN, superuser=NOT_ALLOWED)
+PRESCRIBERS = dict(clinician_1=FORBIDDEN, clinician_2=FORBIDDEN, admin=FORBIDDEN, superuser=FORBIDDEN)
+
+# Project URLs, by name. Add every new URL here.
+EXPECTATIONS = {
+    "home": Expect(**{r: REDIRECT for r in ROLES[1:]}),
+    "clinician_home": Expect(**STAFF_ONLY),
+    "admin_home": Expect(admin=OK, superuser=OK),
+    "client_list": Expect(**STAFF_ONLY),
+    "client_profile": Expect(clinician_1=OK, clinician_2=NOT_FOUND, admin=OK, superuser=OK, kwargs=for_client_a),
+    "keepalive": Expect(**{r: NO_CONTENT for r in ROLES[1:]}),
+    "families:home": Expect(family_a=OK, family_b=OK),
+    "robots": Expect(**{r: OK for r in ROLES}),
+    "groups:week": Expect(**STAFF_ONLY),
+    "groups:hours": Expect(**STAFF_ONLY),
+    "groups:cohort_list": Expect(**STAFF_ONLY),
+    "groups:session_detail": Expect(**OWN_COHORT, kwargs=for_cohort_1_evening),
+    "groups:attendance": Expect(**OWN_COHORT, kwargs=for_cohort_1_evening),
+    "groups:session_edit": Expect(**ADMIN_ONLY, kwargs=for_cohort_1_evening),
+    "groups:reschedule": Expect(**ADMIN_ONLY, kwargs=for_cohort_1_evening),
+    "groups:cohort_new": Expect(**ADMIN_ONLY),
+    "groups:cohort_edit": Expect(**ADMIN_ONLY, kwargs=for_cohort_1),
+    "groups:cohort_weeks": Expect(**OWN_COHORT, kwargs=for_cohort_1),
+    "groups:cohort_feed": Expect(**OWN_COHORT, kwargs=for_cohort_1),
+    "groups:make_up": Expect(**ADMIN_ONLY, kwargs=for_cohort_1),
+    "groups:generate": Expect(**ADMIN_ONLY),
+    "groups:closures": Expect(**ADMIN_ONLY),
+    "groups:enrollment_list": Expect(**ADMIN_ONLY),
+    "groups:client_enrollment": Expect(**ADMIN_ONLY, kwargs=for_client_a),
+    "groups:family_calendar": Expect(family_a=OK, family_b=OK),
+    # The secret link is the key (calendar apps cannot log in); revoked links are 404.
+    "groups:family_feed": Expect(**{r: OK for r in ROLES}, kwargs=for_family_a_calendar_link),
+    # The clinical chart: the client's clinical team only; admins never see clinical content.
+    "clinicians:chart": Expect(**CHART, kwargs=for_client_a),
+    "clinicians:plan_start": Expect(**CHART_ACTION, kwargs=for_client_a),
+    "clinicians:plan": Expect(**CHART, kwargs=chart_object("signed_plan")),
+    "clinicians:plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),
+    "clinicians:plan_sign": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),
+    "clinicians:plan_acknowledge": Expect(**CHART_ACTION, kwargs=chart_object("signed_plan")),
+    "clinicians:plan_review": Expect(**CHART, kwargs=chart_object("signed_plan")),
+    "clinicians:note_new": Expect(**CHART, kwargs=chart_object("new_note")),
+    "clinicians:note": Expect(**CHART, kwargs=chart_object("note")),
+    "clinicians:note_edit": Expect(**CHART_DRAFT, kwargs=chart_object("note")),
+    "clinicians:note_sign": Expect(**CHART_ACTION, kwargs=chart_object("note")),
+    "clinicians:note_addendum": Expect(**CHART_ACTION, kwargs=chart_object("note")),
+    "clinicians:medication_new": Expect(**PRESCRIBERS, kwargs=for_client_a),
+    "clinicians:medication_stop": Expect(**PRESCRIBERS, kwargs=chart_object("medication")),
+    "clinicians:safety_plan_start": Expect(**CHART_ACTION, kwargs=for_client_a),
+    "clinicians:safety_plan": Expect(**CHART, kwargs=chart_object("safety_plan")),
+    "clinicians:safety_plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("safety_plan")),
+    "clinicians:safety_plan_print": Expect(**CHART, kwargs=chart_object("safety_plan")),
+    "clinicians:discharge": Expect(**CHART, kwargs=for_client_a),
+}
+
+# Account pages come from django-allauth: the public ones answer everybody,
+# the rest need a login. None may fail.
+PUBLIC_ACCOUNT_PAGES = {
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key_done",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_confirm_login_code",
+    "account_confirm_email",
+    "account_reset_password_from_key",
+    "mfa_authenticate",
+}
+
+
+def project_patterns(patterns=None, namespace=""):
+    """(qualified name, pattern) for every named URL, walking includes."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from project_patterns(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else None, entry
+
+
+def is_third_party(name):
+    return name is None or name.startswith(("admin:", "account_", "mfa_", "usersessions_"))
+
+
+def test_every_project_url_has_a_declared_expectation():
+    undeclared = sorted(name for name, _ in project_patterns() if not is_third_party(name) and name not in EXPECTATIONS)
+    assert not undeclared, f"declare the access expectation of: {undeclared}"
+
+
+def check(response, expected, role):
+    if expected == REDIRECT:
+        assert response.status_code == 302 and "/accounts/login/" not in response.url, role
+    elif expected == LOGIN:
+        assert response.status_code == 302 and "/accounts/login/" in response.url, role
+    else:
+        assert response.status_code == expected, f"{role}: {response.status_code} != {expected}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_url_answers_each_role_as_declared(name, clinic, login):
+    expectation = EXPECTATIONS[name]
+    kwargs = expectation.kwargs(clinic) if expectation.kwargs else None
+    url = reverse(name, kwargs=kwargs)
+    for role in ROLES:
+        check(login(clinic.role(role)).get(url), getattr(expectation, role), role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_account_pages_never_fail_and_private_ones_need_login(role, clinic, login):
+    client = login(clinic.role(role))
+    for name, pattern in project_patterns():
+        if name is None or not name.startswith(("account_", "mfa_", "usersessions_")) or pattern.pattern.regex.groups:
+            continue
+        response = client.get(reverse(name))
+        assert response.status_code < 500, (name, role)
+        if role == "anonymous" and name not in PUBLIC_ACCOUNT_PAGES and response.status_code == 302:
+            assert "/accounts/login/" in response.url, name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_django_admin_is_for_superusers_only(role, clinic, login):
+    response = login(clinic.role(role)).get(reverse("admin:iop_client_changelist"))
+    if role == "superuser":
+        assert response.status_code == OK
+    else:
+        assert response.status_code == 302 and "/django-admin/login/" in response.url
