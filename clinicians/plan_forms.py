@@ -1,6 +1,8 @@
 """Forms for writing and reviewing a treatment plan: the plan itself, its
 objectives and interventions (formsets), signing, acknowledgement and review."""
 
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,9 @@ class TreatmentPlanForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = bare_helper()
+        self.helper.layout = Layout(
+            InlineCheckboxes("problems"), "other_problem", "goal", "discharge_criteria", "discharge_process"
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -38,11 +43,30 @@ class TreatmentPlanForm(forms.ModelForm):
         return cleaned
 
 
+def row_helper(*rows):
+    """A compact layout for one row of a formset; hidden fields (the row's id) still render."""
+    helper = bare_helper()
+    helper.layout = Layout(*rows)
+    helper.render_hidden_fields = True
+    return helper
+
+
 class ObjectiveForm(forms.ModelForm):
     class Meta:
         model = Objective
         fields = ["text", "measure", "target_date", "how_measured"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "target_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = row_helper(
+            Row(
+                Column("text", css_class="col-md-6"),
+                Column("measure", css_class="col-md-3"),
+                Column("target_date", css_class="col-md-3"),
+            ),
+            Row(Column("how_measured", css_class="col-md-9"), Column("DELETE", css_class="col-md-3 pt-md-4")),
+        )
 
 
 class InterventionForm(forms.ModelForm):
@@ -53,6 +77,15 @@ class InterventionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = User.objects.filter(role="clinician", is_active=True)
+        self.helper = row_helper(
+            Row(
+                Column("kind", css_class="col-md-3"),
+                Column("frequency", css_class="col-md-3"),
+                Column("responsible", css_class="col-md-3"),
+                Column("DELETE", css_class="col-md-3 pt-md-4"),
+            ),
+            "description",
+        )
 
 
 class PartsFormSet(forms.BaseInlineFormSet):
