@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -83,6 +84,24 @@ def plan_edit(request, pk):
     context = {"plan": plan, "client": plan.client, "form": form, "objectives": objectives}
     context["interventions"] = interventions
     return render(request, "clinicians/plan_form.html", context)
+
+
+FORMSETS = {"objectives": ObjectiveFormSet, "interventions": InterventionFormSet}
+
+
+@clinician_required
+def plan_row(request, pk, part):
+    """One blank objective or intervention row, added in place by htmx (without
+    JavaScript, "Save draft and add rows" gives a blank row too)."""
+    plan = _draft_for(request.user, pk)
+    if part not in FORMSETS:
+        raise Http404
+    formset = FORMSETS[part](instance=plan, prefix=part)
+    index = request.GET.get("index", "")
+    index = int(index) if index.isdigit() else formset.total_form_count()
+    form = formset.empty_form
+    form.prefix = f"{part}-{index}"
+    return render(request, "clinicians/includes/plan_row.html", {"f": form, "part": part})
 
 
 @clinician_required

@@ -9,6 +9,7 @@ urlpatterns = [
     path("clients/<int:pk>/plan/new/", plan_views.plan_start, name="plan_start"),
     path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),
     path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/rows/<slug:part>/", plan_views.plan_row, name="plan_row"),
     path("plans/<int:pk>/sign/", plan_views.plan_sign, name="plan_sign"),
     path("plans/<int:pk>/acknowledge/", plan_views.plan_acknowledge, name="plan_acknowledge"),
     path("plans/<int:pk>/review/", plan_views.plan_review, name="plan_review"),

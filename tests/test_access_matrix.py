@@ -69,6 +69,8 @@ def chart_object(kind):
             return {"pk": factories.signed_plan(client).pk}
         if kind == "draft_plan":
             return {"pk": TreatmentPlan.start_draft(client, clinic.clinician_1)[0].pk}
+        if kind == "plan_row":
+            return {"pk": TreatmentPlan.start_draft(client, clinic.clinician_1)[0].pk, "part": "objectives"}
         if kind == "note":
             return {"pk": factories.NoteFactory(client=client, author=clinic.clinician_1).pk}
         if kind == "new_note":
@@ -121,6 +123,7 @@ EXPECTATIONS = {
     "clinicians:plan_start": Expect(**CHART_ACTION, kwargs=for_client_a),
     "clinicians:plan": Expect(**CHART, kwargs=chart_object("signed_plan")),
     "clinicians:plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),
+    "clinicians:plan_row": Expect(**CHART_DRAFT, kwargs=chart_object("plan_row")),
     "clinicians:plan_sign": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),
     "clinicians:plan_acknowledge": Expect(**CHART_ACTION, kwargs=chart_object("signed_plan")),
     "clinicians:plan_review": Expect(**CHART, kwargs=chart_object("signed_plan")),

@@ -28,6 +28,10 @@ def pages(clinic, chart):
             {**READ, "clinician_1": 200, "superuser": 200},
         ),
         "plan_edit": (reverse("clinicians:plan_edit", args=[chart.draft_plan.pk]), AUTHOR_ONLY),
+        "plan_row": (
+            reverse("clinicians:plan_row", args=[chart.draft_plan.pk, "objectives"]) + "?index=3",
+            AUTHOR_ONLY,
+        ),
         "plan_sign": (reverse("clinicians:plan_sign", args=[chart.draft_plan.pk]), AUTHOR_ONLY),
         "plan_review": (
             reverse("clinicians:plan_review", args=[chart.signed_plan.pk]),
@@ -65,6 +69,7 @@ PAGE_NAMES = [
     "chart",
     "plan",
     "plan_edit",
+    "plan_row",
     "plan_sign",
     "plan_review",
     "note_new",

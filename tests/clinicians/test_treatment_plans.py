@@ -249,3 +249,13 @@ def test_only_one_draft_per_client(clinic):
     factories.TreatmentPlanFactory(client=clinic.client_a)
     with pytest.raises(IntegrityError):
         factories.TreatmentPlanFactory(client=clinic.client_a, version=2)
+
+
+def test_add_row_returns_a_blank_objective_for_the_next_index(clinic, login):
+    plan, _ = TreatmentPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    url = reverse("clinicians:plan_row", args=[plan.pk, "objectives"])
+    response = login(clinic.clinician_1).get(url, {"index": 4}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="objectives-4-text"' in page and "<html" not in page
+    assert login(clinic.clinician_1).get(reverse("clinicians:plan_row", args=[plan.pk, "nonsense"])).status_code == 404
