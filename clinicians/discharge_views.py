@@ -9,7 +9,7 @@ from iop.access import clinician_required
 from iop.models import Client
 
 from .access import clinical_client
-from .discharging import discharge, last_phq_total
+from .discharging import discharge, last_phq_total, objectives_at_discharge
 from .forms import DischargeForm
 from .models import Discharge
 
@@ -24,7 +24,12 @@ def discharge_client(request, pk):
     if client.status != Client.Status.ADMITTED:
         messages.error(request, _("Only an admitted client can be discharged."))
         return redirect("clinicians:chart", client.pk)
-    form = DischargeForm(request.POST or None, client=client, instance=Discharge(author=request.user))
+    form = DischargeForm(
+        request.POST or None,
+        client=client,
+        instance=Discharge(author=request.user),
+        initial={"objectives_summary": objectives_at_discharge(client)},
+    )
     if form.is_valid():
         discharge(client, form.instance, request.user)
         messages.success(request, _("%(name)s is discharged.") % {"name": client.display_name})

@@ -19,6 +19,21 @@ def last_phq_total(client):
     return total() if callable(total) else total
 
 
+def objectives_at_discharge(client):
+    """A starting text for "objectives met": each objective of the current plan
+    with its progress at the last review."""
+    from .models import ObjectiveProgress, TreatmentPlan
+
+    plan = TreatmentPlan.objects.signed().filter(client=client).order_by("-version").first()
+    if plan is None:
+        return ""
+    latest = {}
+    progress = ObjectiveProgress.objects.filter(objective__plan=plan).order_by("review__reviewed_on", "pk")
+    for entry in progress:
+        latest[entry.objective_id] = entry.get_status_display()
+    return "\n".join(f"- {o.text} ({latest.get(o.pk, 'not reviewed')})" for o in plan.objectives.all())
+
+
 @transaction.atomic
 def discharge(client, record, user):
     """Save the discharge ``record`` and end the episode."""

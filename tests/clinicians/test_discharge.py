@@ -84,3 +84,12 @@ def test_discharge_cannot_be_recorded_twice(clinic, login):
     response = login(clinic.clinician_1).post(url, {**data, "aftercare_plan": "Other plan"})
     assert response.status_code == 200
     assert Discharge.objects.get().aftercare_plan.startswith("Weekly outpatient")
+
+
+def test_discharge_form_starts_with_the_plans_objectives_and_their_progress(clinic, login):
+    from tests import factories
+
+    plan = factories.signed_plan(clinic.client_a)
+    objective = plan.objectives.get()
+    page = login(clinic.clinician_1).get(reverse("clinicians:discharge", args=[clinic.client_a.pk])).content.decode()
+    assert f"- {objective.text} (not reviewed)" in page
