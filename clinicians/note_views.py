@@ -39,13 +39,14 @@ def note_new(request, pk, kind):
 
 @clinician_required
 def note_detail(request, pk):
-    note = _note_for(request.user, pk)
+    return _show_note(request, _note_for(request.user, pk), AddendumForm())
+
+
+def _show_note(request, note, addendum_form, status=200):
+    """The note, its addenda and the addendum form; every showing is audited."""
     audit.record("view_note", note)
-    return render(
-        request,
-        "clinicians/note_detail.html",
-        {"note": note, "client": note.client, "addenda": note.addenda.select_related("author"), "form": AddendumForm()},
-    )
+    context = {"note": note, "client": note.client, "addenda": note.addenda.select_related("author")}
+    return render(request, "clinicians/note_detail.html", {**context, "form": addendum_form}, status=status)
 
 
 @clinician_required
@@ -102,13 +103,7 @@ def note_addendum(request, pk):
         audit.record("addendum", addendum, client=note.client, action=audit.Action.CREATE, note=note.pk)
         messages.success(request, _("Addendum added."))
         return redirect("clinicians:note", note.pk)
-    audit.record("view_note", note)
-    return render(
-        request,
-        "clinicians/note_detail.html",
-        {"note": note, "client": note.client, "addenda": note.addenda.select_related("author"), "form": form},
-        status=400,
-    )
+    return _show_note(request, note, form, status=400)
 
 
 @prescriber_required

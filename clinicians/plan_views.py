@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from iop import audit
 from iop.access import clinician_required
 
-from .access import clinical_client
+from .chart_views import start_version_view
 from .guardrails import copied_texts
 from .models import PlanReview, TreatmentPlan
 from .plan_forms import (
@@ -38,14 +38,7 @@ def _draft_for(user, pk):
     return plan
 
 
-@clinician_required
-@require_POST
-def plan_start(request, pk):
-    client = clinical_client(request.user, pk)
-    plan, created = TreatmentPlan.start_draft(client, request.user)
-    if created:
-        audit.record("start_plan", plan, client=client, action=audit.Action.CREATE)
-    return redirect("clinicians:plan_edit", plan.pk)
+plan_start = start_version_view(TreatmentPlan, "start_plan", "clinicians:plan_edit")
 
 
 @clinician_required

@@ -4,12 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from iop import audit
 from iop.access import clinician_required
 
-from .access import clinical_client
+from .chart_views import start_version_view
 from .forms import SafetyPlanForm
 from .models import SafetyPlan
 
@@ -18,14 +17,7 @@ def _safety_plan_for(user, pk):
     return get_object_or_404(SafetyPlan.objects.visible_to(user).select_related("client", "author", "signed_by"), pk=pk)
 
 
-@clinician_required
-@require_POST
-def safety_plan_start(request, pk):
-    client = clinical_client(request.user, pk)
-    plan, created = SafetyPlan.start_draft(client, request.user)
-    if created:
-        audit.record("start_safety_plan", plan, client=client, action=audit.Action.CREATE)
-    return redirect("clinicians:safety_plan_edit", plan.pk)
+safety_plan_start = start_version_view(SafetyPlan, "start_safety_plan", "clinicians:safety_plan_edit")
 
 
 @clinician_required
