@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from iop.models import Program
 
-from .models import Discharge, Medication, Note, SafetyPlan, TreatmentPlan
+from .models import Administration, Discharge, Medication, Note, SafetyAlert, SafetyPlan, TreatmentPlan
+
+#: Questionnaires shown on the chart; the measures page has them all.
+RECENT_SCORES = 4
 
 
 @dataclass
@@ -64,5 +67,7 @@ def chart(client, user):
         "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
         "safety_plans": Versions(list(SafetyPlan.objects.filter(client=client).order_by("-version"))),
         "discharge": Discharge.objects.filter(client=client).first(),
+        "open_alerts": list(SafetyAlert.objects.visible_to(user).unhandled().filter(client=client)),
+        "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
         "can_prescribe": user.is_prescriber,
     }

@@ -9,8 +9,8 @@ from iop.access import clinician_required
 from iop.models import Client
 
 from .access import clinical_client
+from .chart_forms import DischargeForm
 from .discharging import discharge, last_phq_total, objectives_at_discharge
-from .forms import DischargeForm
 from .models import Discharge
 
 

@@ -1,22 +1,19 @@
 """Ending an episode: the client's status at discharge and the discharge itself."""
 
-from django.apps import apps
 from django.db import transaction
 
 from iop import audit
 from iop.models import Client
 
+from .models import Administration
+from .models.measures import PHQ_KINDS
+
 
 def last_phq_total(client):
-    """The client's most recent PHQ-9 / PHQ-A total, or None when the program has
-    no measures yet, the client has no scores, or the last one has no total."""
-    try:
-        administrations = apps.get_model("clinicians", "PHQAdministration")
-    except LookupError:
-        return None
-    latest = administrations.objects.filter(client=client).order_by("-pk").first()
-    total = getattr(latest, "total", None) if latest else None
-    return total() if callable(total) else total
+    """The client's most recent PHQ-9 / PHQ-A total, or None when there is no
+    scored one yet."""
+    latest = Administration.objects.filter(client=client, instrument__in=PHQ_KINDS, total__isnull=False).first()
+    return latest.total if latest else None
 
 
 def objectives_at_discharge(client):

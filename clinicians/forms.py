@@ -1,140 +1,119 @@
-"""Forms for the chart: notes, addenda, medications, safety plans, discharge.
-Treatment-plan forms are in plan_forms.py."""
+"""Forms of the clinical record: questionnaire answers (entered by a clinician or
+by the client) and the risk assessment that closes a safety alert."""
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iop.models import PRESCRIBER_CREDENTIALS, Role, User
+from clinicians.models import RiskAssessment
 
-from .models import Addendum, Discharge, Medication, Note, SafetyPlan
-from .models.discharge import FOLLOW_UP_WITHIN_DAYS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+def _is_yes(value):
+    return value == "yes"
 
 
-def bare_helper():
-    """Crispy renders the fields; the template owns the <form> and its buttons."""
-    helper = FormHelper()
-    helper.form_tag = False
-    return helper
+class AnswersForm(forms.Form):
+    """One instrument's questions as radio buttons. Blanks are allowed (scoring
+    prorates, or explains why there is no total); values it does not offer are refused."""
 
-
-class NoteForm(forms.ModelForm):
-    class Meta:
-        model = Note
-        fields = ["occurred_at", "duration_minutes", "mode", "participants", "content", "plan"]
-        widgets = {
-            "occurred_at": DateTimeInput(),
-            "content": forms.Textarea(attrs={"rows": 6}),
-            "plan": forms.Textarea(attrs={"rows": 3}),
-        }
-        labels = {"content": _("What happened")}
-
-    def __init__(self, *args, kind, **kwargs):
+    def __init__(self, *args, instrument, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.kind = kind
-        if kind not in Note.FAMILY_KINDS:
-            del self.fields["participants"]
-        else:
-            self.fields["participants"].required = True
-        self.helper = bare_helper()
+        self.instrument = instrument
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        for item in instrument.items:
+            self.fields[item.key] = self._scale_field(f"{item.number}. {item.text}", item)
+        if instrument.difficulty:
+            self.fields[instrument.difficulty.key] = self._scale_field(
+                instrument.difficulty.text, instrument.difficulty
+            )
+        for question in instrument.yes_no_questions:
+            self.fields[question.key] = forms.TypedChoiceField(
+                label=question.text,
+                choices=YES_NO_CHOICES,
+                coerce=_is_yes,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
 
-
-class AddendumForm(forms.ModelForm):
-    class Meta:
-        model = Addendum
-        fields = ["text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-        labels = {"text": _("Addendum")}
-        help_texts = {"text": _("A dated correction or later information. The signed note stays as it was.")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = bare_helper()
-
-
-class MedicationForm(forms.ModelForm):
-    class Meta:
-        model = Medication
-        fields = ["name", "dose", "prescriber", "started_on"]
-        widgets = {"started_on": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["prescriber"].queryset = User.objects.filter(
-            role=Role.CLINICIAN, credential__in=PRESCRIBER_CREDENTIALS, is_active=True
+    @staticmethod
+    def _scale_field(label, item):
+        return forms.TypedChoiceField(
+            label=label,
+            choices=[(option.value, option.label) for option in item.options],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
         )
-        self.helper = bare_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(item.key) is not None for item in self.instrument.items):
+            raise forms.ValidationError(_("Please answer the questions before sending."))
+        return cleaned
+
+    def answers(self):
+        keys = {question.key for question in self._questions()}
+        return {key: value for key, value in self.cleaned_data.items() if key in keys and value is not None}
+
+    def _questions(self):
+        instrument = self.instrument
+        return [*instrument.items, *filter(None, [instrument.difficulty]), *instrument.yes_no_questions]
 
 
-class StopMedicationForm(forms.ModelForm):
-    class Meta:
-        model = Medication
-        fields = ["stopped_on", "stop_reason"]
-        widgets = {"stopped_on": DateInput()}
+class ClinicianEntryForm(AnswersForm):
+    """A clinician enters answers given on paper or in session, with when they were given."""
+
+    administered_at = forms.DateTimeField(
+        label=_("Completed on"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stopped_on"].required = True
-        self.helper = bare_helper()
+        self.fields["administered_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # The date first, then the questions.
+        self.order_fields(["administered_at"])
+
+    def clean_administered_at(self):
+        value = self.cleaned_data["administered_at"]
+        if value > timezone.now():
+            raise forms.ValidationError(_("This is in the future; enter when the questionnaire was completed."))
+        return value
 
 
-class SafetyPlanForm(forms.ModelForm):
+class RiskAssessmentForm(forms.ModelForm):
     class Meta:
-        model = SafetyPlan
-        fields = list(SafetyPlan.copied_fields)
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SafetyPlan.copied_fields}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = bare_helper()
-
-
-class DischargeForm(forms.ModelForm):
-    class Meta:
-        model = Discharge
-        fields = [
-            "discharged_on",
-            "reason",
-            "reason_detail",
-            "status_summary",
-            "objectives_summary",
-            "aftercare_plan",
-            "follow_up_with",
-            "follow_up_on",
-            "follow_up_time",
-            "follow_up_where",
-            "referrals",
-            "safety_plan_handed_over",
-        ]
+        model = RiskAssessment
+        fields = ["cssrs_screen", "disposition", "safety_plan", "family_contacted", "notes"]
         widgets = {
-            "discharged_on": DateInput(),
-            "follow_up_on": DateInput(),
-            "follow_up_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "reason_detail": forms.Textarea(attrs={"rows": 2}),
-            "status_summary": forms.Textarea(attrs={"rows": 3}),
-            "objectives_summary": forms.Textarea(attrs={"rows": 3}),
-            "aftercare_plan": forms.Textarea(attrs={"rows": 4}),
-            "referrals": forms.Textarea(attrs={"rows": 2}),
+            "cssrs_screen": forms.RadioSelect,
+            "disposition": forms.RadioSelect,
+            "safety_plan": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {
-            "follow_up_on": _("Within %(days)d days of the discharge date.") % {"days": FOLLOW_UP_WITHIN_DAYS},
-        }
+        labels = {"notes": _("Assessment notes")}
+        help_texts = {"notes": _("What the client said, protective factors, who was told, the plan for tonight.")}
 
-    def __init__(self, *args, client, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.client = client
-        self.helper = bare_helper()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        for name in ("cssrs_screen", "disposition", "safety_plan"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("safety_plan") == RiskAssessment.SafetyPlan.NOT_NEEDED
+            and cleaned.get("cssrs_screen")
+            and cleaned["cssrs_screen"] != RiskAssessment.ScreenResult.NO_RISK
+        ):
+            self.add_error("safety_plan", _("With any risk identified, a safety plan is created or reviewed."))
+        return cleaned

@@ -287,3 +287,8 @@ GAD7 = Instrument(
 )
 
 INSTRUMENTS = {instrument.kind: instrument for instrument in (PHQ9, PHQA, GAD7)}
+
+# The PHQ-A is the adolescent form, validated for ages 11-17 (Johnson et al.
+# 2002; product.md): a client of these ages gets it by default.
+PHQA_AGE_MIN = 11
+PHQA_AGE_MAX = 17

@@ -11,7 +11,7 @@ from iop import audit
 from iop.access import clinician_required
 
 from .access import clinical_client, prescriber_required
-from .forms import AddendumForm, MedicationForm, NoteForm, StopMedicationForm
+from .chart_forms import AddendumForm, MedicationForm, NoteForm, StopMedicationForm
 from .models import Medication, Note
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iop.models import User
 
-from .forms import DateInput, bare_helper
+from .chart_forms import DateInput, bare_helper
 from .models import Intervention, Objective, ObjectiveProgress, PlanAcknowledgement, PlanReview, Problem, TreatmentPlan
 
 

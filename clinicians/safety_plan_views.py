@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from iop import audit
 from iop.access import clinician_required
 
+from .chart_forms import SafetyPlanForm
 from .chart_views import start_version_view
-from .forms import SafetyPlanForm
 from .models import SafetyPlan
 
 

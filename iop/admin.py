@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEntry, Client, ClientAccessGrant, Program, User
+from .models import AuditEntry, Client, ClientAccessGrant, OutboxMessage, Program, User
 
 
 @admin.register(User)
@@ -14,6 +14,18 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "phone", "language"]}),
         ("Role", {"fields": ["role", "credential", "is_privacy_officer", "is_active", "is_staff", "is_superuser"]}),
+        (
+            "Reminders and contact",
+            {
+                "fields": [
+                    "sms_consent",
+                    "sms_consent_at",
+                    "reminders_opt_out",
+                    "do_not_contact",
+                    "do_not_contact_reason",
+                ]
+            },
+        ),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
 
@@ -51,6 +63,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["timestamp", "event", "actor_email", "actor_role", "object_repr", "client_id", "outcome"]
     list_filter = ["event", "outcome", "actor_role"]
     search_fields = ["actor_email", "object_repr", "object_pk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: messages change state only through delivery (and the delivery log's retry)."""
+
+    list_display = ["created_at", "kind", "recipient", "channel", "status", "attempts", "due_at", "sent_at"]
+    list_filter = ["status", "kind", "channel", "urgent"]
+    search_fields = ["to_address", "idempotency_key"]
 
     def has_add_permission(self, request):
         return False

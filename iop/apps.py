@@ -19,7 +19,19 @@ class IopConfig(AppConfig):
         from .models import Client, ClientAccessGrant, User
 
         auditlog.register(
-            User, include_fields=["email", "role", "credential", "is_active", "is_superuser", "is_privacy_officer"]
+            User,
+            include_fields=[
+                "email",
+                "role",
+                "credential",
+                "is_active",
+                "is_superuser",
+                "is_privacy_officer",
+                # who may be contacted, and how (the reason text stays on the person)
+                "sms_consent",
+                "reminders_opt_out",
+                "do_not_contact",
+            ],
         )
         auditlog.register(ClientAccessGrant)
         auditlog.register(Client)

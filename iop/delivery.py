@@ -1,28 +1,247 @@
-"""Delivering outbox messages: channels, consent, quiet hours, retries.
+"""Delivering outbox messages: who may be reached and how, quiet hours, the
+claim that makes a send happen once, retries with backoff, and the sweep.
 
-The reminders issue completes this module; until then a message is sent by
-email or SMS backend once, and marked."""
+What is guaranteed, and where it stops:
 
-from django.core.mail import send_mail
-from django.db import transaction
+- A message is handed to a provider only by the worker that *claimed* it with
+  one conditional UPDATE (pending -> sending, ``due_at`` reached). Two
+  workers, a redelivered task, a Celery retry and the sweep may all race for
+  one message: one claim wins, the others find it "sending" or "sent" and do
+  nothing. Normal retries therefore never send twice for one key.
+- A failed send goes back to pending with the error and a later ``due_at``
+  (exponential backoff); the task retries itself with that countdown. After
+  ``OUTBOX_MAX_ATTEMPTS`` the message is failed and stays on the delivery log
+  with its error and a retry button. Nothing is dropped silently.
+- Right after the provider accepts a message, its id (``provider_id``, the
+  sent marker) is written together with ``status=sent``. If that write fails
+  (a database blip), the task retries *only the marking*, carrying the
+  provider id in the broker message, so it never sends again.
+- A worker killed mid-delivery leaves the message "sending". The sweep treats
+  a claim older than ``OUTBOX_SENDING_TIMEOUT_SECONDS`` (far longer than the
+  task's hard time limit, so the claimant cannot still be working) as
+  interrupted and sends it again. This is at-least-once on purpose: the only
+  repeat possible is a kill in the instant between the provider accepting
+  and the marker being written, while the alternative (marking it failed)
+  would lose every message whose worker died before sending, and a lost
+  safety alert costs more than a rare repeated reminder. Emails carry a
+  Message-ID derived from the key, so mail programs fold such a repeat.
+
+Who gets nothing: a recipient marked "do not contact" (a clinician's call),
+and one who opted out of reminders (staff still get urgent safety alerts).
+Texts go only to people whose consent to texts is recorded; without it the
+message falls back to their email, or is skipped when there is none. Every
+skip is recorded with its reason. Non-urgent messages due in the program's
+quiet hours (clinic-local, may cross midnight) wait until the quiet hours end.
+"""
+
+import datetime
+import email.utils
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import DatabaseError
+from django.db.models import F
 from django.utils import timezone
 
-from .models import OutboxMessage
+from .models import OutboxMessage, Program
+from .sms import send_sms
+
+log = logging.getLogger(__name__)
+
+Status = OutboxMessage.Status
+Channel = OutboxMessage.Channel
+
+# A task may fire a moment before the due time it was scheduled for (timer
+# rounding); it should not be turned away for that.
+EARLY_TOLERANCE = datetime.timedelta(seconds=1)
+# How many due messages one sweep enqueues at most (the next sweep takes the rest).
+SWEEP_BATCH = 500
+
+INTERRUPTED_AGAIN = "Interrupted while sending (the worker stopped); sending again."
+INTERRUPTED_FAILED = "Interrupted while sending on the last attempt (the worker stopped); it may not have gone out."
 
 
-def deliver(message_id):
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status != OutboxMessage.Status.PENDING:
-            return "nothing to do"
-        if message.channel == OutboxMessage.Channel.EMAIL:
-            send_mail(message.subject, message.body, None, [message.to_address])
-        else:
-            from .sms import send_sms
+@dataclass
+class Outcome:
+    """What one delivery attempt did. ``retry_in`` (seconds) asks the task to
+    run again; ``sent_marker`` is the provider id of a send still to be marked."""
 
-            send_sms(message.to_address, message.body)
-        message.status = OutboxMessage.Status.SENT
-        message.sent_at = timezone.now()
-        message.attempts += 1
-        message.save(update_fields=["status", "sent_at", "attempts"])
-    return "sent"
+    status: str
+    retry_in: float | None = None
+    sent_marker: str | None = None
+
+
+# --- Who may be reached, and how ---------------------------------------------------
+
+
+def route(message):
+    """Where ``message`` may go now: ``(channel, address, None)``, or
+    ``(None, None, reason)`` when it must not be sent at all."""
+    person = message.recipient
+    if person is not None:
+        if person.do_not_contact:
+            return None, None, "Do not contact (set by a clinician)"
+        if person.reminders_opt_out and not (message.urgent and person.is_staff_member):
+            return None, None, "Opted out of reminders"
+        if not person.is_active:
+            return None, None, "Account is not active"
+    channel, address = message.channel, message.to_address
+    if channel == Channel.SMS and not (person is not None and person.sms_consent):
+        if person is None or not person.email:
+            return None, None, "No consent to text messages and no email address"
+        channel, address = Channel.EMAIL, person.email
+    if not address:
+        return None, None, "No phone number" if channel == Channel.SMS else "No email address"
+    return channel, address, None
+
+
+def quiet_hours_end(moment, program=None):
+    """When the quiet hours around ``moment`` end, or None if ``moment`` is not
+    in them. Quiet hours are clinic-local times and may cross midnight."""
+    program = program or Program.current()
+    start, end = program.quiet_hours_start, program.quiet_hours_end
+    if start == end:
+        return None
+    local = timezone.localtime(moment)
+    now = local.time()
+    if start < end:
+        inside, end_day = start <= now < end, local.date()
+    else:
+        inside = now >= start or now < end
+        end_day = local.date() + datetime.timedelta(days=1) if now >= start else local.date()
+    if not inside:
+        return None
+    return datetime.datetime.combine(end_day, end, tzinfo=local.tzinfo)
+
+
+def retry_delay(attempts):
+    """Seconds to wait after the ``attempts``-th failed attempt: 1, 2, 4, 8... times the base."""
+    return settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+
+
+# --- One delivery ----------------------------------------------------------------------
+
+
+def deliver(message_id, sent_marker=None):
+    """Try to deliver one message. Safe to call any number of times, from any
+    number of workers, at any moment: see the module docstring."""
+    if sent_marker is not None:
+        return _mark_sent_again(message_id, sent_marker)
+    message = OutboxMessage.objects.select_related("recipient").filter(pk=message_id).first()
+    if message is None or message.status != Status.PENDING:
+        return Outcome("nothing to do")
+    now = timezone.now()
+    if message.due_at > now + EARLY_TOLERANCE:
+        return Outcome("not due yet")
+    channel, address, reason = route(message)
+    if reason:
+        _pending(message).update(status=Status.SKIPPED, skipped_reason=reason)
+        return Outcome("skipped")
+    program = Program.current()
+    held_until = None if message.urgent else quiet_hours_end(now, program)
+    if held_until:
+        _pending(message).update(due_at=held_until, held_for_quiet_hours=True)
+        return Outcome("held for quiet hours")
+    claimed = _pending(message).filter(due_at__lte=now + EARLY_TOLERANCE)
+    if not claimed.update(
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, channel=channel, to_address=address
+    ):
+        return Outcome("claimed by another worker")
+    message.refresh_from_db(fields=["status", "claimed_at", "attempts", "channel", "to_address"])
+    try:
+        provider_id = send(message, program)
+    except Exception as exc:  # noqa: BLE001 - any provider error is retried, then shown
+        return _record_failure(message, exc)
+    try:
+        _mark_sent(message, provider_id)
+    except DatabaseError:
+        log.warning("Message %s was sent but could not be marked; marking again later", message.pk)
+        return Outcome("sent, marking later", retry_in=retry_delay(1), sent_marker=provider_id)
+    return Outcome("sent")
+
+
+def send(message, program):
+    """Hand the message to its channel's backend; returns the provider's id."""
+    if message.channel == Channel.SMS:
+        return str(send_sms(message.to_address, message.body) or "")
+    mail = EmailMessage(
+        subject=message.subject or program.clinic_name,
+        body=message.body,
+        to=[message.to_address],
+        headers={"Message-ID": message_id_header(message)},
+    )
+    mail.send(fail_silently=False)
+    status = getattr(mail, "anymail_status", None)  # provider backends report their own id
+    return str(getattr(status, "message_id", None) or mail.extra_headers["Message-ID"])
+
+
+def message_id_header(message):
+    """The same Message-ID for every attempt of one message, so a repeat is recognisable."""
+    domain = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "iop.invalid"
+    digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:32]
+    return f"<outbox.{digest}@{domain}>"
+
+
+def _pending(message):
+    return OutboxMessage.objects.filter(pk=message.pk, status=Status.PENDING)
+
+
+def _claimed(message):
+    return OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at)
+
+
+def _mark_sent(message, provider_id):
+    if not _claimed(message).update(status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id[:200]):
+        log.error("Message %s was sent but its claim had been taken over", message.pk)
+
+
+def _mark_sent_again(message_id, provider_id):
+    try:
+        OutboxMessage.objects.filter(pk=message_id, status=Status.SENDING).update(
+            status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id[:200]
+        )
+    except DatabaseError:
+        return Outcome("sent, marking later", retry_in=retry_delay(1), sent_marker=provider_id)
+    return Outcome("sent")
+
+
+def _record_failure(message, exc):
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    log.warning("Delivery of message %s failed (attempt %s): %s", message.pk, message.attempts, error)
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        _claimed(message).update(status=Status.FAILED, last_error=error)
+        return Outcome("failed")
+    delay = retry_delay(message.attempts)
+    due_at = timezone.now() + datetime.timedelta(seconds=delay)
+    _claimed(message).update(status=Status.PENDING, last_error=error, due_at=due_at, claimed_at=None)
+    return Outcome("will retry", retry_in=delay)
+
+
+# --- The sweep ---------------------------------------------------------------------------
+
+
+def sweep(now=None):
+    """Recover interrupted deliveries and return the ids of pending messages
+    that are due, for the beat task to enqueue. Messages created in the last
+    ``OUTBOX_SWEEP_GRACE_SECONDS`` are left to the enqueue on commit."""
+    now = now or timezone.now()
+    recover_interrupted(now)
+    recent = now - datetime.timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
+    due = OutboxMessage.objects.filter(status=Status.PENDING, due_at__lte=now, created_at__lte=recent)
+    return list(due.order_by("due_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+
+
+def recover_interrupted(now):
+    """Claims older than the sending time-out belong to workers that died."""
+    stale = now - datetime.timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS)
+    stuck = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=stale)
+    failed = stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=Status.FAILED, last_error=INTERRUPTED_FAILED
+    )
+    again = stuck.update(status=Status.PENDING, due_at=now, claimed_at=None, last_error=INTERRUPTED_AGAIN)
+    if failed or again:
+        log.warning("Recovered %s interrupted deliveries (%s failed)", failed + again, failed)
+    return failed + again

@@ -3,7 +3,10 @@ the core records. groups/, clinicians/ and families/ add their parts on top."""
 
 import datetime
 
-from .models import Client, Credential, Program, Role, User
+from django.utils import timezone
+
+from . import reminders
+from .models import Client, Credential, OutboxMessage, Program, Role, User
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -121,3 +124,78 @@ def seed(today, log):
             },
         )
     log(f"{len(STAFF)} staff, {len(CLIENTS)} clients")
+    seed_delivery_history(today, users)
+    log("reminder delivery history")
+
+
+def seed_delivery_history(today, users):
+    """A few days of staff reminders as the delivery log shows them: sent, one
+    failure waiting for a retry, one not sent because the person opted out."""
+    users["prescriber@demo.clinic"].reminders_opt_out = True
+    users["prescriber@demo.clinic"].save(update_fields=["reminders_opt_out"])
+    clinic = Program.current().clinic_name
+    Status = OutboxMessage.Status
+    history = [
+        # key, kind, recipient, body, days ago, hour, status, fields
+        (
+            "notes",
+            reminders.NOTES_TO_SIGN,
+            "clinician@demo.clinic",
+            reminders.notes_to_sign_text(2),
+            1,
+            16,
+            Status.SENT,
+            {"attempts": 1},
+        ),
+        (
+            "alert",
+            reminders.SAFETY_ALERT,
+            "cofacilitator@demo.clinic",
+            reminders.safety_alert_text(),
+            2,
+            19,
+            Status.SENT,
+            {"attempts": 1, "urgent": True},
+        ),
+        (
+            "plans",
+            reminders.PLAN_REVIEWS_DUE,
+            "tweens.lead@demo.clinic",
+            reminders.plan_reviews_due_text(1),
+            1,
+            9,
+            Status.FAILED,
+            {"attempts": 5, "last_error": "SMTPRecipientsRefused: 452 mailbox full (demo)"},
+        ),
+        (
+            "overdue",
+            reminders.CHECK_INS_OVERDUE,
+            "prescriber@demo.clinic",
+            reminders.check_ins_overdue_text(2),
+            1,
+            9,
+            Status.SKIPPED,
+            {"skipped_reason": "Opted out of reminders"},
+        ),
+    ]
+    for key, kind, email, body, days_ago, hour, status, fields in history:
+        when = timezone.make_aware(
+            datetime.datetime.combine(today - datetime.timedelta(days=days_ago), datetime.time(hour))
+        )
+        person = users[email]
+        OutboxMessage.objects.update_or_create(
+            idempotency_key=f"demo:{key}",
+            defaults={
+                "kind": kind,
+                "recipient": person,
+                "to_address": person.email,
+                "subject": clinic,
+                "body": body,
+                "due_at": when,
+                "status": status,
+                "sent_at": when if status == Status.SENT else None,
+                "provider_id": f"<demo.{key}@demo.clinic>" if status == Status.SENT else "",
+                **fields,
+            },
+        )
+        OutboxMessage.objects.filter(idempotency_key=f"demo:{key}").update(created_at=when)

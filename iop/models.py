@@ -9,6 +9,7 @@ from auditlog.context import auditlog_value
 from auditlog.models import AbstractLogEntry
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -73,6 +74,18 @@ class User(AbstractUser):
     is_privacy_officer = models.BooleanField(
         default=False, help_text=_("May review the audit trail and every client's access history.")
     )
+    # How this person may be reached (iop/delivery.py reads these before every send).
+    sms_consent = models.BooleanField(_("agrees to text messages"), default=False)
+    sms_consent_at = models.DateTimeField(_("consent to texts given on"), null=True, blank=True)
+    reminders_opt_out = models.BooleanField(
+        _("no reminders"), default=False, help_text=_("Send this person no reminders or notices at all.")
+    )
+    do_not_contact = models.BooleanField(
+        _("do not contact"),
+        default=False,
+        help_text=_("Set by a clinician when contact at home may be unsafe: nothing is sent."),
+    )
+    do_not_contact_reason = models.TextField(blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -83,6 +96,12 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=Q(credential="") | Q(role="clinician"), name="credential_only_for_clinicians"
+            ),
+            models.CheckConstraint(
+                condition=Q(sms_consent=False) | Q(sms_consent_at__isnull=False), name="sms_consent_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(do_not_contact=False) | ~Q(do_not_contact_reason=""), name="do_not_contact_has_reason"
             ),
         ]
 
@@ -109,6 +128,21 @@ class User(AbstractUser):
     @property
     def is_prescriber(self):
         return self.is_clinician and self.credential in PRESCRIBER_CREDENTIALS
+
+    @property
+    def is_staff_member(self):
+        return self.is_clinician or self.is_program_admin or self.is_superuser
+
+    def clean(self):
+        super().clean()
+        if self.do_not_contact and not self.do_not_contact_reason.strip():
+            raise ValidationError({"do_not_contact_reason": _("Say why this person must not be contacted.")})
+        if self.sms_consent and not self.sms_consent_at:
+            self.sms_consent_at = timezone.now()
+
+    def give_sms_consent(self, when=None):
+        self.sms_consent = True
+        self.sms_consent_at = when or timezone.now()
 
 
 # --- The program ------------------------------------------------------------------
@@ -437,7 +471,11 @@ class Heartbeat(models.Model):
 class OutboxMessage(models.Model):
     """A message to one person, written in the same transaction as the event that
     causes it. The delivery task sends it and marks it; the idempotency key makes
-    "never twice" a database constraint."""
+    "never twice" a database constraint. States (see iop/delivery.py):
+
+    pending -> sending (claimed by one worker) -> sent | pending (retry later) | failed;
+    pending -> skipped (opted out, do not contact, no address, no consent to texts).
+    """
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -457,20 +495,37 @@ class OutboxMessage(models.Model):
     )
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     to_address = models.CharField(max_length=254)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     urgent = models.BooleanField(default=False, help_text=_("Sent at once, even in quiet hours."))
     due_at = models.DateTimeField(default=timezone.now, db_index=True)
+    held_for_quiet_hours = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text=_("When a worker started sending it."))
     last_error = models.TextField(blank=True)
     skipped_reason = models.CharField(max_length=200, blank=True)
+    provider_id = models.CharField(
+        max_length=200, blank=True, help_text=_("The mail or SMS provider's id for the sent message.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "due_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="sent_message_has_sent_at"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_at__isnull=False), name="sending_message_is_claimed"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="skipped") | ~Q(skipped_reason=""), name="skipped_message_has_reason"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} to {self.to_address} ({self.status})"

@@ -1,7 +1,17 @@
+"""Background tasks of the core: the heartbeat, and delivering and sweeping the
+reminder outbox (the rules are in iop/delivery.py)."""
+
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
+from . import delivery
 from .models import Heartbeat
+
+# Hard limit well under OUTBOX_SENDING_TIMEOUT_SECONDS: a claim older than that
+# can only belong to a worker that is gone.
+DELIVERY_SOFT_TIME_LIMIT = 60
+DELIVERY_TIME_LIMIT = 90
 
 
 @shared_task
@@ -11,9 +21,34 @@ def record_heartbeat(name="worker"):
     return name
 
 
-@shared_task(acks_late=True)
-def deliver_message(message_id):
-    """Deliver one outbox message (channels, quiet hours and retries: see iop/delivery.py)."""
-    from .delivery import deliver
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=None,  # failed sends are counted in the database (OUTBOX_MAX_ATTEMPTS)
+    soft_time_limit=DELIVERY_SOFT_TIME_LIMIT,
+    time_limit=DELIVERY_TIME_LIMIT,
+)
+def deliver_message(self, message_id, sent_marker=None):
+    """Deliver one outbox message; a transient failure retries with backoff."""
+    outcome = delivery.deliver(message_id, sent_marker=sent_marker)
+    if outcome.retry_in is not None:
+        # Failed sends count their attempts in the database; marking a sent
+        # message is retried a bounded number of times, then left to the sweep.
+        marking = outcome.sent_marker is not None
+        raise self.retry(
+            args=(message_id,),
+            kwargs={"sent_marker": outcome.sent_marker},
+            countdown=outcome.retry_in,
+            max_retries=settings.OUTBOX_MAX_ATTEMPTS if marking else None,
+        )
+    return outcome.status
 
-    return deliver(message_id)
+
+@shared_task
+def sweep_outbox():
+    """Every minute: deliver what is due and was not delivered (broker down at
+    commit, held for quiet hours, interrupted by a dying worker)."""
+    due = delivery.sweep()
+    for message_id in due:
+        deliver_message.delay(message_id)
+    return len(due)

@@ -1,13 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import audit
 from .access import admin_required, staff_required
-from .models import Client, Heartbeat
+from .models import Client, Heartbeat, OutboxMessage
+from .outbox import requeue_failed
 
 
 def home(request):
@@ -73,3 +79,38 @@ def client_profile(request, pk):
 def keepalive(request):
     """The idle warning's "stay signed in": any authenticated request slides the session."""
     return HttpResponse(status=204)
+
+
+DELIVERIES_PER_PAGE = 50
+
+
+@admin_required
+def delivery_log(request):
+    """Every reminder and notice, newest first, with failures and their errors."""
+    outbox = OutboxMessage.objects.select_related("recipient")
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    if status in OutboxMessage.Status.values:
+        outbox = outbox.filter(status=status)
+    if kind:
+        outbox = outbox.filter(kind=kind)
+    page = Paginator(outbox, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    kinds = OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct()
+    failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
+    context = {"page": page, "status": status, "kind": kind, "kinds": kinds, "failed": failed}
+    return render(request, "iop/delivery_log.html", {**context, "statuses": OutboxMessage.Status})
+
+
+@admin_required
+@require_POST
+def delivery_retry(request, pk):
+    """Send a failed message again (its key still allows only one delivery)."""
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    if requeue_failed(message.pk):
+        audit.record("retry_delivery", message)
+        messages.success(request, _("The message is queued again."))
+    else:
+        messages.info(request, _("That message is no longer failed; nothing to retry."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = reverse("delivery_log")
+    return redirect(next_url)

@@ -8,6 +8,7 @@ import pytest
 from iop.models import Client, User
 
 from . import factories
+from .worker import private_redis, redis_url, start_worker  # noqa: F401  (real Redis and worker)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

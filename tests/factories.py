@@ -8,7 +8,7 @@ from django.utils import timezone
 from clinicians.models import Intervention, Medication, Note, Objective, SafetyPlan, TreatmentPlan
 from families.models import FamilyLink
 from groups.models import Attendance, Closure, Cohort, Enrollment, Session, SkillModule
-from iop.models import Client, Credential, Role, User
+from iop.models import Client, Credential, OutboxMessage, Role, User
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -229,3 +229,34 @@ class SkillModuleFactory(factory.django.DjangoModelFactory):
     modality = "DBT"
     teaches = "What the skill teaches."
     home_practice = "Practise once a day."
+
+
+class AdministrationFactory(factory.django.DjangoModelFactory):
+    """A questionnaire saved the way the app saves one (answers, derived total, any alert)."""
+
+    class Meta:
+        model = "clinicians.Administration"
+
+    client = factory.SubFactory(ClientFactory)
+    instrument = "phq9"
+    answers = factory.LazyAttribute(
+        lambda o: {f"{o.instrument}_{n}": 1 for n in range(1, 10 if o.instrument != "gad7" else 8)}
+    )
+    mode = "clinician"
+    entered_by = factory.SelfAttribute("client.lead_clinician")
+    administered_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class.record(**kwargs)
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboxMessage
+
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+    kind = "group_tonight"
+    recipient = factory.SubFactory(FamilyMemberFactory)
+    to_address = factory.SelfAttribute("recipient.email")
+    body = "Group tonight 17:30-20:30 at The clinic."

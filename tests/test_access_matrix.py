@@ -89,6 +89,43 @@ CHART_DRAFT = dict(clinician_1=OK, clinician_2=NOT_FOUND, admin=FORBIDDEN, super
 CHART_ACTION = dict(clinician_1=NOT_ALLOWED, clinician_2=NOT_ALLOWED, admin=FORBIDDEN, superuser=NOT_ALLOWED)
 PRESCRIBERS = dict(clinician_1=FORBIDDEN, clinician_2=FORBIDDEN, admin=FORBIDDEN, superuser=FORBIDDEN)
 
+
+# Scores, answers and alerts: the client's clinicians only (admins see none of them).
+CLINICAL = dict(clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK)
+CLINICAL_POST_ONLY = dict(clinician_1=NOT_ALLOWED, clinician_2=NOT_ALLOWED, superuser=NOT_ALLOWED)
+EVERYONE = {r: OK for r in ROLES}
+
+
+def for_client_a_alert(clinic):
+    from clinicians.models import SafetyAlert
+    from tests.factories import AdministrationFactory
+
+    answers = {f"phq9_{n}": 1 for n in range(1, 10)}  # item 9 above 0: an alert
+    AdministrationFactory(client=clinic.client_a, answers=answers)
+    return {"pk": SafetyAlert.objects.get(client=clinic.client_a).pk}
+
+
+def for_client_a_administration(clinic):
+    from tests.factories import AdministrationFactory
+
+    return {"pk": AdministrationFactory(client=clinic.client_a).pk}
+
+
+def for_client_a_self_report(clinic):
+    from clinicians.models import SelfReportLink
+
+    _link, token = SelfReportLink.issue(
+        client=clinic.client_a, instrument="phqa", created_by=clinic.clinician_1, mode="link"
+    )
+    return {"token": token}
+
+
+def for_a_failed_message(clinic):
+    from tests.factories import OutboxMessageFactory
+
+    return {"pk": OutboxMessageFactory(recipient=clinic.family_a, status="failed", last_error="test").pk}
+
+
 # Project URLs, by name. Add every new URL here.
 EXPECTATIONS = {
     "home": Expect(**{r: REDIRECT for r in ROLES[1:]}),
@@ -96,6 +133,9 @@ EXPECTATIONS = {
     "admin_home": Expect(admin=OK, superuser=OK),
     "client_list": Expect(**STAFF_ONLY),
     "client_profile": Expect(clinician_1=OK, clinician_2=NOT_FOUND, admin=OK, superuser=OK, kwargs=for_client_a),
+    "delivery_log": Expect(**ADMIN_ONLY),
+    # POST only (tests/iop/test_delivery_log.py posts to it as every role).
+    "delivery_retry": Expect(admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=for_a_failed_message),
     "keepalive": Expect(**{r: NO_CONTENT for r in ROLES[1:]}),
     "families:home": Expect(family_a=OK, family_b=OK),
     "robots": Expect(**{r: OK for r in ROLES}),
@@ -139,6 +179,19 @@ EXPECTATIONS = {
     "clinicians:safety_plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("safety_plan")),
     "clinicians:safety_plan_print": Expect(**CHART, kwargs=chart_object("safety_plan")),
     "clinicians:discharge": Expect(**CHART, kwargs=for_client_a),
+    "clinicians:client_measures": Expect(**CLINICAL, kwargs=for_client_a),
+    "clinicians:new_administration": Expect(**CLINICAL, kwargs=for_client_a),
+    "clinicians:export_fhir": Expect(**CLINICAL, kwargs=for_client_a),
+    "clinicians:send_self_report_link": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a),
+    "clinicians:start_kiosk": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a),
+    "clinicians:administration": Expect(**CLINICAL, kwargs=for_client_a_administration),
+    "clinicians:caseload": Expect(clinician_1=OK, clinician_2=OK, superuser=OK),
+    "clinicians:alert": Expect(**CLINICAL, kwargs=for_client_a_alert),
+    "clinicians:acknowledge_alert": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a_alert),
+    "clinicians:risk_assessment": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a_alert),
+    # No account: the one-time token is the only key (see tests/clinicians/test_self_report_links.py).
+    "clinicians:self_report": Expect(**EVERYONE, kwargs=for_client_a_self_report),
+    "clinicians:self_report_thanks": Expect(**EVERYONE),
 }
 
 # Account pages come from django-allauth: the public ones answer everybody,

@@ -1,7 +1,9 @@
 """The clinical record: plans, notes, signing, measures, alerts, safety plans,
 reports. One module per part; each is imported here so Django finds its models."""
 
+from .alerts import RiskAssessment, SafetyAlert
 from .discharge import Discharge
+from .measures import Administration, Answer, SelfReportLink
 from .notes import Addendum, Medication, Note
 from .plans import Intervention, Objective, ObjectiveProgress, PlanAcknowledgement, PlanReview, Problem, TreatmentPlan
 from .safety_plans import SafetyPlan
@@ -9,6 +11,8 @@ from .signing import SignedRecordLocked
 
 __all__ = [
     "Addendum",
+    "Administration",
+    "Answer",
     "Discharge",
     "Intervention",
     "Medication",
@@ -18,7 +22,10 @@ __all__ = [
     "PlanAcknowledgement",
     "PlanReview",
     "Problem",
+    "RiskAssessment",
+    "SafetyAlert",
     "SafetyPlan",
+    "SelfReportLink",
     "SignedRecordLocked",
     "TreatmentPlan",
 ]

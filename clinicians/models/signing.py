@@ -9,20 +9,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iop.models import Client
+from .measures import ClinicalQuerySet
 
 
 class SignedRecordLocked(Exception):
     """Raised when something tries to change or delete a signed record."""
-
-
-class ClinicalQuerySet(models.QuerySet):
-    """Records about one client, visible to whoever may read that client's clinical record."""
-
-    client_path = "client"
-
-    def visible_to(self, user):
-        return self.filter(**{f"{self.client_path}__in": Client.objects.clinical_for(user)})
 
 
 class SignableQuerySet(ClinicalQuerySet):

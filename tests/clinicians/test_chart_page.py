@@ -39,6 +39,16 @@ def test_chart_query_count_does_not_grow_with_the_record(clinic, chart, login, d
         factories.FamilyLinkFactory(client=client)
     http = login(clinic.clinician_1)
     url = reverse("clinicians:chart", args=[client.pk])
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(30):
         response = http.get(url)
     assert response.status_code == 200
+
+
+def test_chart_header_shows_the_open_safety_alert_and_measures_show_the_last_score(clinic, login):
+    from clinicians.models import SafetyAlert
+
+    factories.AdministrationFactory(client=clinic.client_a, answers={f"phq9_{n}": 1 for n in range(1, 10)})
+    alert = SafetyAlert.objects.get(client=clinic.client_a)
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert "Open safety alert" in page and reverse("clinicians:alert", args=[alert.pk]) in page
+    assert "9 · Mild" in page

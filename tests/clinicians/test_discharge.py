@@ -93,3 +93,18 @@ def test_discharge_form_starts_with_the_plans_objectives_and_their_progress(clin
     objective = plan.objectives.get()
     page = login(clinic.clinician_1).get(reverse("clinicians:discharge", args=[clinic.client_a.pk])).content.decode()
     assert f"- {objective.text} (not reviewed)" in page
+
+
+def test_discharge_records_the_last_phq_total(clinic, login):
+    from tests import factories
+
+    factories.AdministrationFactory(client=clinic.client_a, administered_at=timezone.now() - datetime.timedelta(days=7))
+    factories.AdministrationFactory(client=clinic.client_a, answers={f"phq9_{n}": 0 for n in range(1, 10)})
+    factories.AdministrationFactory(client=clinic.client_a, instrument="gad7")
+    assert last_phq_total(clinic.client_a) == 0
+    today = timezone.localdate()
+    login(clinic.clinician_1).post(
+        reverse("clinicians:discharge", args=[clinic.client_a.pk]),
+        discharge_data(today, today + datetime.timedelta(days=2)),
+    )
+    assert Discharge.objects.get().last_phq_total == 0

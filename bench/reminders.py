@@ -1,0 +1,115 @@
+"""Reminder delivery throughput: messages delivered per second by one worker
+(prefork, two processes) against no-op tasks per second on the same broker,
+for the filesystem broker and Redis.
+
+    .venv/bin/python bench/reminders.py [-n 300]
+
+Uses a throw-away SQLite database and mail folder (or DATABASE_URL if set; its
+bench rows are removed afterwards), REDIS_URL if set or else a private
+redis-server. A delivery is the real path: claim, consent and quiet-hour
+checks, the file email backend, marking sent."""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+WORK = Path(tempfile.mkdtemp(prefix="iop-bench-"))
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "iop.settings",
+        "IOP_VAR_DIR": str(WORK),
+        "EMAIL_URL": f"filemail://{WORK / 'mail'}",
+        "LOG_LEVEL": "WARNING",
+    }
+)
+for variable in ("CELERY_BROKER_URL", "CELERY_QUEUE"):
+    os.environ.pop(variable, None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from iop.celery import app  # noqa: E402
+from iop.models import OutboxMessage  # noqa: E402
+from tests.worker import RedisServer, Worker, unique_queue, wait_until  # noqa: E402
+
+NOOP = "celery.accumulate"  # Celery's built-in task that returns its arguments
+
+
+def publish(broker_url, queue, name, argument_lists):
+    with app.connection_for_write(broker_url) as connection:
+        for args in argument_lists:
+            app.send_task(name, args=args, queue=queue, connection=connection)
+
+
+def run(broker_url, label, count):
+    queue = unique_queue()
+    worker = Worker(broker_url, queue, WORK / f"worker-{label}.log", env={"LOG_LEVEL": "INFO"}).start()
+    try:
+        started = time.perf_counter()
+        publish(broker_url, queue, NOOP, [(i,) for i in range(count)])
+        wait_until(lambda: worker.log.count(f"{NOOP}[") >= 2 * count, timeout=600, interval=0.05, what="no-ops")
+        noop_rate = count / (time.perf_counter() - started)
+
+        messages = OutboxMessage.objects.bulk_create(
+            OutboxMessage(
+                idempotency_key=f"bench:{queue}:{i}",
+                kind="bench",
+                to_address=f"person{i}@example.test",
+                body="Group tonight 17:30-20:30 at the clinic.",
+                urgent=True,  # so quiet hours never hold the run
+            )
+            for i in range(count)
+        )
+        ids = (
+            [m.pk for m in messages]
+            if messages[0].pk
+            else list(
+                OutboxMessage.objects.filter(idempotency_key__startswith=f"bench:{queue}:").values_list("pk", flat=True)
+            )
+        )
+        sent = OutboxMessage.objects.filter(pk__in=ids, status=OutboxMessage.Status.SENT)
+        started = time.perf_counter()
+        publish(broker_url, queue, "iop.tasks.deliver_message", [(pk,) for pk in ids])
+        wait_until(lambda: sent.count() == count, timeout=600, interval=0.05, what="deliveries")
+        delivery_rate = count / (time.perf_counter() - started)
+        OutboxMessage.objects.filter(pk__in=ids).delete()
+    finally:
+        worker.stop()
+    return noop_rate, delivery_rate
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--count", type=int, default=300)
+    count = parser.parse_args().count
+    call_command("migrate", verbosity=0)
+    (WORK / "broker" / "queue").mkdir(parents=True, exist_ok=True)
+    (WORK / "broker" / "control").mkdir(parents=True, exist_ok=True)
+    redis_server = None
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        redis_server = RedisServer().start()
+        redis_url = redis_server.url
+    print(f"{count} tasks each; one worker, prefork, 2 processes; database: {django.db.connection.vendor}")
+    print(f"{'broker':<12} {'no-op tasks/s':>14} {'deliveries/s':>14} {'ratio':>7}")
+    try:
+        for label, url in (("filesystem", "filesystem://"), ("redis", redis_url)):
+            noop_rate, delivery_rate = run(url, label, count)
+            print(f"{label:<12} {noop_rate:>14.0f} {delivery_rate:>14.0f} {delivery_rate / noop_rate:>7.2f}")
+    finally:
+        if redis_server:
+            redis_server.stop()
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

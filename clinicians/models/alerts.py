@@ -1,0 +1,240 @@
+"""Safety alerts raised by a questionnaire's answers, their escalation, and the
+risk assessment that is the only way to close one (product.md, "Clinical rules")."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Exists, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from iop.models import Client, Program
+from iop.outbox import queue_message
+
+from .measures import Administration, ClinicalQuerySet
+
+# What the owner and the on-call clinician receive. A message can be read by
+# anyone holding the phone, so it says nothing about the client or the answers.
+ALERT_MESSAGE_SUBJECT = "Please open the app"
+ALERT_MESSAGE_BODY = "Please open the app now."
+
+
+class SafetyAlertQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Alerts of clients whose chart ``user`` may read, plus those the program
+        puts on them: alerts they own, every alert while they are the on-call
+        clinician, and escalated alerts for the director."""
+        if not (user.is_authenticated and user.is_active and (user.is_clinician or user.is_superuser)):
+            return self.none()
+        program = Program.objects.filter(pk=1)
+        return self.filter(
+            Q(client__in=Client.objects.clinical_for(user))
+            | Q(owner=user)
+            | Q(Exists(program.filter(on_call_clinician=user)))
+            | (Q(escalated_at__isnull=False) & Q(Exists(program.filter(director=user))))
+        )
+
+    def unhandled(self):
+        return self.exclude(status=SafetyAlert.Status.CLOSED)
+
+    def raise_for(self, administration, reasons=()):
+        """The administration's alert, created (and its messages queued) the first
+        time; later saves find the same row."""
+        alert, created = self.get_or_create(
+            administration=administration,
+            defaults={
+                "client": administration.client,
+                "owner": owner_for(administration.client),
+                "reasons": "\n".join(reasons),
+            },
+        )
+        if created:
+            alert.notify(kind="safety_alert", recipients=[alert.owner, Program.current().on_call_clinician])
+        return alert
+
+    def escalate_overdue(self, now=None):
+        """Escalate every open alert nobody acknowledged in time. Safe to run again:
+        an escalated alert is no longer open, and message keys are unique."""
+        now = now or timezone.now()
+        program = Program.current()
+        cutoff = now - datetime.timedelta(minutes=program.alert_escalation_minutes)
+        escalated = []
+        for pk in self.filter(status=SafetyAlert.Status.OPEN, created_at__lte=cutoff).values_list("pk", flat=True):
+            with transaction.atomic():
+                alert = self.select_for_update().get(pk=pk)
+                if alert.status == SafetyAlert.Status.OPEN:
+                    alert.escalate(now, program)
+                    escalated.append(alert)
+        return escalated
+
+
+def owner_for(client):
+    """A named clinician owns every alert: the client's lead clinician, else the
+    cohort's lead, else whoever is on call."""
+    if client.lead_clinician_id:
+        return client.lead_clinician
+    if client.cohort_id:
+        return client.cohort.lead_clinician
+    return Program.current().on_call_clinician
+
+
+class SafetyAlert(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ESCALATED = "escalated", _("Escalated")
+        CLOSED = "closed", _("Closed")
+
+    # One alert per administration, enforced by the database.
+    administration = models.OneToOneField(Administration, on_delete=models.PROTECT, related_name="safety_alert")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="safety_alerts")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="owned_safety_alerts"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    reasons = models.TextField(help_text=_("Which answers raised the alert."))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    risk_assessment = models.OneToOneField(
+        "RiskAssessment", null=True, blank=True, on_delete=models.PROTECT, related_name="safety_alert"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SafetyAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # Closing takes a documented risk assessment, and only closing has one.
+            models.CheckConstraint(
+                condition=Q(status="closed", risk_assessment__isnull=False, closed_at__isnull=False)
+                | (~Q(status="closed") & Q(risk_assessment__isnull=True, closed_at__isnull=True)),
+                name="alert_closed_iff_risk_assessment",
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="alert_acknowledged_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="acknowledged") | Q(acknowledged_at__isnull=False),
+                name="alert_acknowledged_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="escalated") | Q(escalated_at__isnull=False), name="alert_escalated_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Safety alert for {self.client} ({self.get_status_display()})"
+
+    @property
+    def is_handled(self):
+        return self.status == self.Status.CLOSED
+
+    @property
+    def needs_acknowledgement(self):
+        return self.status in (self.Status.OPEN, self.Status.ESCALATED)
+
+    def escalation_due_at(self, program=None):
+        program = program or Program.current()
+        return self.created_at + datetime.timedelta(minutes=program.alert_escalation_minutes)
+
+    def notify(self, *, kind, recipients):
+        """Queue one urgent message per person (inside the caller's transaction)."""
+        for user in {user for user in recipients if user is not None}:
+            queue_message(
+                key=f"{kind}:{self.pk}:{user.pk}",
+                kind=kind,
+                recipient=user,
+                subject=ALERT_MESSAGE_SUBJECT,
+                body=ALERT_MESSAGE_BODY,
+                urgent=True,
+            )
+
+    def escalate(self, now, program):
+        self.status = self.Status.ESCALATED
+        self.escalated_at = now
+        self.save(update_fields=["status", "escalated_at"])
+        self.notify(kind="safety_alert_escalated", recipients=[program.on_call_clinician, program.director])
+
+    def acknowledge(self, user):
+        """Stop the escalation clock; returns False when there was nothing to acknowledge."""
+        if not self.needs_acknowledgement:
+            return False
+        self.status = self.Status.ACKNOWLEDGED
+        self.acknowledged_by = user
+        self.acknowledged_at = timezone.now()
+        self.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+        return True
+
+    def close_with(self, assessment):
+        """The only way an alert closes: with the risk assessment documented on it."""
+        if self.is_handled:
+            raise ValueError("This alert is already closed.")
+        with transaction.atomic():
+            assessment.client = self.client
+            assessment.save()
+            if self.acknowledged_at is None:
+                self.acknowledged_by = assessment.assessed_by
+                self.acknowledged_at = assessment.assessed_at
+            self.risk_assessment = assessment
+            self.status = self.Status.CLOSED
+            self.closed_at = timezone.now()
+            self.save()
+
+
+class RiskAssessmentQuerySet(ClinicalQuerySet):
+    pass
+
+
+class RiskAssessment(models.Model):
+    """The clinician's documented response to a safety alert."""
+
+    # Columbia Suicide Severity Rating Scale, screen version: the risk level the
+    # screen's answers point to (Posner et al. 2011, Am J Psychiatry 168:1266-1277).
+    class ScreenResult(models.TextChoices):
+        NO_RISK = "no_risk", _("No risk identified (all screen questions no)")
+        LOW = "low", _("Low risk (wish to be dead or non-specific thoughts)")
+        MODERATE = "moderate", _("Moderate risk (thoughts with method, no intent or plan)")
+        HIGH = "high", _("High risk (intent, plan, or recent behaviour)")
+
+    class Disposition(models.TextChoices):
+        HOME_WITH_PLAN = "home_with_plan", _("Home with family and a safety plan")
+        HOME_WITH_FOLLOW_UP = "home_with_follow_up", _("Home with next-day follow-up")
+        HIGHER_LEVEL_OF_CARE = "higher_level_of_care", _("Referred to a higher level of care (PHP or inpatient)")
+        EMERGENCY_EVALUATION = "emergency_evaluation", _("Emergency evaluation (emergency department or mobile crisis)")
+
+    class SafetyPlan(models.TextChoices):
+        CREATED = "created", _("Safety plan created")
+        REVIEWED = "reviewed", _("Safety plan reviewed and updated")
+        NOT_NEEDED = "not_needed", _("Not needed (no risk identified)")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="risk_assessments")
+    cssrs_screen = models.CharField(_("C-SSRS screen result"), max_length=10, choices=ScreenResult.choices)
+    disposition = models.CharField(max_length=24, choices=Disposition.choices)
+    safety_plan = models.CharField(max_length=12, choices=SafetyPlan.choices)
+    family_contacted = models.BooleanField(_("Family contacted"), default=False)
+    notes = models.TextField()
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    objects = RiskAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(safety_plan="not_needed") | Q(cssrs_screen="no_risk"),
+                name="risk_needs_safety_plan",
+            ),
+            models.CheckConstraint(condition=~Q(notes=""), name="risk_assessment_has_notes"),
+        ]
+
+    def __str__(self):
+        return f"Risk assessment for {self.client} by {self.assessed_by}"

@@ -1,0 +1,1 @@
+"""Pages of the clinical record, one module per part."""

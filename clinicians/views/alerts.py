@@ -1,0 +1,71 @@
+"""The safety alert page: what raised it, acknowledging it, and the risk
+assessment that closes it."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clinicians.forms import RiskAssessmentForm
+from clinicians.models import SafetyAlert
+from iop import audit
+from iop.access import clinician_required
+from iop.models import Program
+
+
+def _alerts(request):
+    return SafetyAlert.objects.visible_to(request.user).select_related(
+        "client", "owner", "acknowledged_by", "administration", "risk_assessment__assessed_by"
+    )
+
+
+def _render(request, alert, form, status=200):
+    return render(
+        request,
+        "clinicians/alert.html",
+        {
+            "alert": alert,
+            "administration": alert.administration,
+            "form": form,
+            "escalates_at": alert.escalation_due_at(Program.current()),
+        },
+        status=status,
+    )
+
+
+@clinician_required
+def alert_detail(request, pk):
+    alert = get_object_or_404(_alerts(request), pk=pk)
+    audit.record("view_alert", alert, client=alert.client)
+    return _render(request, alert, RiskAssessmentForm())
+
+
+@clinician_required
+@require_POST
+def acknowledge_alert(request, pk):
+    with transaction.atomic():
+        alert = get_object_or_404(_alerts(request).select_for_update(of=("self",)), pk=pk)
+        if alert.acknowledge(request.user):
+            audit.record("acknowledge_alert", alert, client=alert.client, action=audit.Action.UPDATE)
+            messages.success(request, "Alert acknowledged. Document the risk assessment to close it.")
+    return redirect("clinicians:alert", pk=pk)
+
+
+@clinician_required
+@require_POST
+def document_risk_assessment(request, pk):
+    alert = get_object_or_404(_alerts(request), pk=pk)
+    if alert.is_handled:
+        messages.info(request, "This alert is already closed.")
+        return redirect("clinicians:alert", pk=pk)
+    form = RiskAssessmentForm(request.POST)
+    if not form.is_valid():
+        audit.record("view_alert", alert, client=alert.client)
+        return _render(request, alert, form)
+    assessment = form.save(commit=False)
+    assessment.assessed_by = request.user
+    with transaction.atomic():
+        alert.close_with(assessment)
+        audit.record("close_alert", alert, client=alert.client, action=audit.Action.UPDATE)
+    messages.success(request, "Risk assessment saved; the alert is closed.")
+    return redirect("clinicians:alert", pk=pk)

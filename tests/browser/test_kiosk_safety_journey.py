@@ -1,0 +1,94 @@
+"""A teen completes a PHQ-A on the clinic tablet with item 9 above 0; the demo
+clinician's pages then carry the safety alert until it is handled."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from clinicians.models import SafetyAlert
+from iop.models import Client, OutboxMessage, User
+
+pytestmark = pytest.mark.browser
+
+CLINICIAN = "clinician@demo.clinic"  # lead of the Teens group
+
+
+def assert_accessible(page):
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], [(v["id"], [(n["html"], n.get("failureSummary")) for n in v["nodes"]]) for v in violations]
+
+
+def test_teen_kiosk_phqa_with_item_9_puts_the_alert_on_the_clinicians_pages(
+    demo_clinic, live_server, page, sign_in, screenshot
+):
+    client = Client.objects.get(chart_number="T-1001")
+    clinician = User.objects.get(email=CLINICIAN)
+    shot = screenshot
+    sign_in(page, CLINICIAN)
+    page.goto(live_server.url + reverse("clinicians:client_measures", args=[client.pk]))
+    phqa_card = page.locator(".card", has_text="PHQ-A")
+    phqa_card.get_by_role("button", name="Start on this tablet").click()
+
+    # The tablet now shows only the questionnaire: no menu, no names.
+    page.wait_for_url("**/check-in/**")
+    expect(page.get_by_role("heading", name="Check-in questions")).to_be_visible()
+    assert client.legal_last_name not in page.content()
+    assert page.locator("nav").count() == 0
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone-sized tablet view
+    answers = {1: "Several days", 2: "More than half the days", 3: "Several days", 4: "Not at all", 5: "Several days"}
+    answers |= {6: "More than half the days", 7: "Several days", 8: "Not at all", 9: "Several days"}
+    for number, label in answers.items():
+        page.locator("fieldset", has=page.locator("legend", has_text=f"{number}.")).get_by_label(
+            label, exact=True
+        ).check()
+    assert_accessible(page)
+    shot(page, "kiosk-phqa-answered")
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
+    shot(page, "kiosk-thank-you")
+
+    alert = SafetyAlert.objects.get(client=client)
+    assert alert.owner == clinician
+    assert OutboxMessage.objects.filter(
+        idempotency_key__startswith=f"safety_alert:{alert.pk}:", recipient=clinician, urgent=True
+    ).exists()
+
+    # The clinician signs back in: the banner is on every page until the alert is handled.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, CLINICIAN)
+    for name, args in (("clinician_home", []), ("client_list", []), ("clinicians:caseload", [])):
+        page.goto(live_server.url + reverse(name, args=args))
+        banner = page.locator(".safety-banner li", has_text=client.display_name)
+        expect(banner).to_contain_text("not yet acknowledged")
+    shot(page, "caseload-with-alert-banner")
+    assert_accessible(page)
+
+    page.locator(".safety-banner").get_by_role("link", name=client.display_name).click()
+    expect(page.get_by_role("heading", name=f"Safety alert: {client.display_name}")).to_be_visible()
+    expect(page.locator("tr.table-danger")).to_contain_text("Several days")
+    page.get_by_role("button", name="Acknowledge: I am seeing the client now").click()
+    expect(page.locator("#alert-status")).to_have_text("Acknowledged")
+    expect(page.locator(".safety-banner li", has_text=client.display_name)).to_contain_text(
+        "risk assessment to document"
+    )
+    shot(page, "alert-acknowledged")
+
+    page.get_by_label("Low risk (wish to be dead or non-specific thoughts)").check()
+    page.get_by_label("Home with family and a safety plan").check()
+    page.get_by_label("Safety plan reviewed and updated").check()
+    page.get_by_label("Family contacted").check()
+    page.get_by_label("Assessment notes").fill(
+        "Passive thoughts on two days; no plan, no intent. Plan reviewed with mother."
+    )
+    page.get_by_role("button", name="Save and close the alert").click()
+    expect(page.locator("#alert-status")).to_have_text("Closed")
+    # The demo's other open alert stays; this client's is gone.
+    expect(page.locator(".safety-banner li", has_text=client.display_name)).to_have_count(0)
+    shot(page, "alert-closed")
+
+    page.goto(live_server.url + reverse("clinicians:client_measures", args=[client.pk]))
+    expect(page.locator("figure img")).to_be_visible()
+    assert page.locator("figure img").evaluate("img => img.naturalWidth") > 0
+    shot(page, "client-measures")
+    assert_accessible(page)

@@ -1,0 +1,132 @@
+"""The delivery log: program admins (and the superuser) see every message and
+its failures, filter them, and retry failed ones; nobody else gets in."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from iop.models import AuditEntry, OutboxMessage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+Status = OutboxMessage.Status
+ROLES = ["anonymous", "family_a", "family_b", "clinician_1", "clinician_2", "admin", "superuser"]
+EXPECTED_PAGE = {
+    "family_a": 404,
+    "family_b": 404,
+    "clinician_1": 403,
+    "clinician_2": 403,
+    "admin": 200,
+    "superuser": 200,
+}
+
+
+@pytest.fixture
+def failed(clinic):
+    return factories.OutboxMessageFactory(
+        recipient=clinic.family_a,
+        kind="closure",
+        status=Status.FAILED,
+        attempts=5,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_delivery_log_by_role(clinic, login, failed, role):
+    response = login(clinic.role(role)).get(reverse("delivery_log"))
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code == EXPECTED_PAGE[role]
+    if response.status_code == 200:
+        assert "Connection unexpectedly closed" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_retry_button_by_role(clinic, login, failed, role, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = login(clinic.role(role)).post(reverse("delivery_retry", args=[failed.pk]))
+    failed.refresh_from_db()
+    if role in ("admin", "superuser"):
+        assert response.status_code == 302
+        assert (failed.status, failed.attempts) == (Status.PENDING, 0)
+        assert len(callbacks) == 1
+    else:
+        assert response.status_code == (302 if role == "anonymous" else EXPECTED_PAGE[role])
+        assert failed.status == Status.FAILED
+        assert callbacks == []
+
+
+def test_retry_is_audited_and_returns_to_the_filtered_list(clinic, login, failed):
+    back = reverse("delivery_log") + "?status=failed&kind=closure"
+    response = login(clinic.admin).post(reverse("delivery_retry", args=[failed.pk]), {"next": back})
+    assert response.url == back
+    entry = AuditEntry.objects.get(event="retry_delivery")
+    assert (entry.actor, entry.object_pk) == (clinic.admin, str(failed.pk))
+
+
+def test_retry_refuses_to_redirect_elsewhere(clinic, login, failed):
+    response = login(clinic.admin).post(reverse("delivery_retry", args=[failed.pk]), {"next": "https://evil.test/"})
+    assert response.url == reverse("delivery_log")
+
+
+def test_retry_of_a_sent_message_changes_nothing(clinic, login):
+    sent = factories.OutboxMessageFactory(recipient=clinic.family_a, status=Status.SENT, sent_at=timezone.now())
+    response = login(clinic.admin).post(reverse("delivery_retry", args=[sent.pk]), follow=True)
+    assert "nothing to retry" in response.content.decode()
+    sent.refresh_from_db()
+    assert sent.status == Status.SENT
+
+
+def test_retry_needs_post(clinic, login, failed):
+    assert login(clinic.admin).get(reverse("delivery_retry", args=[failed.pk])).status_code == 405
+
+
+def test_retry_of_unknown_message_is_404(clinic, login):
+    assert login(clinic.admin).post(reverse("delivery_retry", args=[999999])).status_code == 404
+
+
+def test_filters_by_status_and_kind(clinic, login, failed):
+    factories.OutboxMessageFactory(recipient=clinic.family_b, kind="skill_summary", to_address="skills@example.test")
+    factories.OutboxMessageFactory(
+        recipient=clinic.family_b, status=Status.SKIPPED, skipped_reason="Opted out of reminders"
+    )
+    client = login(clinic.admin)
+    page = client.get(reverse("delivery_log"), {"status": "failed"}).content.decode()
+    assert "Connection unexpectedly closed" in page and "skills@example.test" not in page
+    page = client.get(reverse("delivery_log"), {"kind": "skill_summary"}).content.decode()
+    assert "skills@example.test" in page and "Connection unexpectedly closed" not in page
+    page = client.get(reverse("delivery_log"), {"status": "skipped"}).content.decode()
+    assert "Opted out of reminders" in page
+    assert client.get(reverse("delivery_log"), {"status": "<script>", "page": "x"}).status_code == 200
+
+
+def test_held_message_shows_when_it_goes(clinic, login):
+    factories.OutboxMessageFactory(
+        recipient=clinic.family_a, due_at=timezone.now() + datetime.timedelta(hours=9), held_for_quiet_hours=True
+    )
+    assert "held for quiet hours" in login(clinic.admin).get(reverse("delivery_log")).content.decode()
+
+
+def test_log_is_paginated_with_a_fixed_number_of_queries(clinic, login, django_assert_max_num_queries):
+    for n in range(60):
+        factories.OutboxMessageFactory(recipient=clinic.family_a if n % 2 else clinic.family_b, kind=f"kind{n % 3}")
+    client = login(clinic.admin)
+    with django_assert_max_num_queries(14):  # session, user, counts, kinds, one page: not one per row
+        first = client.get(reverse("delivery_log"))
+    assert first.context["page"].paginator.num_pages == 2
+    assert len(first.context["page"].object_list) == 50
+    second = client.get(reverse("delivery_log"), {"page": 2})
+    assert len(second.context["page"].object_list) == 10
+    assert "Page 2 of 2" in second.content.decode()
+
+
+def test_admin_nav_links_the_delivery_log(clinic, login):
+    url = reverse("delivery_log")
+    assert f'href="{url}"' in login(clinic.admin).get(reverse("admin_home")).content.decode()
+    assert f'href="{url}"' not in login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
