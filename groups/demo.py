@@ -18,7 +18,7 @@ from .recurrence import week_start
 
 COHORTS = [
     # slug, name, ages, room, co-facilitators
-    ("tweens", "Tweens 11-13", (11, 13), "Room B (Willow)", ["cofacilitator@demo.clinic"]),
+    ("tweens", "Tweens 11-13", (11, 13), "Room B (Willow)", ["tweens.cofacilitator@demo.clinic"]),
     ("teens", "Teens 14-17", (14, 17), "Room A (Cedar)", ["cofacilitator@demo.clinic"]),
 ]
 FAMILY_GROUP = (2, datetime.time(19, 30), 60)  # Wednesday, the last hour of the evening

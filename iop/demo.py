@@ -16,6 +16,7 @@ STAFF = [
     ("clinician@demo.clinic", "Jordan", "Reyes", Role.CLINICIAN, Credential.LCSW, False),
     ("tweens.lead@demo.clinic", "Priya", "Raman", Role.CLINICIAN, Credential.LPC, False),
     ("cofacilitator@demo.clinic", "Marcus", "Bell", Role.CLINICIAN, Credential.LMFT, False),
+    ("tweens.cofacilitator@demo.clinic", "Ana", "Torres", Role.CLINICIAN, Credential.LPC, False),
     ("prescriber@demo.clinic", "Helen", "Okafor", Role.CLINICIAN, Credential.NP, False),
     ("superuser@demo.clinic", "Sam", "Ito", "", "", True),
 ]

@@ -41,3 +41,14 @@ def test_demo_has_the_documented_logins_and_shape():
     assert parent_children.filter(cohort=teens).exists()
     for client in Client.objects.exclude(cohort=None):
         assert client.cohort.age_min <= client.age <= client.cohort.age_max, client
+
+
+def test_demo_evenings_have_no_scheduling_conflicts():
+    from groups.conflicts import conflicts_for
+    from groups.models import Session
+
+    call_command("seed_demo")
+    sessions = list(Session.objects.scheduled().prefetch_related("facilitators").select_related("cohort"))
+    assert sessions
+    found = {pk: issues for pk, issues in conflicts_for(sessions).items() if issues}
+    assert not found, found
