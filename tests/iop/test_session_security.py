@@ -1,0 +1,69 @@
+"""Staff two-factor where required, and idle time-outs: 15 minutes for staff,
+longer for families (45 CFR 170.315(d)(5))."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mfa_required(settings):
+    settings.IOP_REQUIRE_STAFF_MFA = True
+
+
+@pytest.mark.parametrize("role", ["clinician_1", "admin", "superuser"])
+def test_staff_without_two_factor_are_sent_to_enrol_first(mfa_required, clinic, login, role):
+    response = login(clinic.role(role)).get(reverse("client_list"))
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+
+
+def test_enrolment_is_reachable_while_enrolment_is_required(mfa_required, clinic, login):
+    # allauth first asks for the password again (a fresh login), then shows the TOTP set-up.
+    response = login(clinic.clinician_1).get(reverse("mfa_activate_totp"), follow=True)
+    assert response.status_code == 200
+    assert all(url.startswith("/accounts/") for url, _status in response.redirect_chain)
+
+
+def test_staff_with_totp_enrolled_go_straight_in(mfa_required, clinic, login):
+    Authenticator.objects.create(user=clinic.clinician_1, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    assert login(clinic.clinician_1).get(reverse("client_list")).status_code == 200
+
+
+def test_families_are_not_asked_for_two_factor(mfa_required, clinic, login):
+    assert login(clinic.family_a).get(reverse("families:home")).status_code == 200
+
+
+def test_demo_mode_does_not_force_enrolment(clinic, login, settings):
+    settings.IOP_REQUIRE_STAFF_MFA = False
+    assert login(clinic.clinician_1).get(reverse("client_list")).status_code == 200
+
+
+def test_staff_session_ends_after_fifteen_idle_minutes(clinic, login):
+    client = login(clinic.clinician_1)
+    client.get(reverse("client_list"))
+    assert client.session.get_expiry_age() == 15 * 60
+
+
+def test_family_session_lasts_longer(clinic, login, settings):
+    client = login(clinic.family_a)
+    client.get(reverse("families:home"))
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE > 15 * 60
+
+
+def test_an_expired_staff_session_sends_the_clinician_to_login(clinic, login, time_machine):
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now(), tick=False)
+    client = login(clinic.clinician_1)
+    client.get(reverse("client_list"))
+    time_machine.shift(16 * 60)
+    response = client.get(reverse("client_list"))
+    assert response.status_code == 302 and reverse("account_login") in response.url
+
+
+def test_staff_pages_carry_the_idle_warning(clinic, login):
+    page = login(clinic.clinician_1).get(reverse("client_list")).content.decode()
+    assert 'data-idle-timeout="900"' in page and 'id="idle-warning"' in page
