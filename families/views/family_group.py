@@ -45,7 +45,7 @@ def family_group_sheet(request, pk):
     clients = [e.client_id for e in rosters([session])[session.pk]]
     links = FamilyLink.objects.live().filter(client__in=clients).select_related("family_member", "client")
     marks = dict(FamilyGroupAttendance.objects.filter(session=session).values_list("link_id", "attended"))
-    sheet = FamilyGroupSheet(request.POST or None, links=links, marks=marks)
+    sheet = FamilyGroupSheet(request.POST if request.method == "POST" else None, links=links, marks=marks)
     if sheet.is_valid():
         with transaction.atomic():
             for link, attended in sheet.attended().items():
