@@ -1,6 +1,7 @@
 """Demo measures: a weekly PHQ-A for every admitted (and the discharged) demo
 client since admission, on believable trajectories, a GAD-7 for the anxious
-ones, and one open safety alert in the Teens group."""
+ones, and one open safety alert in the Teens group. The charts (plans, notes,
+safety plan, medications, discharge) come from demo_chart.py."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from iop.demo import CLIENTS
 
+from . import demo_chart
 from .instruments import INSTRUMENTS
 from .models import Administration
 from .models.measures import Mode
@@ -102,6 +104,7 @@ def seed(today, log):
             answers = dict(zip((i.key for i in gad.items), spread(total, 7), strict=True))
             created += _record_once(client, "gad7", dates[week] + datetime.timedelta(minutes=5), answers)
     log(f"{created} questionnaires added ({Administration.objects.count()} in all)")
+    demo_chart.seed(today, log)
 
 
 def _record_once(client, kind, moment, answers):

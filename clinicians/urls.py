@@ -2,11 +2,37 @@
 
 from django.urls import path
 
+from . import chart_views, discharge_views, note_views, plan_views, safety_plan_views
 from .views import alerts, measures, self_report
 
 app_name = "clinicians"
 
 urlpatterns = [
+    path("clients/<int:pk>/chart/", chart_views.chart, name="chart"),
+    # Treatment plans
+    path("clients/<int:pk>/plan/new/", plan_views.plan_start, name="plan_start"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/rows/<slug:part>/", plan_views.plan_row, name="plan_row"),
+    path("plans/<int:pk>/sign/", plan_views.plan_sign, name="plan_sign"),
+    path("plans/<int:pk>/acknowledge/", plan_views.plan_acknowledge, name="plan_acknowledge"),
+    path("plans/<int:pk>/review/", plan_views.plan_review, name="plan_review"),
+    # Notes and the medication list
+    path("clients/<int:pk>/notes/new/<slug:kind>/", note_views.note_new, name="note_new"),
+    path("notes/<int:pk>/", note_views.note_detail, name="note"),
+    path("notes/<int:pk>/edit/", note_views.note_edit, name="note_edit"),
+    path("notes/<int:pk>/sign/", note_views.note_sign, name="note_sign"),
+    path("notes/<int:pk>/addendum/", note_views.note_addendum, name="note_addendum"),
+    path("clients/<int:pk>/medications/new/", note_views.medication_new, name="medication_new"),
+    path("medications/<int:pk>/stop/", note_views.medication_stop, name="medication_stop"),
+    # Safety plan
+    path("clients/<int:pk>/safety-plan/new/", safety_plan_views.safety_plan_start, name="safety_plan_start"),
+    path("safety-plans/<int:pk>/", safety_plan_views.safety_plan_detail, name="safety_plan"),
+    path("safety-plans/<int:pk>/edit/", safety_plan_views.safety_plan_edit, name="safety_plan_edit"),
+    path("safety-plans/<int:pk>/print/", safety_plan_views.safety_plan_print, name="safety_plan_print"),
+    # Discharge
+    path("clients/<int:pk>/discharge/", discharge_views.discharge_client, name="discharge"),
+    # Measures and safety alerts
     path("clients/<int:pk>/measures/", measures.client_measures, name="client_measures"),
     path("clients/<int:pk>/measures/new/", measures.new_administration, name="new_administration"),
     path("clients/<int:pk>/measures/link/", measures.send_self_report_link, name="send_self_report_link"),

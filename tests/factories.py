@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from clinicians.models import Intervention, Medication, Note, Objective, SafetyPlan, TreatmentPlan
 from families.models import FamilyLink, SkillSummary
 from groups.models import Attendance, Closure, Cohort, CohortWeek, Enrollment, Session, SkillModule
 from groups.recurrence import week_start
@@ -84,6 +85,89 @@ class FamilyLinkFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     relationship = FamilyLink.Relationship.MOTHER
     legal_authority = True
+
+
+class PrescriberFactory(ClinicianFactory):
+    credential = Credential.NP
+
+
+class TreatmentPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TreatmentPlan
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SelfAttribute("client.lead_clinician")
+    problems = factory.LazyFunction(lambda: ["depression"])
+    goal = factory.Sequence(lambda n: f"I want to feel like myself again, number {n}.")
+    discharge_criteria = "PHQ-A below 10 for two weeks and back at school."
+    discharge_process = "Step down to weekly outpatient therapy with a follow-up within 7 days."
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    plan = factory.SubFactory(TreatmentPlanFactory)
+    text = factory.Sequence(lambda n: f"At school {n % 5 + 1} of 5 days, objective {n}.")
+    measure = Objective.Measure.SCHOOL_ATTENDANCE
+    target_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(weeks=6))
+    how_measured = "Weekly school attendance report"
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Intervention
+
+    plan = factory.SubFactory(TreatmentPlanFactory)
+    kind = Intervention.Kind.SKILLS_GROUP
+    frequency = "4 evenings a week"
+    responsible = factory.SelfAttribute("plan.author")
+
+
+def signed_plan(client, **kwargs):
+    """A complete plan for ``client`` signed by its author."""
+    plan = TreatmentPlanFactory(client=client, **kwargs)
+    ObjectiveFactory(plan=plan)
+    InterventionFactory(plan=plan)
+    plan.sign(plan.author)
+    return plan
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SelfAttribute("client.lead_clinician")
+    kind = Note.Kind.INDIVIDUAL_CHECKIN
+    duration_minutes = 20
+    content = factory.Sequence(lambda n: f"Talked about the week at school; confidential detail {n}.")
+    plan = "Practise the skill of the week."
+
+
+class SafetyPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SafetyPlan
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SelfAttribute("client.lead_clinician")
+    warning_signs = "Staying in my room; not answering texts."
+    internal_coping = "Ice cubes, music, drawing."
+    people_to_ask = "Mom, (555) 010-0000."
+    professionals = "Clinic (555) 010-4400; 988 Suicide & Crisis Lifeline."
+    environment = "Medications locked away."
+
+
+class MedicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Medication
+
+    client = factory.SubFactory(ClientFactory)
+    name = "Sertraline"
+    dose = "50 mg by mouth daily"
+    prescriber = factory.SubFactory(PrescriberFactory)
+    recorded_by = factory.SelfAttribute("prescriber")
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(weeks=2))
 
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):

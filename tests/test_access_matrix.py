@@ -57,6 +57,39 @@ def for_family_a_calendar_link(clinic):
     return {"token": FamilyCalendarToken.renew(clinic.family_a).token}
 
 
+def chart_object(kind):
+    """URL kwargs for one of client A's chart records (drafts are clinician_1's)."""
+
+    def build(clinic):
+        from clinicians.models import SafetyPlan, TreatmentPlan
+        from tests import factories
+
+        client = clinic.client_a
+        if kind == "signed_plan":
+            return {"pk": factories.signed_plan(client).pk}
+        if kind == "draft_plan":
+            return {"pk": TreatmentPlan.start_draft(client, clinic.clinician_1)[0].pk}
+        if kind == "plan_row":
+            return {"pk": TreatmentPlan.start_draft(client, clinic.clinician_1)[0].pk, "part": "objectives"}
+        if kind == "note":
+            return {"pk": factories.NoteFactory(client=client, author=clinic.clinician_1).pk}
+        if kind == "new_note":
+            return {"pk": client.pk, "kind": "individual_checkin"}
+        if kind == "medication":
+            return {"pk": factories.MedicationFactory(client=client).pk}
+        if kind == "safety_plan":
+            return {"pk": SafetyPlan.start_draft(client, clinic.clinician_1)[0].pk}
+        raise ValueError(kind)
+
+    return build
+
+
+CHART = dict(clinician_1=OK, clinician_2=NOT_FOUND, admin=FORBIDDEN, superuser=OK)
+CHART_DRAFT = dict(clinician_1=OK, clinician_2=NOT_FOUND, admin=FORBIDDEN, superuser=FORBIDDEN)
+CHART_ACTION = dict(clinician_1=NOT_ALLOWED, clinician_2=NOT_ALLOWED, admin=FORBIDDEN, superuser=NOT_ALLOWED)
+PRESCRIBERS = dict(clinician_1=FORBIDDEN, clinician_2=FORBIDDEN, admin=FORBIDDEN, superuser=FORBIDDEN)
+
+
 # Scores, answers and alerts: the client's clinicians only (admins see none of them).
 CLINICAL = dict(clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK)
 CLINICAL_POST_ONLY = dict(clinician_1=NOT_ALLOWED, clinician_2=NOT_ALLOWED, superuser=NOT_ALLOWED)
@@ -188,6 +221,27 @@ EXPECTATIONS = {
     "groups:family_calendar": Expect(family_a=OK, family_b=OK),
     # The secret link is the key (calendar apps cannot log in); revoked links are 404.
     "groups:family_feed": Expect(**{r: OK for r in ROLES}, kwargs=for_family_a_calendar_link),
+    # The clinical chart: the client's clinical team only; admins never see clinical content.
+    "clinicians:chart": Expect(**CHART, kwargs=for_client_a),
+    "clinicians:plan_start": Expect(**CHART_ACTION, kwargs=for_client_a),
+    "clinicians:plan": Expect(**CHART, kwargs=chart_object("signed_plan")),
+    "clinicians:plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),
+    "clinicians:plan_row": Expect(**CHART_DRAFT, kwargs=chart_object("plan_row")),
+    "clinicians:plan_sign": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),
+    "clinicians:plan_acknowledge": Expect(**CHART_ACTION, kwargs=chart_object("signed_plan")),
+    "clinicians:plan_review": Expect(**CHART, kwargs=chart_object("signed_plan")),
+    "clinicians:note_new": Expect(**CHART, kwargs=chart_object("new_note")),
+    "clinicians:note": Expect(**CHART, kwargs=chart_object("note")),
+    "clinicians:note_edit": Expect(**CHART_DRAFT, kwargs=chart_object("note")),
+    "clinicians:note_sign": Expect(**CHART_ACTION, kwargs=chart_object("note")),
+    "clinicians:note_addendum": Expect(**CHART_ACTION, kwargs=chart_object("note")),
+    "clinicians:medication_new": Expect(**PRESCRIBERS, kwargs=for_client_a),
+    "clinicians:medication_stop": Expect(**PRESCRIBERS, kwargs=chart_object("medication")),
+    "clinicians:safety_plan_start": Expect(**CHART_ACTION, kwargs=for_client_a),
+    "clinicians:safety_plan": Expect(**CHART, kwargs=chart_object("safety_plan")),
+    "clinicians:safety_plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("safety_plan")),
+    "clinicians:safety_plan_print": Expect(**CHART, kwargs=chart_object("safety_plan")),
+    "clinicians:discharge": Expect(**CHART, kwargs=for_client_a),
     "clinicians:client_measures": Expect(**CLINICAL, kwargs=for_client_a),
     "clinicians:new_administration": Expect(**CLINICAL, kwargs=for_client_a),
     "clinicians:export_fhir": Expect(**CLINICAL, kwargs=for_client_a),

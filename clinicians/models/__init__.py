@@ -2,6 +2,30 @@
 reports. One module per part; each is imported here so Django finds its models."""
 
 from .alerts import RiskAssessment, SafetyAlert
+from .discharge import Discharge
 from .measures import Administration, Answer, SelfReportLink
+from .notes import Addendum, Medication, Note
+from .plans import Intervention, Objective, ObjectiveProgress, PlanAcknowledgement, PlanReview, Problem, TreatmentPlan
+from .safety_plans import SafetyPlan
+from .signing import SignedRecordLocked
 
-__all__ = ["Administration", "Answer", "RiskAssessment", "SafetyAlert", "SelfReportLink"]
+__all__ = [
+    "Addendum",
+    "Administration",
+    "Answer",
+    "Discharge",
+    "Intervention",
+    "Medication",
+    "Note",
+    "Objective",
+    "ObjectiveProgress",
+    "PlanAcknowledgement",
+    "PlanReview",
+    "Problem",
+    "RiskAssessment",
+    "SafetyAlert",
+    "SafetyPlan",
+    "SelfReportLink",
+    "SignedRecordLocked",
+    "TreatmentPlan",
+]

@@ -64,7 +64,8 @@ def test_every_clinicians_url_has_a_declared_expectation():
     from clinicians.urls import urlpatterns
 
     declared = {name for name, *_ in PAGES} | {"self_report", "self_report_thanks"}
-    assert {pattern.name for pattern in urlpatterns} == declared
+    # The chart's own URLs are declared in test_chart_access.py.
+    assert {p.name for p in urlpatterns if p.callback.__module__.startswith("clinicians.views.")} == declared
 
 
 @pytest.mark.parametrize("role", ROLES)

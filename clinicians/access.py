@@ -1,0 +1,29 @@
+"""Who may open which part of the chart. Visibility comes from
+``Client.objects.clinical_for(user)`` (and each model's ``visible_to``); this
+module holds the gates that are about the person, not the client."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from iop.access import clinician_required
+from iop.models import Client
+
+
+def clinical_client(user, pk):
+    """The client whose clinical record ``user`` may read, or 404."""
+    return get_object_or_404(Client.objects.clinical_for(user).select_related("cohort", "lead_clinician"), pk=pk)
+
+
+def prescriber_required(view):
+    """Medication management is for prescribers (psychiatrists, psychiatric NPs)."""
+
+    @clinician_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_prescriber:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,73 @@
+"""Everything the client chart page shows, gathered in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from iop.models import Program
+
+from .models import Administration, Discharge, Medication, Note, SafetyAlert, SafetyPlan, TreatmentPlan
+
+#: Questionnaires shown on the chart; the measures page has them all.
+RECENT_SCORES = 4
+
+
+@dataclass
+class Versions:
+    """A versioned record's history: newest first, the last signed one, the open draft."""
+
+    all: list = field(default_factory=list)
+
+    @property
+    def current(self):
+        return next((v for v in self.all if v.is_signed), None)
+
+    @property
+    def draft(self):
+        return next((v for v in self.all if not v.is_signed), None)
+
+
+def plan_versions(client):
+    plans = TreatmentPlan.objects.filter(client=client).select_related("author", "signed_by").order_by("-version")
+    return Versions(
+        list(
+            plans.prefetch_related(
+                "objectives", Prefetch("interventions__responsible"), "acknowledgements__family_member", "reviews"
+            )
+        )
+    )
+
+
+def chart(client, user):
+    """The sections of ``client``'s chart, for a ``user`` already allowed to read it."""
+    plans = plan_versions(client)
+    current = plans.current
+    last_review = current.reviews.all()[0] if current and current.reviews.all() else None
+    review_due_on = None
+    if current:
+        last_reviewed_on = last_review.reviewed_on if last_review else None
+        review_due_on = current.review_due_on(last_reviewed_on, Program.current().plan_review_days)
+    notes = list(
+        Note.objects.visible_to(user)
+        .filter(client=client)
+        .select_related("author", "signed_by")
+        .annotate(addenda_count=Count("addenda"))
+    )
+    return {
+        "client": client,
+        "plans": plans,
+        "plan": current,
+        "last_review": last_review,
+        "review_due_on": review_due_on,
+        "review_overdue": bool(review_due_on) and review_due_on < timezone.localdate(),
+        "notes": notes,
+        "family_notes": [note for note in notes if note.is_family_note],
+        "family_links": list(client.family_links.select_related("family_member")),
+        "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
+        "safety_plans": Versions(list(SafetyPlan.objects.filter(client=client).order_by("-version"))),
+        "discharge": Discharge.objects.filter(client=client).first(),
+        "open_alerts": list(SafetyAlert.objects.visible_to(user).unhandled().filter(client=client)),
+        "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
+        "can_prescribe": user.is_prescriber,
+    }

@@ -1,0 +1,33 @@
+"""The client chart: one page per client for the clinical team."""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from iop import audit
+from iop.access import clinician_required
+
+from .access import clinical_client
+from .chart import chart as chart_sections
+
+
+@clinician_required
+def chart(request, pk):
+    client = clinical_client(request.user, pk)
+    audit.record("view_chart", client)
+    return render(request, "clinicians/chart/chart.html", chart_sections(client, request.user))
+
+
+def start_version_view(model, event, edit_route):
+    """A POST-only view that opens the client's draft of a versioned record
+    (treatment plan, safety plan), copying the last signed version, and goes to its editor."""
+
+    @clinician_required
+    @require_POST
+    def start(request, pk):
+        client = clinical_client(request.user, pk)
+        draft, created = model.start_draft(client, request.user)
+        if created:
+            audit.record(event, draft, client=client, action=audit.Action.CREATE)
+        return redirect(edit_route, draft.pk)
+
+    return start

@@ -1,0 +1,38 @@
+"""Discharge: the record that ends an episode, with its aftercare plan."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from iop import audit
+from iop.access import clinician_required
+from iop.models import Client
+
+from .access import clinical_client
+from .chart_forms import DischargeForm
+from .discharging import discharge, last_phq_total, objectives_at_discharge
+from .models import Discharge
+
+
+@clinician_required
+def discharge_client(request, pk):
+    client = clinical_client(request.user, pk)
+    existing = Discharge.objects.filter(client=client).select_related("author").first()
+    if existing:
+        audit.record("view_discharge", existing, client=client)
+        return render(request, "clinicians/discharge_detail.html", {"client": client, "discharge": existing})
+    if client.status != Client.Status.ADMITTED:
+        messages.error(request, _("Only an admitted client can be discharged."))
+        return redirect("clinicians:chart", client.pk)
+    form = DischargeForm(
+        request.POST or None,
+        client=client,
+        instance=Discharge(author=request.user),
+        initial={"objectives_summary": objectives_at_discharge(client)},
+    )
+    if form.is_valid():
+        discharge(client, form.instance, request.user)
+        messages.success(request, _("%(name)s is discharged.") % {"name": client.display_name})
+        return redirect("clinicians:chart", client.pk)
+    context = {"client": client, "form": form, "last_phq_total": last_phq_total(client)}
+    return render(request, "clinicians/discharge_form.html", context)

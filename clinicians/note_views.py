@@ -1,0 +1,138 @@
+"""Writing, signing and correcting notes; the medication list."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from iop import audit
+from iop.access import clinician_required
+
+from .access import clinical_client, prescriber_required
+from .chart_forms import AddendumForm, MedicationForm, NoteForm, StopMedicationForm
+from .models import Medication, Note
+
+
+def _note_for(user, pk):
+    return get_object_or_404(Note.objects.visible_to(user).select_related("client", "author", "signed_by"), pk=pk)
+
+
+@clinician_required
+def note_new(request, pk, kind):
+    client = clinical_client(request.user, pk)
+    if kind not in Note.Kind.values:
+        raise Http404
+    if kind == Note.Kind.MEDICATION and not request.user.is_prescriber:
+        raise PermissionDenied
+    form = NoteForm(request.POST or None, kind=kind, instance=Note(client=client, author=request.user))
+    if form.is_valid():
+        note = form.save()
+        audit.record("write_note", note, client=client, action=audit.Action.CREATE)
+        if "sign" in request.POST:
+            return _sign(request, note)
+        messages.success(request, _("Draft saved. Sign it when it is complete."))
+        return redirect("clinicians:note", note.pk)
+    return render(request, "clinicians/note_form.html", {"form": form, "client": client, "kind": Note.Kind(kind)})
+
+
+@clinician_required
+def note_detail(request, pk):
+    return _show_note(request, _note_for(request.user, pk), AddendumForm())
+
+
+def _show_note(request, note, addendum_form, status=200):
+    """The note, its addenda and the addendum form; every showing is audited."""
+    audit.record("view_note", note)
+    context = {"note": note, "client": note.client, "addenda": note.addenda.select_related("author")}
+    return render(request, "clinicians/note_detail.html", {**context, "form": addendum_form}, status=status)
+
+
+@clinician_required
+def note_edit(request, pk):
+    note = _note_for(request.user, pk)
+    if note.is_signed:
+        messages.error(request, _("This note is signed and locked. Add an addendum to correct it."))
+        return redirect("clinicians:note", note.pk)
+    if note.author_id != request.user.pk:
+        raise PermissionDenied
+    form = NoteForm(request.POST or None, kind=note.kind, instance=note)
+    if form.is_valid():
+        form.save()
+        audit.record("edit_note", note, action=audit.Action.UPDATE)
+        if "sign" in request.POST:
+            return _sign(request, note)
+        messages.success(request, _("Draft saved."))
+        return redirect("clinicians:note", note.pk)
+    return render(
+        request,
+        "clinicians/note_form.html",
+        {"form": form, "client": note.client, "kind": Note.Kind(note.kind), "note": note},
+    )
+
+
+@clinician_required
+@require_POST
+def note_sign(request, pk):
+    note = _note_for(request.user, pk)
+    if note.is_signed:
+        messages.info(request, _("This note was already signed."))
+        return redirect("clinicians:note", note.pk)
+    if note.author_id != request.user.pk:
+        raise PermissionDenied
+    return _sign(request, note)
+
+
+def _sign(request, note):
+    note.sign(request.user)
+    audit.record("sign_note", note, action=audit.Action.UPDATE)
+    messages.success(request, _("Signed. The note is now locked; corrections are made as addenda."))
+    return redirect("clinicians:note", note.pk)
+
+
+@clinician_required
+@require_POST
+def note_addendum(request, pk):
+    note = _note_for(request.user, pk)
+    if note.author_id != request.user.pk or not note.is_signed:
+        raise PermissionDenied
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        addendum = note.add_addendum(request.user, form.cleaned_data["text"])
+        audit.record("addendum", addendum, client=note.client, action=audit.Action.CREATE, note=note.pk)
+        messages.success(request, _("Addendum added."))
+        return redirect("clinicians:note", note.pk)
+    return _show_note(request, note, form, status=400)
+
+
+@prescriber_required
+def medication_new(request, pk):
+    client = clinical_client(request.user, pk)
+    form = MedicationForm(
+        request.POST or None,
+        instance=Medication(client=client, recorded_by=request.user),
+        initial={"prescriber": request.user},
+    )
+    if form.is_valid():
+        medication = form.save()
+        audit.record("add_medication", medication, client=client, action=audit.Action.CREATE)
+        messages.success(request, _("Medication added."))
+        return redirect("clinicians:chart", client.pk)
+    return render(request, "clinicians/medication_form.html", {"form": form, "client": client})
+
+
+@prescriber_required
+def medication_stop(request, pk):
+    medication = get_object_or_404(Medication.objects.visible_to(request.user).select_related("client"), pk=pk)
+    form = StopMedicationForm(request.POST or None, instance=medication)
+    if form.is_valid():
+        form.save()
+        audit.record("stop_medication", medication, action=audit.Action.UPDATE)
+        messages.success(request, _("Medication stopped."))
+        return redirect("clinicians:chart", medication.client_id)
+    return render(
+        request,
+        "clinicians/medication_form.html",
+        {"form": form, "client": medication.client, "medication": medication},
+    )

@@ -1,0 +1,56 @@
+"""The safety plan: write a version with the client, sign it, print it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from iop import audit
+from iop.access import clinician_required
+
+from .chart_forms import SafetyPlanForm
+from .chart_views import start_version_view
+from .models import SafetyPlan
+
+
+def _safety_plan_for(user, pk):
+    return get_object_or_404(SafetyPlan.objects.visible_to(user).select_related("client", "author", "signed_by"), pk=pk)
+
+
+safety_plan_start = start_version_view(SafetyPlan, "start_safety_plan", "clinicians:safety_plan_edit")
+
+
+@clinician_required
+def safety_plan_detail(request, pk):
+    plan = _safety_plan_for(request.user, pk)
+    audit.record("view_safety_plan", plan)
+    versions = SafetyPlan.objects.filter(client=plan.client).order_by("-version")
+    return render(
+        request, "clinicians/safety_plan_detail.html", {"plan": plan, "client": plan.client, "versions": versions}
+    )
+
+
+@clinician_required
+def safety_plan_print(request, pk):
+    plan = _safety_plan_for(request.user, pk)
+    audit.record("print_safety_plan", plan)
+    return render(request, "clinicians/safety_plan_print.html", {"plan": plan, "client": plan.client})
+
+
+@clinician_required
+def safety_plan_edit(request, pk):
+    plan = _safety_plan_for(request.user, pk)
+    if plan.is_signed or plan.author_id != request.user.pk:
+        raise PermissionDenied
+    form = SafetyPlanForm(request.POST or None, instance=plan)
+    if form.is_valid():
+        form.save()
+        audit.record("edit_safety_plan", plan, action=audit.Action.UPDATE)
+        if "sign" in request.POST:
+            plan.sign(request.user)
+            audit.record("sign_safety_plan", plan, action=audit.Action.UPDATE)
+            messages.success(request, _("Safety plan signed. Print a copy for the client and family."))
+            return redirect("clinicians:safety_plan", plan.pk)
+        messages.success(request, _("Draft saved."))
+        return redirect("clinicians:safety_plan_edit", plan.pk)
+    return render(request, "clinicians/safety_plan_form.html", {"plan": plan, "client": plan.client, "form": form})

@@ -1,0 +1,15 @@
+"""What a clinician's home page flags from the clinical record: their notes
+left unsigned over 24 hours, and treatment-plan reviews past due."""
+
+from django import template
+
+from clinicians.reviews import reviews_overdue
+from clinicians.signing import unsigned_overdue
+
+register = template.Library()
+
+
+@register.inclusion_tag("clinicians/includes/home_flags.html", takes_context=True)
+def chart_flags(context):
+    user = context["request"].user
+    return {"unsigned": list(unsigned_overdue(user)), "reviews": reviews_overdue(user)}

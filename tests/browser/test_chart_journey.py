@@ -1,0 +1,48 @@
+"""The demo clinician opens a client's chart, writes an individual check-in,
+signs it, and sees it locked with the option to add an addendum."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_clinician_writes_and_signs_a_check_in_from_the_chart(demo_clinic, live_server, page, sign_in, screenshot):
+    sign_in(page, "clinician@demo.clinic")
+    page.get_by_role("row", name="Maya Alvarez").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Alvarez")
+    expect(page.get_by_text("of stay")).to_be_visible()
+    screenshot(page, "chart-maya")
+    page.get_by_role("link", name="New individual check-in").click()
+    page.get_by_label("Duration (minutes)").fill("20")
+    page.get_by_label("What happened").fill("Talked about getting to first period; used opposite action twice.")
+    page.get_by_label("Plan").fill("Keep the morning card by the bed.")
+    page.get_by_role("button", name="Save and sign").click()
+    expect(page.get_by_text("Signed and locked")).to_be_visible()
+    expect(page.get_by_text("Talked about getting to first period")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit draft")).to_have_count(0)
+    expect(page.get_by_role("button", name="Add addendum")).to_be_visible()
+    screenshot(page, "check-in-signed")
+    page.get_by_label("Addendum").fill("Mother called after: Maya got to first period today.")
+    page.get_by_role("button", name="Add addendum").click()
+    expect(page.get_by_text("Mother called after")).to_be_visible()
+    expect(page.get_by_text("Talked about getting to first period")).to_be_visible()
+
+
+def test_clinician_adds_an_objective_row_to_a_new_plan_version(demo_clinic, live_server, page, sign_in, screenshot):
+    sign_in(page, "clinician@demo.clinic")
+    page.get_by_role("row", name="Sofia Nguyen").get_by_role("link").click()
+    page.get_by_role("button", name="Revise plan (new version)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("draft version 2")
+    blank_rows = page.locator("#objectives-rows > div").count()
+    page.get_by_role("button", name="Add an objective").click()
+    expect(page.locator("#objectives-rows > div")).to_have_count(blank_rows + 1)
+    row = page.locator("#objectives-rows > div").last
+    row.get_by_label("Objective*").fill("Sofia eats breakfast before school 4 mornings a week.")
+    row.get_by_label("Measure*").select_option("self_report")
+    row.get_by_label("Target date*").fill("2030-01-15")
+    row.get_by_label("How measured*").fill("Morning check sheet")
+    page.get_by_role("button", name="Save draft and add rows").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    expect(page.get_by_text("Sofia eats breakfast before school 4 mornings a week.")).to_be_visible()
+    screenshot(page, "plan-draft-objective-added")

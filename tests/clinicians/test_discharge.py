@@ -1,0 +1,110 @@
+"""Discharge: a follow-up appointment within 7 days of discharge, the status
+at discharge (tolerating no PHQ scores yet), and the episode ends."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from clinicians.discharging import last_phq_total
+from clinicians.models import Discharge
+from clinicians.models.discharge import FOLLOW_UP_WITHIN_DAYS
+from iop.models import AuditEntry, Client
+
+pytestmark = pytest.mark.django_db
+
+
+def discharge_data(discharged_on, follow_up_on, **overrides):
+    return {
+        "discharged_on": discharged_on.isoformat(),
+        "reason": "completed",
+        "status_summary": "Back at school full days; mood steady.",
+        "objectives_summary": "School attendance met; PHQ-A below 10 met.",
+        "aftercare_plan": "Weekly outpatient therapy; family keeps using the skills cards.",
+        "follow_up_with": "Dr. Amy Lin, PsyD",
+        "follow_up_on": follow_up_on.isoformat(),
+        "follow_up_time": "16:30",
+        "follow_up_where": "Harborview Counseling, 44 Pine Street",
+        "referrals": "Outpatient therapy",
+        "safety_plan_handed_over": "on",
+        **overrides,
+    }
+
+
+def test_follow_up_more_than_7_days_after_discharge_is_refused_and_the_form_keeps_its_text(clinic, login):
+    today = timezone.localdate()
+    late = today + datetime.timedelta(days=FOLLOW_UP_WITHIN_DAYS + 1)
+    response = login(clinic.clinician_1).post(
+        reverse("clinicians:discharge", args=[clinic.client_a.pk]), discharge_data(today, late)
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "within 7 days" in page and "Harborview Counseling" in page
+    clinic.client_a.refresh_from_db()
+    assert clinic.client_a.status == Client.Status.ADMITTED
+    assert not Discharge.objects.exists()
+
+
+def test_follow_up_before_discharge_is_refused(clinic):
+    today = timezone.localdate()
+    record = Discharge(client=clinic.client_a, author=clinic.clinician_1, discharged_on=today)
+    record.follow_up_on = today - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError):
+        record.clean()
+
+
+def test_discharge_with_follow_up_on_day_7_ends_the_episode(clinic, login):
+    today = timezone.localdate()
+    response = login(clinic.clinician_1).post(
+        reverse("clinicians:discharge", args=[clinic.client_a.pk]),
+        discharge_data(today, today + datetime.timedelta(days=FOLLOW_UP_WITHIN_DAYS)),
+    )
+    assert response.status_code == 302
+    clinic.client_a.refresh_from_db()
+    assert clinic.client_a.status == Client.Status.DISCHARGED
+    assert clinic.client_a.discharged_on == today
+    record = Discharge.objects.get()
+    assert record.safety_plan_handed_over and record.last_phq_total is None
+    assert AuditEntry.objects.filter(event="discharge", client_id=clinic.client_a.pk).exists()
+    page = login(clinic.clinician_1).get(reverse("clinicians:discharge", args=[clinic.client_a.pk])).content.decode()
+    assert "Dr. Amy Lin" in page
+
+
+def test_last_phq_total_is_none_before_any_scores(clinic):
+    assert last_phq_total(clinic.client_a) is None
+
+
+def test_discharge_cannot_be_recorded_twice(clinic, login):
+    today = timezone.localdate()
+    url = reverse("clinicians:discharge", args=[clinic.client_a.pk])
+    data = discharge_data(today, today + datetime.timedelta(days=3))
+    login(clinic.clinician_1).post(url, data)
+    response = login(clinic.clinician_1).post(url, {**data, "aftercare_plan": "Other plan"})
+    assert response.status_code == 200
+    assert Discharge.objects.get().aftercare_plan.startswith("Weekly outpatient")
+
+
+def test_discharge_form_starts_with_the_plans_objectives_and_their_progress(clinic, login):
+    from tests import factories
+
+    plan = factories.signed_plan(clinic.client_a)
+    objective = plan.objectives.get()
+    page = login(clinic.clinician_1).get(reverse("clinicians:discharge", args=[clinic.client_a.pk])).content.decode()
+    assert f"- {objective.text} (not reviewed)" in page
+
+
+def test_discharge_records_the_last_phq_total(clinic, login):
+    from tests import factories
+
+    factories.AdministrationFactory(client=clinic.client_a, administered_at=timezone.now() - datetime.timedelta(days=7))
+    factories.AdministrationFactory(client=clinic.client_a, answers={f"phq9_{n}": 0 for n in range(1, 10)})
+    factories.AdministrationFactory(client=clinic.client_a, instrument="gad7")
+    assert last_phq_total(clinic.client_a) == 0
+    today = timezone.localdate()
+    login(clinic.clinician_1).post(
+        reverse("clinicians:discharge", args=[clinic.client_a.pk]),
+        discharge_data(today, today + datetime.timedelta(days=2)),
+    )
+    assert Discharge.objects.get().last_phq_total == 0

@@ -1,0 +1,66 @@
+"""The safety plan is versioned and printable; the medication list is kept by prescribers."""
+
+import pytest
+from django.urls import reverse
+
+from clinicians.models import Medication, SafetyPlan, SignedRecordLocked
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_first_safety_plan_lists_988(clinic):
+    plan, created = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    assert created and "988" in plan.professionals
+
+
+def test_signed_safety_plan_is_locked_and_a_new_version_copies_it(clinic):
+    v1 = factories.SafetyPlanFactory(client=clinic.client_a, reasons_for_living="My dog Pepper.")
+    v1.sign(clinic.clinician_1)
+    v1.warning_signs = "Changed"
+    with pytest.raises(SignedRecordLocked):
+        v1.save()
+    v2, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    assert v2.version == 2 and v2.reasons_for_living == "My dog Pepper."
+
+
+def test_safety_plan_edit_saves_and_signs(clinic, login):
+    plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    data = {name: f"{name} text" for name in SafetyPlan.copied_fields}
+    response = login(clinic.clinician_1).post(
+        reverse("clinicians:safety_plan_edit", args=[plan.pk]), {**data, "sign": ""}
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.is_signed and plan.warning_signs == "warning_signs text"
+
+
+def test_printable_safety_plan_has_every_step_and_a_print_stylesheet(clinic, login):
+    plan = factories.SafetyPlanFactory(client=clinic.client_a, reasons_for_living="Seeing the ocean.")
+    plan.sign(clinic.clinician_1)
+    page = login(clinic.clinician_1).get(reverse("clinicians:safety_plan_print", args=[plan.pk])).content.decode()
+    for label, _text in plan.steps():
+        assert str(label) in page
+    assert "Seeing the ocean." in page and "988" in page
+    assert "css/print.css" in page and "<script>" not in page
+
+
+def test_prescriber_adds_and_stops_a_medication(clinic, login):
+    prescriber = factories.PrescriberFactory()
+    clinic.client_a.cohort.co_facilitators.add(prescriber)
+    client = login(prescriber)
+    response = client.post(
+        reverse("clinicians:medication_new", args=[clinic.client_a.pk]),
+        {"name": "Fluoxetine", "dose": "10 mg daily", "prescriber": prescriber.pk, "started_on": "2026-01-05"},
+    )
+    assert response.status_code == 302
+    medication = Medication.objects.get()
+    response = client.post(
+        reverse("clinicians:medication_stop", args=[medication.pk]), {"stopped_on": "2026-01-04", "stop_reason": "x"}
+    )
+    assert response.status_code == 200  # stopping before starting is refused
+    client.post(reverse("clinicians:medication_stop", args=[medication.pk]), {"stopped_on": "2026-02-01"})
+    medication.refresh_from_db()
+    assert str(medication.stopped_on) == "2026-02-01"
+    chart = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert "Fluoxetine" in chart
