@@ -1,11 +1,36 @@
 """What families see and how they are reached: the link between a family
-member and a client is the only door into a client's released content."""
+member and a client is the only door into a client's released content; the
+weekly skill summaries, personal notes and family-group attendance behind it."""
+
+import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.models import CohortWeek, Enrollment, Session
 from iop.models import Client, Role
+
+#: How long an invitation link works (it also stops working once used).
+INVITATION_LIFETIME = datetime.timedelta(days=7)
+#: A personal note is a few sentences for one family, not a report.
+PERSONAL_NOTE_MAX_CHARS = 600
+
+
+class FamilyLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Links a user may see: a family member their own live links; staff the
+        links of clients they may see."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_family:
+            return self.filter(family_member=user, portal_suspended=False)
+        return self.filter(client__in=Client.objects.visible_to(user))
+
+    def live(self):
+        return self.filter(portal_suspended=False, family_member__is_active=True)
 
 
 class FamilyLink(models.Model):
@@ -32,10 +57,221 @@ class FamilyLink(models.Model):
     portal_suspended = models.BooleanField(default=False)
     suspended_reason = models.TextField(blank=True)
 
+    objects = FamilyLinkQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["family_member", "client"], name="one_link_per_family_member_and_client"),
+            models.CheckConstraint(
+                condition=Q(portal_suspended=False) | ~Q(suspended_reason=""), name="suspended_link_has_reason"
+            ),
         ]
 
     def __str__(self):
         return f"{self.family_member} ({self.get_relationship_display()}) -> {self.client}"
+
+
+class FamilyInvitation(models.Model):
+    """One invitation email to a family member. Only the newest one's link works
+    (``families.invitations`` ties the token to it), for ``INVITATION_LIFETIME``,
+    and only until a password is set."""
+
+    family_member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return f"Invitation to {self.family_member} on {self.sent_at:%Y-%m-%d}"
+
+    @property
+    def expires_at(self):
+        return self.sent_at + INVITATION_LIFETIME
+
+    @property
+    def is_expired(self):
+        return timezone.now() > self.expires_at
+
+
+# --- Weekly skill summaries ----------------------------------------------------------
+
+
+def enrolled_weeks(clients):
+    """A filter on ``cohort_week`` for the weeks each client was enrolled in its cohort."""
+    spans = Q(pk__in=[])
+    for e in Enrollment.objects.filter(client__in=clients):
+        first = e.started_on - datetime.timedelta(days=e.started_on.weekday())
+        span = Q(cohort_week__cohort_id=e.cohort_id, cohort_week__week_of__gte=first)
+        if e.ended_on:
+            span &= Q(cohort_week__week_of__lte=e.ended_on)
+        spans |= span
+    return spans
+
+
+class SkillSummaryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=SkillSummary.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Clinicians and admins: their cohorts' summaries. Families: published
+        summaries of the weeks their own children were in that cohort."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.is_program_admin:
+            return self.all()
+        if user.is_clinician:
+            return self.filter(
+                Q(cohort_week__cohort__lead_clinician=user) | Q(cohort_week__cohort__co_facilitators=user)
+            ).distinct()
+        if user.is_family:
+            return self.for_clients(Client.objects.visible_to(user))
+        return self.none()
+
+    def for_clients(self, clients):
+        return self.published().filter(enrolled_weeks(clients))
+
+
+class SkillSummary(models.Model):
+    """What families are told about one cohort-week's skill: drafted from the
+    curriculum module, edited by a clinician of the cohort, then published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    cohort_week = models.OneToOneField(CohortWeek, on_delete=models.PROTECT, related_name="summary")
+    skill_title = models.CharField(_("skill"), max_length=80)
+    what_it_is_for = models.TextField(_("what it is for"))
+    practice_at_home = models.TextField(_("how to practise at home"))
+    how_to_help = models.TextField(_("how a parent can help"), help_text=_("One idea per line."))
+    conversation_starters = models.TextField(_("conversation starters"), help_text=_("One question per line."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SkillSummaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cohort_week__week_of", "cohort_week__cohort__age_min"]
+        verbose_name_plural = _("skill summaries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft", published_at__isnull=True, published_by__isnull=True)
+                | Q(status="published", published_at__isnull=False, published_by__isnull=False),
+                name="published_summary_has_publisher_and_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cohort_week.cohort}, week of {self.cohort_week.week_of}: {self.skill_title}"
+
+    @property
+    def week_of(self):
+        return self.cohort_week.week_of
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def help_lines(self):
+        return _lines(self.how_to_help)
+
+    @property
+    def starter_lines(self):
+        return _lines(self.conversation_starters)
+
+
+def _lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PersonalNoteQuerySet(models.QuerySet):
+    def released(self):
+        return self.filter(released_at__isnull=False)
+
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_family:
+            return self.released().filter(client__in=Client.objects.visible_to(user))
+        if user.is_clinician or user.is_superuser:
+            return self.filter(client__in=Client.objects.clinical_for(user))
+        return self.none()
+
+
+class PersonalNote(models.Model):
+    """A few sentences from a clinician to one client's family about one week.
+    Families see it only once it is released, explicitly."""
+
+    summary = models.ForeignKey(SkillSummary, on_delete=models.PROTECT, related_name="personal_notes")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="personal_notes")
+    text = models.TextField(max_length=PERSONAL_NOTE_MAX_CHARS)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonalNoteQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "client"], name="one_personal_note_per_summary_and_client"),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True, released_by__isnull=True)
+                | Q(released_at__isnull=False, released_by__isnull=False),
+                name="released_note_has_releaser_and_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Note for the family of {self.client} ({self.summary.week_of})"
+
+    @property
+    def is_released(self):
+        return self.released_at is not None
+
+
+# --- Family group --------------------------------------------------------------------
+
+
+class FamilyGroupAttendanceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_family:
+            return self.filter(link__in=FamilyLink.objects.visible_to(user))
+        return self.filter(session__in=Session.objects.visible_to(user))
+
+
+class FamilyGroupAttendance(models.Model):
+    """Whether a family member came to the weekly family group of their child's
+    cohort (one evening a week)."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="family_group_attendance")
+    link = models.ForeignKey(FamilyLink, on_delete=models.PROTECT, related_name="family_group_attendance")
+    attended = models.BooleanField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = FamilyGroupAttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "link"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "link"], name="one_family_group_mark_per_link_and_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.link.family_member} at family group {self.session}: {'yes' if self.attended else 'no'}"

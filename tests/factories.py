@@ -6,8 +6,9 @@ import factory
 from django.utils import timezone
 
 from clinicians.models import Intervention, Medication, Note, Objective, SafetyPlan, TreatmentPlan
-from families.models import FamilyLink
-from groups.models import Attendance, Closure, Cohort, Enrollment, Session, SkillModule
+from families.models import FamilyLink, SkillSummary
+from groups.models import Attendance, Closure, Cohort, CohortWeek, Enrollment, Session, SkillModule
+from groups.recurrence import week_start
 from iop.models import Client, Credential, OutboxMessage, Role, User
 
 PASSWORD = "correct-horse-battery-9"
@@ -260,3 +261,29 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(FamilyMemberFactory)
     to_address = factory.SelfAttribute("recipient.email")
     body = "Group tonight 17:30-20:30 at The clinic."
+
+
+class CohortWeekFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CohortWeek
+
+    cohort = factory.SubFactory(CohortFactory)
+    week_of = factory.LazyFunction(lambda: week_start(timezone.localdate()))
+    skill = factory.SubFactory(SkillModuleFactory)
+
+
+class SkillSummaryFactory(factory.django.DjangoModelFactory):
+    """A published summary of this week's skill for a cohort."""
+
+    class Meta:
+        model = SkillSummary
+
+    cohort_week = factory.SubFactory(CohortWeekFactory)
+    skill_title = factory.SelfAttribute("cohort_week.skill.title")
+    what_it_is_for = "Noticing feelings without acting on them."
+    practice_at_home = "Three slow breaths before answering."
+    how_to_help = "Practise it yourself, out loud.\nPraise any pause you see."
+    conversation_starters = "When did you notice a pause today?"
+    status = SkillSummary.Status.PUBLISHED
+    published_by = factory.SelfAttribute("cohort_week.cohort.lead_clinician")
+    published_at = factory.LazyFunction(timezone.now)

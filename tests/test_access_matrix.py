@@ -126,6 +126,48 @@ def for_a_failed_message(clinic):
     return {"pk": OutboxMessageFactory(recipient=clinic.family_a, status="failed", last_error="test").pk}
 
 
+def for_client_a_summary(clinic):
+    from tests.factories import CohortWeekFactory, EnrollmentFactory, SkillSummaryFactory
+
+    EnrollmentFactory(client=clinic.client_a)
+    summary = SkillSummaryFactory(cohort_week=CohortWeekFactory(cohort=clinic.client_a.cohort))
+    return {"pk": clinic.client_a.pk, "summary_pk": summary.pk}
+
+
+def for_client_a_note(clinic):
+    kwargs = for_client_a_summary(clinic)
+    return {"pk": kwargs["summary_pk"], "client_pk": clinic.client_a.pk}
+
+
+def for_cohort_1_week(clinic):
+    from tests.factories import CohortWeekFactory
+
+    return {"pk": CohortWeekFactory(cohort=clinic.client_a.cohort).pk}
+
+
+def for_cohort_1_family_group(clinic):
+    import datetime
+
+    from tests.factories import SessionFactory
+
+    session = SessionFactory(cohort=clinic.client_a.cohort)
+    session.family_group_starts_at = session.starts_at + datetime.timedelta(hours=2)
+    session.family_group_ends_at = session.ends_at
+    session.save()
+    return {"pk": session.pk}
+
+
+def for_family_a(clinic):
+    return {"pk": clinic.family_a.pk}
+
+
+def for_family_a_used_invitation(clinic):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return {"uidb64": urlsafe_base64_encode(force_bytes(clinic.family_a.pk)), "token": "cxyz12-0123456789abcdef"}
+
+
 # Project URLs, by name. Add every new URL here.
 EXPECTATIONS = {
     "home": Expect(**{r: REDIRECT for r in ROLES[1:]}),
@@ -138,6 +180,27 @@ EXPECTATIONS = {
     "delivery_retry": Expect(admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=for_a_failed_message),
     "keepalive": Expect(**{r: NO_CONTENT for r in ROLES[1:]}),
     "families:home": Expect(family_a=OK, family_b=OK),
+    # Family portal: the own family only; everyone else 404 (families) or 403 (staff).
+    "families:child_home": Expect(family_a=OK, kwargs=for_client_a),
+    "families:archive": Expect(family_a=OK, kwargs=for_client_a),
+    "families:summary": Expect(family_a=OK, kwargs=for_client_a_summary),
+    "families:preferences": Expect(family_a=OK, family_b=OK),
+    "families:set_language": Expect(family_a=NOT_ALLOWED, family_b=NOT_ALLOWED),
+    # The invitation link is the key; a used or wrong one gets a friendly page for anyone
+    # (tests/families/test_invitations.py follows a valid one).
+    "families:welcome": Expect(**EVERYONE, kwargs=for_family_a_used_invitation),
+    "families:member_list": Expect(**ADMIN_ONLY),
+    "families:invite": Expect(**ADMIN_ONLY),
+    "families:reinvite": Expect(admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=for_family_a),
+    "families:client_family": Expect(**OWN_COHORT, kwargs=for_client_a),
+    "families:do_not_contact": Expect(clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK, kwargs=for_family_a),
+    "families:summary_list": Expect(clinician_1=OK, clinician_2=OK, superuser=OK),
+    "families:summary_edit": Expect(clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK, kwargs=for_cohort_1_week),
+    "families:personal_note": Expect(clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK, kwargs=for_client_a_note),
+    "families:family_group_list": Expect(clinician_1=OK, clinician_2=OK, superuser=OK),
+    "families:family_group_sheet": Expect(
+        clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK, kwargs=for_cohort_1_family_group
+    ),
     "robots": Expect(**{r: OK for r in ROLES}),
     "groups:week": Expect(**STAFF_ONLY),
     "groups:hours": Expect(**STAFF_ONLY),

@@ -29,8 +29,8 @@ def test_parent_sees_own_children_on_a_phone_and_cannot_open_staff_pages(
 ):
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in(page, "parent@demo.clinic")
-    expect(page.get_by_role("heading", name="Maya")).to_be_visible()
-    expect(page.get_by_role("heading", name="Mateo")).to_be_visible()
+    expect(page.get_by_role("heading", name="Maya's week")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Your children").get_by_role("link", name="Mateo")).to_be_visible()
     expect(page.get_by_text("Elijah")).to_have_count(0)
     screenshot(page, "family-home-phone")
     response = page.goto(f"{live_server.url}/clients/")

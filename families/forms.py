@@ -1,0 +1,154 @@
+"""Forms: inviting a family member, their contact preferences, "do not contact",
+skill summaries and personal notes, and the family-group sheet."""
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from iop.models import Client, User
+
+from .models import PERSONAL_NOTE_MAX_CHARS, FamilyLink, PersonalNote, SkillSummary
+
+SUMMARY_FIELD_MAX_CHARS = 3000
+
+
+class ClientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.chart_number})"
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    client = ClientChoiceField(label=_("Client"), queryset=Client.objects.none())
+    relationship = forms.ChoiceField(label=_("Relationship to the client"), choices=FamilyLink.Relationship.choices)
+    legal_authority = forms.BooleanField(label=_("Holds legal authority for the client"), required=False)
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients.order_by("legal_last_name", "legal_first_name")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None and not existing.is_family:
+            raise forms.ValidationError(_("This address belongs to a staff account; use the family member's own."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        email, client = data.get("email"), data.get("client")
+        if email and client and FamilyLink.objects.filter(family_member__email__iexact=email, client=client).exists():
+            raise forms.ValidationError(
+                _("This family member is already linked to this client. Invite them again from their row.")
+            )
+        if email and client and client.email and client.email.lower() == email:
+            raise forms.ValidationError(_("This is the client's own address. A family member needs their own."))
+        return data
+
+
+class ContactPreferencesForm(forms.ModelForm):
+    CHANNELS = [("email", _("Email")), ("sms", _("Text message"))]
+
+    channel = forms.ChoiceField(label=_("How should we reach you?"), choices=CHANNELS, widget=forms.RadioSelect)
+    phone = PhoneNumberField(label=_("Mobile phone"), region="US", required=False)
+    agrees_to_texts = forms.BooleanField(
+        label=_("I agree to receive text messages from the clinic (reminders and schedule changes)."),
+        required=False,
+    )
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        labels = {"language": _("Language")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        person = self.instance
+        self.fields["language"].choices = settings.LANGUAGES
+        self.initial.setdefault("channel", "sms" if person.sms_consent else "email")
+        self.initial.setdefault("phone", person.phone)
+        self.initial.setdefault("agrees_to_texts", person.sms_consent)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == "sms":
+            if not data.get("phone"):
+                self.add_error("phone", _("Enter a mobile number for text messages."))
+            if not data.get("agrees_to_texts"):
+                self.add_error("agrees_to_texts", _("Text messages need your agreement."))
+        return data
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        phone = self.cleaned_data.get("phone")
+        person.phone = phone.as_e164 if phone else ""
+        if self.cleaned_data["channel"] == "sms":
+            if not person.sms_consent:
+                person.give_sms_consent()
+        else:
+            person.sms_consent, person.sms_consent_at = False, None
+        if commit:
+            person.save()
+        return person
+
+
+class DoNotContactForm(forms.Form):
+    do_not_contact = forms.BooleanField(
+        label=_("Do not contact this family member (nothing is sent; their family page is closed)"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason (kept with the record, never shown to the family)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why."))
+        return data
+
+
+class SkillSummaryForm(forms.ModelForm):
+    class Meta:
+        model = SkillSummary
+        fields = ["skill_title", "what_it_is_for", "practice_at_home", "how_to_help", "conversation_starters"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields[1:]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields[1:]:
+            self.fields[name].validators.append(MaxLengthValidator(SUMMARY_FIELD_MAX_CHARS))
+
+
+class PersonalNoteForm(forms.ModelForm):
+    class Meta:
+        model = PersonalNote
+        fields = ["text"]
+        labels = {"text": _("Note for this family")}
+        widgets = {"text": forms.Textarea(attrs={"rows": 4, "maxlength": PERSONAL_NOTE_MAX_CHARS})}
+        help_texts = {"text": _("A few sentences, in plain words. The family sees it only once you release it.")}
+
+
+class FamilyGroupSheet(forms.Form):
+    """One yes/no per family link of the clients expected that evening."""
+
+    def __init__(self, *args, links, marks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.links = list(links)
+        for link in self.links:
+            self.fields[f"link_{link.pk}"] = forms.BooleanField(
+                label=f"{link.family_member.get_full_name()} "
+                f"({link.get_relationship_display()}, {link.client.first_name})",
+                required=False,
+                initial=marks.get(link.pk, False),
+            )
+
+    def attended(self):
+        return {link: self.cleaned_data[f"link_{link.pk}"] for link in self.links}

@@ -1,0 +1,118 @@
+"""Inviting a family member: the account, the link to a client, and an email
+with a link to set a password. The link is signed with Django's password-reset
+token machinery, tied to the newest invitation, and works once, for
+``INVITATION_LIFETIME``."""
+
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
+from django.utils.http import base36_to_int, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from iop import audit
+from iop.models import OutboxMessage, Program, Role, User
+from iop.outbox import queue_message
+
+from .models import INVITATION_LIFETIME, FamilyInvitation, FamilyLink
+
+INVITATION_KIND = "family_invitation"
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Password-reset tokens with their own salt and lifetime. The hash covers the
+    password (so a used link stops working) and the newest invitation (so
+    inviting again retires the older link)."""
+
+    key_salt = "families.invitations.InvitationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        newest = FamilyInvitation.objects.filter(family_member=user).values_list("pk", flat=True).first()
+        return f"{super()._make_hash_value(user, timestamp)}:{newest}"
+
+    def check_token(self, user, token):
+        if not (user and token) or token.count("-") != 1:
+            return False
+        try:
+            issued = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        if self._num_seconds(self._now()) - issued > INVITATION_LIFETIME.total_seconds():
+            return False
+        return any(
+            constant_time_compare(self._make_token_with_timestamp(user, issued, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        )
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+def invitation_path(member):
+    uid = urlsafe_base64_encode(force_bytes(member.pk))
+    return reverse("families:welcome", args=[uid, invitation_tokens.make_token(member)])
+
+
+@transaction.atomic
+def invite(*, email, first_name, last_name, language, client, relationship, legal_authority, by, base_url):
+    """Create (or find) the family member, link them to ``client`` and send the
+    invitation. Returns the member. Raises ValueError for a staff address."""
+    member = User.objects.filter(email__iexact=email).first()
+    if member is None:
+        member = User(email=email.lower(), first_name=first_name, last_name=last_name, role=Role.FAMILY)
+        member.language = language
+        member.set_unusable_password()
+        member.save()
+    elif not member.is_family:
+        raise ValueError("not a family member")
+    link, _created = FamilyLink.objects.get_or_create(
+        family_member=member,
+        client=client,
+        defaults={"relationship": relationship, "legal_authority": legal_authority},
+    )
+    audit.record(
+        "link_family",
+        link,
+        client=client,
+        actor=by,
+        action=audit.Action.CREATE,
+        relationship=relationship,
+        legal_authority=legal_authority,
+    )
+    send_invitation(member, by=by, base_url=base_url)
+    return member
+
+
+@transaction.atomic
+def send_invitation(member, *, by, base_url):
+    """A fresh invitation (any earlier link stops working), queued as an email."""
+    invitation = FamilyInvitation.objects.create(family_member=member, invited_by=by)
+    url = base_url.rstrip("/") + invitation_path(member)
+    clinic = Program.current().clinic_name
+    with translation.override(member.language):
+        subject = _("Your family account at %(clinic)s") % {"clinic": clinic}
+        body = _(
+            "You have been invited to the family page of %(clinic)s. Set your password here "
+            "(the link works once, for %(days)s days): %(link)s"
+        ) % {"clinic": clinic, "days": INVITATION_LIFETIME.days, "link": url}
+    queue_message(
+        key=f"{INVITATION_KIND}:{invitation.pk}",
+        kind=INVITATION_KIND,
+        recipient=member,
+        subject=subject,
+        body=body,
+        channel=OutboxMessage.Channel.EMAIL,
+    )
+    audit.record("invite_family", member, actor=by, invitation=invitation.pk)
+    return invitation
+
+
+def accept(member):
+    """The member set their password through the newest invitation's link."""
+    invitation = FamilyInvitation.objects.filter(family_member=member).first()
+    if invitation is not None and invitation.accepted_at is None:
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    audit.record("accept_invitation", member, actor=member)

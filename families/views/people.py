@@ -1,0 +1,128 @@
+"""Staff pages about family members: invitations (program admins), a client's
+family and contact details, and "do not contact" (the client's clinicians);
+the invitation's set-password page."""
+
+from django.contrib import messages
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from iop import audit
+from iop.access import admin_required, clinician_required, staff_required
+from iop.models import AuditEntry, Client, Role, User
+
+from .. import contact, invitations
+from ..forms import DoNotContactForm, InvitationForm
+from ..models import FamilyInvitation, FamilyLink
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+def _family_members():
+    return User.objects.filter(role=Role.FAMILY)
+
+
+@admin_required
+def member_list(request):
+    members = _family_members().prefetch_related(
+        Prefetch("family_links", queryset=FamilyLink.objects.select_related("client__cohort")),
+        Prefetch("invitations", queryset=FamilyInvitation.objects.order_by("-sent_at", "-pk")),
+    )
+    return render(request, "families/staff/member_list.html", {"members": members})
+
+
+@admin_required
+def invite(request):
+    clients = Client.objects.visible_to(request.user).exclude(status=Client.Status.DISCHARGED)
+    form = InvitationForm(request.POST or None, clients=clients, initial={"client": request.GET.get("client")})
+    if form.is_valid():
+        member = invitations.invite(**form.cleaned_data, by=request.user, base_url=_base_url(request))
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": member.email})
+        return redirect("families:member_list")
+    return render(request, "families/staff/invite.html", {"form": form})
+
+
+@admin_required
+@require_POST
+def reinvite(request, pk):
+    member = get_object_or_404(_family_members(), pk=pk)
+    invitations.send_invitation(member, by=request.user, base_url=_base_url(request))
+    messages.success(
+        request,
+        _("A new invitation was sent to %(email)s; the earlier link no longer works.") % {"email": member.email},
+    )
+    return redirect("families:member_list")
+
+
+@staff_required
+def client_family(request, pk):
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+    links = FamilyLink.objects.filter(client=client).select_related("family_member")
+    audit.record("view_family_contacts", client)
+    context = {
+        "client": client,
+        "links": links,
+        "can_stop_contact": Client.objects.clinical_for(request.user).filter(pk=client.pk).exists(),
+        "can_invite": request.user.is_program_admin or request.user.is_superuser,
+    }
+    return render(request, "families/staff/client_family.html", context)
+
+
+@clinician_required
+def do_not_contact(request, pk):
+    """Switch a family member of one's own client to "do not contact" (or back)."""
+    member = get_object_or_404(
+        _family_members().filter(family_links__client__in=Client.objects.clinical_for(request.user)).distinct(), pk=pk
+    )
+    clients = list(Client.objects.clinical_for(request.user).filter(family_links__family_member=member))
+    form = DoNotContactForm(request.POST or None, initial={"do_not_contact": member.do_not_contact})
+    if form.is_valid():
+        if form.cleaned_data["do_not_contact"]:
+            contact.stop_contact(member, reason=form.cleaned_data["reason"], by=request.user)
+            messages.success(request, _("Nothing will be sent to this person and their family page is closed."))
+        else:
+            contact.resume_contact(member, reason=form.cleaned_data["reason"], by=request.user)
+            messages.success(request, _("Contact resumed; their family page is open again."))
+        return redirect("families:client_family", clients[0].pk)
+    return render(request, "families/staff/do_not_contact.html", {"member": member, "form": form, "clients": clients})
+
+
+class WelcomeView(PasswordResetConfirmView):
+    """The invitation link: set a password, then straight into the portal."""
+
+    token_generator = invitations.invitation_tokens
+    template_name = "families/welcome.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("families:home")
+    reset_url_token = "set-password"
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        if user is None or not user.is_family:
+            return None
+        translation.activate(user.language)
+        return user
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["validlink"]:
+            if self.user is not None:
+                audit.record("invitation_link_refused", self.user, outcome=AuditEntry.Outcome.REFUSED)
+            else:
+                audit.record_anonymous("invitation_link_refused", User, "(unknown)")
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        invitations.accept(form.user)
+        return response
+
+
+welcome = WelcomeView.as_view()

@@ -1,0 +1,49 @@
+"""The demo parent on a phone: signs in, reads this week's skill summary for
+Maya, switches to Mateo, then to Spanish, and sees the portal in Spanish."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser]
+
+PHONE = {"width": 375, "height": 740}
+
+
+def serious_violations(page):
+    results = Axe().run(page)
+    return [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_parent_reads_the_summary_and_switches_to_spanish_on_a_phone(
+    demo_clinic, live_server, page, sign_in, screenshot
+):
+    page.set_viewport_size(PHONE)
+    sign_in(page, "parent@demo.clinic")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome, Rosa")
+    expect(page.get_by_role("heading", name="Maya's week")).to_be_visible()
+    screenshot(page, "family-portal-home-phone")
+    assert not serious_violations(page)
+
+    page.get_by_role("link", name="Read this week's summary").click()
+    expect(page.get_by_role("heading", name="How you can help")).to_be_visible()
+    expect(page.get_by_role("heading", name="A note from the team")).to_be_visible()
+    screenshot(page, "family-portal-summary-phone")
+    assert not serious_violations(page)
+
+    page.get_by_role("link", name="Maya's week").click()
+    page.get_by_role("navigation", name="Your children").get_by_role("link", name="Mateo").click()
+    expect(page.get_by_role("heading", name="Mateo's week")).to_be_visible()
+    expect(page.get_by_text("Elijah")).to_have_count(0)
+
+    page.get_by_role("button", name="Español").click()
+    expect(page.get_by_role("heading", name="La semana de Mateo")).to_be_visible()
+    expect(page.get_by_role("heading", name="La habilidad de esta semana")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "es"
+    screenshot(page, "family-portal-home-spanish-phone")
+    assert not serious_violations(page)
+
+    page.get_by_role("link", name="Leer el resumen de esta semana").click()
+    expect(page.get_by_role("heading", name="Cómo puede ayudar")).to_be_visible()
+    screenshot(page, "family-portal-summary-spanish-phone")
+    assert not serious_violations(page)

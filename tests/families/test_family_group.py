@@ -1,0 +1,53 @@
+"""Family-group attendance, recorded by the cohort's clinicians and shown to the family."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from families.models import FamilyGroupAttendance
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_clinician_records_who_came_and_the_family_sees_it(family_week, login):
+    wednesday = family_week.sessions[family_week.client_a.pk][2]
+    link = family_week.family_a.family_links.get()
+    url = reverse("families:family_group_sheet", args=[wednesday.pk])
+
+    page = login(family_week.clinician_1).get(url).content.decode()
+    assert family_week.family_a.get_full_name() in page and family_week.family_b.get_full_name() not in page
+    login(family_week.clinician_1).post(url, {f"link_{link.pk}": "on"})
+
+    mark = FamilyGroupAttendance.objects.get()
+    assert (mark.link, mark.attended, mark.recorded_by) == (link, True, family_week.clinician_1)
+    assert "You came to family group" in login(family_week.family_a).get(reverse("families:home")).content.decode()
+
+
+def test_an_evening_without_family_group_has_no_sheet(family_week, login):
+    monday = family_week.sessions[family_week.client_a.pk][0]
+    url = reverse("families:family_group_sheet", args=[monday.pk])
+    assert login(family_week.clinician_1).get(url).status_code == 404
+
+
+def test_one_mark_per_family_member_and_evening(family_week, login):
+    wednesday = family_week.sessions[family_week.client_a.pk][2]
+    link = family_week.family_a.family_links.get()
+    url = reverse("families:family_group_sheet", args=[wednesday.pk])
+    browser = login(family_week.clinician_1)
+    browser.post(url, {f"link_{link.pk}": "on"})
+    browser.post(url, {})
+    assert FamilyGroupAttendance.objects.filter(link=link).count() == 1
+    assert not FamilyGroupAttendance.objects.get().attended
+
+
+def test_family_group_list_query_count_is_pinned(family_week, login, django_assert_max_num_queries):
+    for _ in range(3):
+        factories.SessionFactory(
+            cohort=family_week.client_a.cohort, day=timezone.localdate() - datetime.timedelta(weeks=2 + _)
+        )
+    browser = login(family_week.clinician_1)
+    with django_assert_max_num_queries(12):
+        assert browser.get(reverse("families:family_group_list")).status_code == 200

@@ -1,0 +1,128 @@
+"""Inviting a family member: the link sets a password once, expires after 7
+days, and a new invitation retires the old link."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from families.models import FamilyLink
+from iop.models import AuditEntry, OutboxMessage, User
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-long-family-password-77"
+
+
+def invite(browser, clinic, **overrides):
+    data = {
+        "email": "new.parent@example.test",
+        "first_name": "Nora",
+        "last_name": "Vance",
+        "language": "es",
+        "client": clinic.client_a.pk,
+        "relationship": "guardian",
+        "legal_authority": "on",
+        **overrides,
+    }
+    return browser.post(reverse("families:invite"), data)
+
+
+def link_in(message):
+    return re.search(r"http://testserver(/family/welcome/\S+/)", message.body).group(1)
+
+
+def set_password(browser, path):
+    landing = browser.get(path)
+    if landing.status_code != 302:
+        return landing
+    return browser.post(landing.url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+
+def test_admin_invites_links_and_emails_a_set_password_link(clinic, login):
+    response = invite(login(clinic.admin), clinic)
+
+    assert response.status_code == 302
+    member = User.objects.get(email="new.parent@example.test")
+    assert member.is_family and not member.has_usable_password() and member.language == "es"
+    link = FamilyLink.objects.get(family_member=member)
+    assert (link.client, link.relationship, link.legal_authority) == (clinic.client_a, "guardian", True)
+    (message,) = OutboxMessage.objects.filter(recipient=member)
+    assert message.channel == "email" and message.to_address == "new.parent@example.test"
+    assert "7" in message.body and "/family/welcome/" in message.body
+    assert AuditEntry.objects.filter(event="invite_family", object_pk=str(member.pk)).exists()
+
+
+def test_invitation_link_sets_the_password_once_and_signs_in(clinic, login, client):
+    invite(login(clinic.admin), clinic)
+    path = link_in(OutboxMessage.objects.get())
+    client.logout()
+
+    response = set_password(client, path)
+
+    assert response.status_code == 302 and response.url == reverse("families:home")
+    member = User.objects.get(email="new.parent@example.test")
+    assert member.check_password(NEW_PASSWORD)
+    assert member.invitations.get().accepted_at is not None
+    client.logout()
+    again = client.get(path)
+    assert (
+        again.status_code == 200
+        and "no longer works" in again.content.decode().lower()
+        or "ya no" in again.content.decode()
+    )
+
+
+def test_invitation_link_expires_after_seven_days(clinic, login, client, time_machine):
+    invite(login(clinic.admin), clinic)
+    path = link_in(OutboxMessage.objects.get())
+    client.logout()
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=7, hours=1))
+
+    response = client.get(path)
+
+    assert response.status_code == 200 and not response.context["validlink"]
+    assert AuditEntry.objects.filter(event="invitation_link_refused").exists()
+
+
+def test_reinviting_sends_a_fresh_link_and_retires_the_old(clinic, login, client):
+    admin = login(clinic.admin)
+    invite(admin, clinic)
+    member = User.objects.get(email="new.parent@example.test")
+    old = link_in(OutboxMessage.objects.get())
+    admin.post(reverse("families:reinvite", args=[member.pk]))
+    new = link_in(OutboxMessage.objects.exclude(body__contains=old).get())
+    client.logout()
+
+    assert client.get(old).status_code == 200  # the friendly "no longer works" page
+    assert set_password(client, new).status_code == 302
+
+
+def test_staff_address_and_the_clients_own_address_are_refused(clinic, login):
+    browser = login(clinic.admin)
+    assert invite(browser, clinic, email=clinic.clinician_1.email).status_code == 200
+    clinic.client_a.email = "teen@example.test"
+    clinic.client_a.save()
+    response = invite(browser, clinic, email="teen@example.test")
+    assert response.status_code == 200 and "own address" in response.content.decode()
+    assert not User.objects.filter(email="teen@example.test").exists()
+
+
+def test_member_list_shows_members_and_pins_queries(clinic, login, django_assert_max_num_queries):
+    for _ in range(5):
+        factories.FamilyLinkFactory(client=clinic.client_b)
+    browser = login(clinic.admin)
+    with django_assert_max_num_queries(12):
+        response = browser.get(reverse("families:member_list"))
+    assert clinic.family_a.email in response.content.decode()
+
+
+def test_invite_form_survives_hostile_input(clinic, login):
+    browser = login(clinic.admin)
+    for value in ["", "x" * 5000, "<script>alert(1)</script>", "'; DROP TABLE iop_user; --", "名前"]:
+        response = invite(browser, clinic, email=value, first_name=value, client=value)
+        assert response.status_code == 200
+        assert "<script>alert(1)</script>" not in response.content.decode()

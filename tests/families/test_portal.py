@@ -1,0 +1,124 @@
+"""The family portal per child: what it shows, to whom, and that any URL about
+another client is a 404."""
+
+import pytest
+from django.urls import reverse
+
+from iop.models import AuditEntry
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def portal_urls(clinic, client):
+    summary = clinic.summaries[client.pk]
+    return [
+        reverse("families:child_home", args=[client.pk]),
+        reverse("families:archive", args=[client.pk]),
+        reverse("families:summary", args=[client.pk, summary.pk]),
+    ]
+
+
+def test_own_family_sees_each_portal_page_of_their_child(family_week, login):
+    browser = login(family_week.family_a)
+    for url in [
+        reverse("families:home"),
+        reverse("families:preferences"),
+        *portal_urls(family_week, family_week.client_a),
+    ]:
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        assert "Blake" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["family_b"])
+def test_another_family_gets_404_for_every_url_about_the_child(family_week, login, role):
+    browser = login(family_week.role(role))
+    for url in portal_urls(family_week, family_week.client_a):
+        assert browser.get(url).status_code == 404, url
+
+
+def test_a_summary_of_another_cohort_under_own_child_is_404(family_week, login):
+    other = family_week.summaries[family_week.client_b.pk]
+    url = reverse("families:summary", args=[family_week.client_a.pk, other.pk])
+    assert login(family_week.family_a).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["clinician_1", "clinician_2", "admin", "superuser"])
+def test_staff_cannot_open_portal_pages(family_week, login, role):
+    browser = login(family_week.role(role))
+    for url in [reverse("families:home"), *portal_urls(family_week, family_week.client_a)]:
+        assert browser.get(url).status_code == 403, url
+
+
+def test_home_shows_week_summary_evenings_cancelled_family_group_and_attendance(family_week, login):
+    monday, tuesday, wednesday, thursday = family_week.sessions[family_week.client_a.pk]
+    factories.AttendanceFactory(session=monday, client=family_week.client_a, status="late", late_minutes=30)
+    factories.AttendanceFactory(session=factories.SessionFactory(), client=family_week.client_b)
+
+    page = login(family_week.family_a).get(reverse("families:home")).content.decode()
+
+    assert family_week.summaries[family_week.client_a.pk].skill_title in page
+    assert "Cancelled" in page
+    assert "Late" in page
+    assert "Hours in group this week: 2.5 of 9.0" in page
+    assert f"{wednesday.family_group_starts_at.astimezone(wednesday.local_start.tzinfo):%H:%M}" in page
+    assert "No reports have been shared with you yet." in page
+
+
+def test_unpublished_summary_is_not_shown(family_week, login):
+    summary = family_week.summaries[family_week.client_a.pk]
+    summary.status, summary.published_at, summary.published_by = "draft", None, None
+    summary.save()
+    browser = login(family_week.family_a)
+    assert "not ready yet" in browser.get(reverse("families:home")).content.decode()
+    assert browser.get(reverse("families:summary", args=[family_week.client_a.pk, summary.pk])).status_code == 404
+
+
+def test_parent_of_two_children_switches_between_them(family_week, login):
+    factories.FamilyLinkFactory(family_member=family_week.family_a, client=family_week.client_b)
+    browser = login(family_week.family_a)
+
+    home = browser.get(reverse("families:home")).content.decode()
+    other = browser.get(reverse("families:child_home", args=[family_week.client_b.pk])).content.decode()
+
+    assert reverse("families:child_home", args=[family_week.client_b.pk]) in home
+    assert family_week.summaries[family_week.client_b.pk].skill_title in other
+
+
+def test_viewing_the_childs_pages_is_audited(family_week, login):
+    client = family_week.client_a
+    login(family_week.family_a).get(reverse("families:summary", args=[client.pk, family_week.summaries[client.pk].pk]))
+    entry = AuditEntry.objects.filter(event="family_view").latest("pk")
+    assert entry.client_id == client.pk and entry.actor == family_week.family_a
+
+
+def test_archive_lists_only_weeks_the_child_was_enrolled(family_week, login):
+    import datetime
+
+    cohort = family_week.client_a.cohort
+    before = family_week.summaries[family_week.client_a.pk].week_of - datetime.timedelta(weeks=10)
+    old = factories.SkillSummaryFactory(cohort_week=factories.CohortWeekFactory(cohort=cohort, week_of=before))
+
+    page = login(family_week.family_a).get(reverse("families:archive", args=[family_week.client_a.pk]))
+
+    assert family_week.summaries[family_week.client_a.pk].skill_title in page.content.decode()
+    assert old.skill_title not in page.content.decode()
+
+
+def test_suspended_link_hides_the_child(family_week, login):
+    link = family_week.family_a.family_links.get()
+    link.portal_suspended, link.suspended_reason = True, "Court order"
+    link.save()
+    browser = login(family_week.family_a)
+
+    home = browser.get(reverse("families:home")).content.decode()
+
+    assert "Please call the clinic" in home and "Court order" not in home
+    assert browser.get(reverse("families:child_home", args=[family_week.client_a.pk])).status_code == 404
+
+
+def test_home_query_count_is_pinned(family_week, login, django_assert_max_num_queries):
+    browser = login(family_week.family_a)
+    with django_assert_max_num_queries(30):
+        assert browser.get(reverse("families:home")).status_code == 200
