@@ -147,7 +147,7 @@ def evening_sheet(session, user, data=None, attendance_data=None):
         e.client_id: e
         for e in IndividualEntry.objects.visible_to(user)
         .filter(session=session)
-        .select_related("author", "signed_by")
+        .select_related("client", "author", "signed_by")
         .prefetch_related(addenda)
     }
     objectives = current_objectives(clients)
