@@ -43,14 +43,16 @@ def group_chart(request, pk):
         raise PermissionDenied
     if action in ("attendance", "all_present"):
         return _take_attendance(request, session, action)
-    sheet = evening_sheet(session, request.user, data=request.POST if action in ("save", "sign") else None)
-    if action in ("save", "sign") and _save_drafts(request, sheet):
-        if action == "sign":
-            _sign_all(request, session)
-        else:
-            messages.success(request, _("Drafts saved."))
-        return redirect(_chart_url(session))
-    return _show(request, sheet, status=400 if action else 200)
+    if action not in ("save", "sign"):
+        return _show(request, evening_sheet(session, request.user))
+    saved, sheet = _save_drafts(request, session)
+    if not saved:
+        return _show(request, sheet, status=400)
+    if action == "sign":
+        _sign_all(request, session)
+    else:
+        messages.success(request, _("Drafts saved."))
+    return redirect(_chart_url(session))
 
 
 def _show(request, sheet, status=200):
@@ -75,15 +77,23 @@ def _take_attendance(request, session, action):
     return redirect(_chart_url(session, "attendance"))
 
 
-def _save_drafts(request, sheet):
-    """Save every draft form on the page, or none when one of them is invalid."""
+def _save_drafts(request, session, attempts=2):
+    """Save every draft form on the page, or none when one of them is invalid.
+    Returns (saved, sheet)."""
+    sheet = evening_sheet(session, request.user, data=request.POST)
     if not all(form.is_valid() for form in sheet.forms):
         messages.error(request, _("Some parts could not be saved; see the messages below."))
-        return False
-    with transaction.atomic():
-        for form in sheet.forms:
-            _save_form(request, form)
-    return True
+        return False, sheet
+    try:
+        with transaction.atomic():
+            for form in sheet.forms:
+                _save_form(request, form)
+    except IntegrityError:
+        # The page's autosave created one of these drafts a moment ago: save over it.
+        if attempts > 1:
+            return _save_drafts(request, session, attempts - 1)
+        raise
+    return True, sheet
 
 
 def _save_form(request, form):
