@@ -5,9 +5,19 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from groups.models import Session
 from iop.models import Program
 
-from .models import Administration, Discharge, Medication, Note, SafetyAlert, SafetyPlan, TreatmentPlan
+from .models import (
+    Administration,
+    Discharge,
+    IndividualEntry,
+    Medication,
+    Note,
+    SafetyAlert,
+    SafetyPlan,
+    TreatmentPlan,
+)
 
 #: Questionnaires shown on the chart; the measures page has them all.
 RECENT_SCORES = 4
@@ -54,6 +64,12 @@ def chart(client, user):
         .select_related("author", "signed_by")
         .annotate(addenda_count=Count("addenda"))
     )
+    group_entries = list(
+        IndividualEntry.objects.visible_to(user)
+        .filter(client=client)
+        .select_related("session__cohort", "session__group_note", "author", "signed_by")
+        .annotate(addenda_count=Count("addenda"))
+    )
     return {
         "client": client,
         "plans": plans,
@@ -62,6 +78,16 @@ def chart(client, user):
         "review_due_on": review_due_on,
         "review_overdue": bool(review_due_on) and review_due_on < timezone.localdate(),
         "notes": notes,
+        # Several notes a day are normal: a group entry and a check-in on the same evening.
+        "timeline": sorted([*notes, *group_entries], key=lambda record: record.occurred_at, reverse=True),
+        "group_entries": group_entries,
+        "openable_sessions": set(
+            Session.objects.visible_to(user)
+            .filter(pk__in=[e.session_id for e in group_entries])
+            .values_list("pk", flat=True)
+        )
+        if group_entries
+        else set(),
         "family_notes": [note for note in notes if note.is_family_note],
         "family_links": list(client.family_links.select_related("family_member")),
         "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),

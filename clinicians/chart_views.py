@@ -14,7 +14,11 @@ from .chart import chart as chart_sections
 def chart(request, pk):
     client = clinical_client(request.user, pk)
     audit.record("view_chart", client)
-    return render(request, "clinicians/chart/chart.html", chart_sections(client, request.user))
+    sections = chart_sections(client, request.user)
+    if sections["group_entries"]:
+        # The timeline shows the evenings' group notes and this client's entries.
+        audit.record("view_group_note", client, entries=[entry.pk for entry in sections["group_entries"]])
+    return render(request, "clinicians/chart/chart.html", sections)
 
 
 def start_version_view(model, event, edit_route):

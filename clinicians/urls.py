@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import chart_views, discharge_views, note_views, plan_views, safety_plan_views
+from . import chart_views, discharge_views, group_views, note_views, plan_views, safety_plan_views
 from .views import alerts, measures, self_report
 
 app_name = "clinicians"
@@ -25,6 +25,11 @@ urlpatterns = [
     path("notes/<int:pk>/addendum/", note_views.note_addendum, name="note_addendum"),
     path("clients/<int:pk>/medications/new/", note_views.medication_new, name="medication_new"),
     path("medications/<int:pk>/stop/", note_views.medication_stop, name="medication_stop"),
+    # Tonight's group
+    path("tonight/", group_views.tonight, name="tonight"),
+    path("sessions/<int:pk>/chart/", group_views.group_chart, name="group_chart"),
+    path("sessions/<int:pk>/chart/autosave/", group_views.group_autosave, name="group_autosave"),
+    path("sessions/<int:pk>/chart/addendum/", group_views.group_addendum, name="group_addendum"),
     # Safety plan
     path("clients/<int:pk>/safety-plan/new/", safety_plan_views.safety_plan_start, name="safety_plan_start"),
     path("safety-plans/<int:pk>/", safety_plan_views.safety_plan_detail, name="safety_plan"),

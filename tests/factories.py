@@ -5,7 +5,16 @@ import datetime
 import factory
 from django.utils import timezone
 
-from clinicians.models import Intervention, Medication, Note, Objective, SafetyPlan, TreatmentPlan
+from clinicians.models import (
+    GroupNote,
+    IndividualEntry,
+    Intervention,
+    Medication,
+    Note,
+    Objective,
+    SafetyPlan,
+    TreatmentPlan,
+)
 from families.models import FamilyLink, SkillSummary
 from groups.models import Attendance, Closure, Cohort, CohortWeek, Enrollment, Session, SkillModule
 from groups.recurrence import week_start
@@ -287,3 +296,43 @@ class SkillSummaryFactory(factory.django.DjangoModelFactory):
     status = SkillSummary.Status.PUBLISHED
     published_by = factory.SelfAttribute("cohort_week.cohort.lead_clinician")
     published_at = factory.LazyFunction(timezone.now)
+
+
+class GroupNoteFactory(factory.django.DjangoModelFactory):
+    """A complete draft of an evening's shared group note by the cohort's lead."""
+
+    class Meta:
+        model = GroupNote
+
+    session = factory.SubFactory(SessionFactory)
+    author = factory.SelfAttribute("session.cohort.lead_clinician")
+    skill = "Distress tolerance: TIPP"
+    activities = "Practised paced breathing and a cold-water demonstration; role-played a hard evening at home."
+    themes = "Pressure before exams; wanting more privacy at home."
+
+
+class IndividualEntryFactory(factory.django.DjangoModelFactory):
+    """A complete draft entry for one attendee."""
+
+    class Meta:
+        model = IndividualEntry
+
+    session = factory.SubFactory(SessionFactory)
+    client = factory.SubFactory(ClientFactory, cohort=factory.SelfAttribute("..session.cohort"))
+    author = factory.SelfAttribute("session.cohort.lead_clinician")
+    participation = IndividualEntry.Participation.ACTIVE
+    mood_affect = "Euthymic, bright"
+    progress = "Named two times this week she used paced breathing before school."
+    risk = IndividualEntry.Risk.NONE
+    plan = "Keep practising before first period; review the diary card Thursday."
+
+
+def charted_evening(client, **kwargs):
+    """An evening of ``client``'s cohort today, the client present, with a draft
+    group note and a draft entry by the cohort's lead."""
+    EnrollmentFactory(client=client)
+    session = SessionFactory(cohort=client.cohort, **kwargs)
+    AttendanceFactory(session=session, client=client)
+    GroupNoteFactory(session=session)
+    IndividualEntryFactory(session=session, client=client)
+    return session

@@ -51,6 +51,12 @@ def for_cohort_1_evening(clinic):
     return {"pk": SessionFactory(cohort=clinic.client_a.cohort).pk}
 
 
+def for_cohort_1_charted_evening(clinic):
+    from tests.factories import charted_evening
+
+    return {"pk": charted_evening(clinic.client_a).pk}
+
+
 def for_family_a_calendar_link(clinic):
     from groups.models import FamilyCalendarToken
 
@@ -252,6 +258,11 @@ EXPECTATIONS = {
     "clinicians:alert": Expect(**CLINICAL, kwargs=for_client_a_alert),
     "clinicians:acknowledge_alert": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a_alert),
     "clinicians:risk_assessment": Expect(**CLINICAL_POST_ONLY, kwargs=for_client_a_alert),
+    # Tonight's group: the cohort's clinicians chart; admins never see note contents.
+    "clinicians:tonight": Expect(clinician_1=OK, clinician_2=OK, superuser=OK),
+    "clinicians:group_chart": Expect(**CHART, kwargs=for_cohort_1_charted_evening),
+    "clinicians:group_autosave": Expect(**CHART_ACTION, kwargs=for_cohort_1_charted_evening),
+    "clinicians:group_addendum": Expect(**CHART_ACTION, kwargs=for_cohort_1_charted_evening),
     # No account: the one-time token is the only key (see tests/clinicians/test_self_report_links.py).
     "clinicians:self_report": Expect(**EVERYONE, kwargs=for_client_a_self_report),
     "clinicians:self_report_thanks": Expect(**EVERYONE),

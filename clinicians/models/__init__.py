@@ -3,6 +3,7 @@ reports. One module per part; each is imported here so Django finds its models."
 
 from .alerts import RiskAssessment, SafetyAlert
 from .discharge import Discharge
+from .group_notes import GroupAddendum, GroupNote, IndividualEntry, add_group_addendum
 from .measures import Administration, Answer, SelfReportLink
 from .notes import Addendum, Medication, Note
 from .plans import Intervention, Objective, ObjectiveProgress, PlanAcknowledgement, PlanReview, Problem, TreatmentPlan
@@ -14,6 +15,9 @@ __all__ = [
     "Administration",
     "Answer",
     "Discharge",
+    "GroupAddendum",
+    "GroupNote",
+    "IndividualEntry",
     "Intervention",
     "Medication",
     "Note",
@@ -28,4 +32,5 @@ __all__ = [
     "SelfReportLink",
     "SignedRecordLocked",
     "TreatmentPlan",
+    "add_group_addendum",
 ]

@@ -39,7 +39,7 @@ def test_demo_notes_are_signed_except_one_overdue_draft_for_the_demo_clinician()
     call_command("seed_demo", verbosity=0)
     clinician = User.objects.get(email="clinician@demo.clinic")
     assert Note.objects.drafts().count() == 1
-    assert unsigned_overdue(clinician).count() == 1
+    assert len(unsigned_overdue(clinician)) == 1
     for client in Client.objects.filter(status=Client.Status.ADMITTED).exclude(admitted_on__gt="2100-01-01"):
         if client.week_of_stay() > 2:
             assert client.notes.filter(kind="family_session").signed().exists(), client

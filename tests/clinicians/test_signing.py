@@ -195,10 +195,10 @@ def test_unsigned_note_older_than_24_hours_is_flagged_to_its_author(clinic):
     signed = factories.NoteFactory(client=clinic.client_a, created_at=now - datetime.timedelta(hours=30))
     signed.sign(clinic.clinician_1)
     assert list(unsigned_overdue(clinic.clinician_1)) == [old]
-    assert not unsigned_overdue(clinic.clinician_2).exists()
+    assert not unsigned_overdue(clinic.clinician_2)
     colleague = factories.ClinicianFactory()
     clinic.client_a.cohort.co_facilitators.add(colleague)
-    assert not unsigned_overdue(colleague).exists()
+    assert not unsigned_overdue(colleague)
 
 
 def test_clinician_home_lists_notes_waiting_over_24_hours(clinic, login):

@@ -1,0 +1,144 @@
+"""The rules of charting an evening: who the entries are for, the skill the note
+starts from, the name guard on the shared part, and signing everything at once.
+
+The shared group note lands in every attendee's chart, so it must never name a
+client (product.md): a client's legal or preferred first or last name, as a
+whole word in any case, is refused there; names belong in the individual entries."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.curriculum import skills_by_week
+from groups.models import Attendance
+from groups.recurrence import week_start
+from iop import audit
+from iop.models import Client
+
+from .models import GroupNote, IndividualEntry
+
+#: Attendance statuses of a client who was in the room (and so gets an entry).
+ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE, Attendance.Status.LEFT_EARLY)
+
+
+# --- The name guard --------------------------------------------------------------
+
+
+def cohort_client_names(cohort):
+    """Every legal and preferred first and last name of the cohort's clients, past and present."""
+    rows = (
+        Client.objects.filter(Q(cohort=cohort) | Q(enrollments__cohort=cohort))
+        .values_list("legal_first_name", "legal_last_name", "preferred_name")
+        .distinct()
+    )
+    return {name.strip() for row in rows for name in row if name and name.strip()}
+
+
+def _name_pattern(name):
+    # Whole words only ("Eli" is not found in "relief"); spaces inside a name match any spacing.
+    words = r"\s+".join(re.escape(word) for word in name.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+
+
+def names_in(text, names):
+    """The names (from ``names``) that appear in ``text``, longest first."""
+    if not text:
+        return []
+    return [name for name in sorted(names, key=lambda n: (-len(n), n)) if _name_pattern(name).search(text)]
+
+
+def names_in_shared_text(group_note, names=None):
+    """{field: message} for each shared field of ``group_note`` that names a client of its cohort."""
+    if names is None:
+        names = cohort_client_names(group_note.session.cohort)
+    errors = {}
+    for field in GroupNote.SHARED_FIELDS:
+        found = names_in(getattr(group_note, field), names)
+        if found:
+            errors[field] = _(
+                "The group note is copied into every attendee's chart, so it must not name a client "
+                "(found: %(names)s). Names belong in the individual entries."
+            ) % {"names": ", ".join(found)}
+    return errors
+
+
+# --- What an evening's chart starts from --------------------------------------------
+
+
+def skill_of_the_week(session):
+    """The title of the cohort's skill in the week of ``session``, or ""."""
+    monday = week_start(session.local_date)
+    skill = skills_by_week([session.cohort_id], [monday]).get((session.cohort_id, monday))
+    return skill.title if skill else ""
+
+
+def group_note_for(session, author):
+    """The evening's group note, or a new unsaved one with the skill of the week filled in."""
+    note = GroupNote.objects.filter(session=session).select_related("author", "signed_by").first()
+    return note or GroupNote(session=session, author=author, skill=skill_of_the_week(session))
+
+
+def attendees(session):
+    """Clients who were in the room for ``session`` (present, late or left early)."""
+    return Client.objects.filter(attendance__session=session, attendance__status__in=ATTENDED)
+
+
+@transaction.atomic
+def mark_all_present(session, clients, by):
+    """Mark every client not yet recorded as present; returns how many were marked."""
+    recorded = set(Attendance.objects.filter(session=session).values_list("client_id", flat=True))
+    rows = [
+        Attendance(session=session, client=client, status=Attendance.Status.PRESENT, recorded_by=by)
+        for client in clients
+        if client.pk not in recorded
+    ]
+    Attendance.objects.bulk_create(rows)
+    audit.record("record_attendance", session, actor=by, rows=len(rows), all_present=True)
+    return len(rows)
+
+
+# --- Signing ------------------------------------------------------------------------
+
+
+class SignAllResult:
+    def __init__(self):
+        self.signed = []
+        self.incomplete = []
+
+
+@transaction.atomic
+def sign_all(session, user, when=None):
+    """Sign ``user``'s own drafts of the evening: the group note and every complete
+    individual entry. Incomplete ones stay drafts and are reported. Refused for an
+    evening still to come, and (as a whole) when the shared part names a client."""
+    when = when or timezone.now()
+    if session.local_date > timezone.localdate(when):
+        raise ValidationError(_("This evening has not happened yet; it can be signed on the day."))
+    result = SignAllResult()
+    note = GroupNote.objects.select_for_update().filter(session=session, author=user).drafts().first()
+    if note is not None:
+        errors = names_in_shared_text(note)
+        if errors:
+            raise ValidationError(errors)
+        if note.missing_before_signing():
+            result.incomplete.append(note)
+        else:
+            note.sign(user, when=when)
+            audit.record("sign_group_note", note, actor=user, action=audit.Action.UPDATE)
+            result.signed.append(note)
+    entries = IndividualEntry.objects.select_for_update().filter(session=session, author=user).drafts()
+    for entry in entries.select_related("client"):
+        if not entry.is_complete:
+            result.incomplete.append(entry)
+            continue
+        entry.sign(user, when=when)
+        audit.record("sign_group_note", entry, client=entry.client, actor=user, action=audit.Action.UPDATE)
+        result.signed.append(entry)
+    if not session.is_charted and GroupNote.objects.filter(session=session).signed().exists():
+        # Once the shared note is signed, schedule changes leave the evening alone.
+        session.mark_charted(when)
+    return result

@@ -1,0 +1,174 @@
+"""Tonight's group: the clinician's evenings, and one evening's chart (attendance,
+the shared group note, an entry per attendee, sign all, addenda)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups.models import Session
+from iop import audit
+from iop.access import clinician_required
+
+from . import group_charting
+from .group_forms import GroupAddendumForm
+from .models import GroupNote, IndividualEntry, SignedRecordLocked, add_group_addendum
+from .tonight import evening_sheet, my_evenings
+
+
+def _session_for(user, pk):
+    return get_object_or_404(Session.objects.visible_to(user).select_related("cohort"), pk=pk)
+
+
+def _chart_url(session, anchor=""):
+    return reverse("clinicians:group_chart", args=[session.pk]) + (f"#{anchor}" if anchor else "")
+
+
+@clinician_required
+def tonight(request):
+    evenings = my_evenings(request.user)
+    audit.record("view_tonight", request.user, sessions=[e.session.pk for e in evenings])
+    return render(request, "clinicians/tonight.html", {"evenings": evenings})
+
+
+@clinician_required
+def group_chart(request, pk):
+    session = _session_for(request.user, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action and not request.user.is_clinician:
+        raise PermissionDenied
+    if action in ("attendance", "all_present"):
+        return _take_attendance(request, session, action)
+    if action not in ("save", "sign"):
+        return _show(request, evening_sheet(session, request.user))
+    saved, sheet = _save_drafts(request, session)
+    if not saved:
+        return _show(request, sheet, status=400)
+    if action == "sign":
+        _sign_all(request, session)
+    else:
+        messages.success(request, _("Drafts saved."))
+    return redirect(_chart_url(session))
+
+
+def _show(request, sheet, status=200):
+    for record in sheet.shown_records():
+        client = getattr(record, "client", None)
+        audit.record("view_group_note", record, client=client, session=sheet.session.pk)
+    return render(request, "clinicians/group_chart.html", {"sheet": sheet, "session": sheet.session}, status=status)
+
+
+def _take_attendance(request, session, action):
+    sheet = evening_sheet(session, request.user, attendance_data=request.POST)
+    if sheet.attendance_locked:
+        messages.error(request, _("This evening is cancelled or charted; attendance can no longer change."))
+    elif action == "all_present":
+        marked = group_charting.mark_all_present(session, sheet.clients, request.user)
+        messages.success(request, _("%(n)s clients marked present.") % {"n": marked})
+    elif sheet.attendance.is_valid():
+        saved = sheet.attendance.save(request.user)
+        messages.success(request, _("Attendance saved for %(n)s clients.") % {"n": saved})
+    else:
+        return _show(request, sheet, status=400)
+    return redirect(_chart_url(session, "attendance"))
+
+
+def _save_drafts(request, session, attempts=2):
+    """Save every draft form on the page, or none when one of them is invalid.
+    Returns (saved, sheet)."""
+    sheet = evening_sheet(session, request.user, data=request.POST)
+    if not all(form.is_valid() for form in sheet.forms):
+        messages.error(request, _("Some parts could not be saved; see the messages below."))
+        return False, sheet
+    try:
+        with transaction.atomic():
+            for form in sheet.forms:
+                _save_form(request, form)
+    except IntegrityError:
+        # The page's autosave created one of these drafts a moment ago: save over it.
+        if attempts > 1:
+            return _save_drafts(request, session, attempts - 1)
+        raise
+    return True, sheet
+
+
+def _save_form(request, form):
+    if not form.has_changed():
+        return  # nothing new typed (and no empty draft for an untouched part)
+    record = form.save()
+    client = getattr(record, "client", None)
+    audit.record("write_group_note", record, client=client, action=audit.Action.UPDATE)
+
+
+def _sign_all(request, session):
+    try:
+        result = group_charting.sign_all(session, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return
+    if result.signed:
+        messages.success(
+            request,
+            _("Signed %(n)s notes. They are locked now; corrections are made as addenda.") % {"n": len(result.signed)},
+        )
+    if result.incomplete:
+        messages.warning(
+            request,
+            _("%(n)s drafts are not complete yet and stay unsigned.") % {"n": len(result.incomplete)},
+        )
+    if not result.signed and not result.incomplete:
+        messages.info(request, _("Nothing of yours is waiting to be signed."))
+
+
+@clinician_required
+@require_POST
+def group_autosave(request, pk):
+    """Save one part of the evening as it is typed: 204, or 400 with the form's errors."""
+    session = _session_for(request.user, pk)
+    if not request.user.is_clinician:
+        raise PermissionDenied
+    part = request.POST.get("part", "")
+    sheet = evening_sheet(session, request.user, data=request.POST)
+    form = next((f for f in sheet.forms if f.prefix == part), None)
+    if form is None:
+        return JsonResponse({"errors": {"__all__": [{"message": _("This part is signed or not yours.")}]}}, status=409)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    try:
+        with transaction.atomic():
+            _save_form(request, form)
+    except (IntegrityError, SignedRecordLocked):
+        message = _("Someone else saved this part meanwhile; reload the page.")
+        return JsonResponse({"errors": {"__all__": [{"message": message}]}}, status=409)
+    return HttpResponse(status=204)
+
+
+@clinician_required
+@require_POST
+def group_addendum(request, pk):
+    """An addendum to the evening's signed group note, or to one signed entry (``entry``)."""
+    session = _session_for(request.user, pk)
+    entry_pk = request.POST.get("entry")
+    if entry_pk:
+        queryset = IndividualEntry.objects.visible_to(request.user).filter(session=session)
+        record = get_object_or_404(queryset.select_related("client"), pk=entry_pk if entry_pk.isdigit() else 0)
+    else:
+        record = GroupNote.objects.visible_to(request.user).filter(session=session).first()
+        if record is None:
+            raise Http404
+    if record.author_id != request.user.pk or not record.is_signed:
+        raise PermissionDenied
+    form = GroupAddendumForm(request.POST)
+    anchor = f"entry-{record.client_id}" if entry_pk else "group-note"
+    if form.is_valid():
+        addendum = add_group_addendum(record, request.user, form.cleaned_data["text"])
+        client = getattr(record, "client", None)
+        audit.record("group_addendum", addendum, client=client, action=audit.Action.CREATE, record=record.pk)
+        messages.success(request, _("Addendum added."))
+    else:
+        messages.error(request, _("Write the addendum before adding it."))
+    return redirect(_chart_url(session, anchor))

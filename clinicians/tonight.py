@@ -1,0 +1,166 @@
+"""What the Tonight page and an evening's chart show, gathered in a fixed number
+of queries however many clients are in the room."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from groups.attendance import AttendanceSheet
+from groups.enrollment import roster, rosters
+from groups.models import Attendance, Session, local_midnight
+from iop.models import Client
+
+from .group_charting import ATTENDED, group_note_for
+from .group_forms import GroupAddendumForm, GroupNoteForm, IndividualEntryForm
+from .models import GroupAddendum, GroupNote, IndividualEntry, TreatmentPlan
+
+# --- The Tonight page -------------------------------------------------------------
+
+
+@dataclass
+class Evening:
+    session: Session
+    roster_size: int
+    attended: int
+    note: GroupNote | None
+    entries: int
+    entries_signed: int
+
+    @property
+    def is_today(self):
+        return self.session.local_date == timezone.localdate()
+
+
+def my_sessions(user):
+    return (
+        Session.objects.filter(Q(cohort__lead_clinician=user) | Q(cohort__co_facilitators=user) | Q(facilitators=user))
+        .distinct()
+        .select_related("cohort")
+    )
+
+
+def my_evenings(user, today=None):
+    """``user``'s evenings today (as lead or co-facilitator); the next one when there is none today."""
+    today = today or timezone.localdate()
+    sessions = list(my_sessions(user).between_days(today, today))
+    if not sessions:
+        upcoming = my_sessions(user).scheduled().filter(starts_at__gte=local_midnight(today + datetime.timedelta(1)))
+        sessions = list(upcoming.order_by("starts_at")[:1])
+    if not sessions:
+        return []
+    expected = rosters(sessions)
+    notes = {n.session_id: n for n in GroupNote.objects.filter(session__in=sessions)}
+    entries = {
+        row["session"]: row
+        for row in IndividualEntry.objects.filter(session__in=sessions)
+        .values("session")
+        .annotate(total=Count("pk"), signed=Count("pk", filter=Q(signed_at__isnull=False)))
+    }
+    attended = dict(
+        Attendance.objects.filter(session__in=sessions, status__in=ATTENDED)
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values_list("session", "n")
+    )
+    return [
+        Evening(
+            session=s,
+            roster_size=len(expected.get(s.pk, [])),
+            attended=attended.get(s.pk, 0),
+            note=notes.get(s.pk),
+            entries=entries.get(s.pk, {}).get("total", 0),
+            entries_signed=entries.get(s.pk, {}).get("signed", 0),
+        )
+        for s in sessions
+    ]
+
+
+# --- An evening's chart -------------------------------------------------------------
+
+
+@dataclass
+class EntryRow:
+    """One attendee: their attendance, entry (form while it is the user's draft) and plan objectives."""
+
+    client: Client
+    mark: Attendance | None
+    entry: IndividualEntry | None
+    form: IndividualEntryForm | None
+    objectives: list = field(default_factory=list)
+
+
+@dataclass
+class EveningSheet:
+    session: Session
+    clients: list
+    attendance: AttendanceSheet
+    note: GroupNote
+    note_form: GroupNoteForm | None
+    rows: list
+    addendum_form: GroupAddendumForm
+
+    @property
+    def forms(self):
+        return [f for f in [self.note_form, *(row.form for row in self.rows)] if f is not None]
+
+    @property
+    def can_sign(self):
+        return bool(self.forms) or (self.note.pk and not self.note.is_signed)
+
+    @property
+    def attendance_locked(self):
+        return self.session.is_cancelled or self.session.is_charted
+
+    def shown_records(self):
+        records = [self.note] if self.note.pk else []
+        return records + [row.entry for row in self.rows if row.entry]
+
+
+def current_objectives(clients):
+    """{client pk: objectives of the last signed treatment plan}."""
+    plans = (
+        TreatmentPlan.objects.filter(client__in=clients)
+        .signed()
+        .order_by("client_id", "-version")
+        .prefetch_related("objectives")
+    )
+    current = {}
+    for plan in plans:
+        current.setdefault(plan.client_id, list(plan.objectives.all()))
+    return current
+
+
+def may_edit(record, user):
+    return user.is_clinician and (record is None or record.pk is None or not record.is_locked_for(user))
+
+
+def evening_sheet(session, user, data=None, attendance_data=None):
+    """The evening's roster, attendance sheet, group note and an entry per attendee
+    for ``user``; forms are bound to ``data`` when it is given."""
+    clients = list(roster(session).filter(pk__in=Client.objects.clinical_for(user).values("pk")))
+    sheet = AttendanceSheet(attendance_data, session=session, clients=clients)
+    marks = {row.client_id: row for row in session.attendance.all()}
+    addenda = Prefetch("addenda", queryset=GroupAddendum.objects.select_related("author"))
+    entries = {
+        e.client_id: e
+        for e in IndividualEntry.objects.visible_to(user)
+        .filter(session=session)
+        .select_related("client", "author", "signed_by")
+        .prefetch_related(addenda)
+    }
+    objectives = current_objectives(clients)
+    rows = []
+    for client in clients:
+        mark, entry = marks.get(client.pk), entries.get(client.pk)
+        if entry is None and (mark is None or mark.status not in ATTENDED):
+            continue
+        form = None
+        if may_edit(entry, user):
+            instance = entry or IndividualEntry(session=session, client=client, author=user)
+            form = IndividualEntryForm(data, instance=instance, client=client)
+        rows.append(EntryRow(client, mark, entry, form, objectives.get(client.pk, [])))
+    note = group_note_for(session, user)
+    note_form = GroupNoteForm(data, instance=note) if may_edit(note, user) else None
+    return EveningSheet(session, clients, sheet, note, note_form, rows, GroupAddendumForm())

@@ -1,0 +1,89 @@
+// The evening's chart: drafts are saved as the clinician types (a few seconds
+// after the last key, and on leaving a field); the Save and Sign buttons work
+// the same without this file. Choosing "Late" or "Left early" moves to the minutes.
+(function () {
+  "use strict";
+  const form = document.getElementById("chart-form");
+  if (!form) return;
+  const url = form.dataset.autosaveUrl;
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const DELAY = 3000;
+
+  function fields(part) {
+    return part.querySelectorAll("input[name], select[name], textarea[name]");
+  }
+
+  function show(part, text, failed) {
+    const status = part.querySelector("[data-autosave-status]");
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("text-danger", Boolean(failed));
+  }
+
+  function messages(errors) {
+    const out = [];
+    Object.keys(errors).forEach(function (name) {
+      errors[name].forEach(function (error) { out.push(error.message); });
+    });
+    return out.join(" ");
+  }
+
+  function save(part) {
+    clearTimeout(part.autosaveTimer);
+    if (!part.dirty) return Promise.resolve();
+    part.dirty = false;
+    const data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    data.append("part", part.dataset.autosavePart);
+    fields(part).forEach(function (field) { data.append(field.name, field.value); });
+    show(part, part.dataset.savingText || "Saving…");
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf } })
+      .then(function (response) {
+        if (response.status === 204) {
+          show(part, "Draft saved " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
+          return;
+        }
+        part.dirty = true;
+        return response.json().then(function (body) {
+          show(part, "Not saved: " + messages(body.errors || {}), true);
+        });
+      })
+      .catch(function () {
+        part.dirty = true;
+        show(part, "Not saved: the connection failed. Use Save drafts.", true);
+      });
+  }
+
+  document.querySelectorAll("[data-autosave-part]").forEach(function (part) {
+    function changed() {
+      part.dirty = true;
+      clearTimeout(part.autosaveTimer);
+      part.autosaveTimer = setTimeout(function () { save(part); }, DELAY);
+    }
+    part.addEventListener("input", changed);
+    part.addEventListener("change", changed);
+    part.addEventListener("focusout", function (event) {
+      if (!part.contains(event.relatedTarget)) save(part);
+    });
+  });
+
+  // A full submit saves everything itself: drop pending autosaves.
+  form.addEventListener("submit", function () {
+    document.querySelectorAll("[data-autosave-part]").forEach(function (part) {
+      clearTimeout(part.autosaveTimer);
+      part.dirty = false;
+    });
+  });
+
+  const attendance = document.querySelector("[data-attendance-form]");
+  if (attendance) {
+    attendance.addEventListener("change", function (event) {
+      const select = event.target;
+      if (!select.name || select.name.indexOf("status_") !== 0) return;
+      const pk = select.name.slice("status_".length);
+      const target = { late: "late_", left_early: "left_" }[select.value];
+      const minutes = target && attendance.querySelector("input[name=" + target + pk + "]");
+      if (minutes) minutes.focus();
+    });
+  }
+})();

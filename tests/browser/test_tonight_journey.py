@@ -1,0 +1,89 @@
+"""The demo clinician charts tonight's Teens group: attendance, the group note,
+two individual entries, sign all, and everything locked."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from groups.models import Cohort, Session
+
+pytestmark = [pytest.mark.browser]
+
+
+def teens_evening_today():
+    """Today's Teens evening; on a day the group does not meet, an extra one so the journey runs any day."""
+    teens = Cohort.objects.get(slug="teens")
+    today = timezone.localdate()
+    session = Session.objects.scheduled().filter(cohort=teens).between_days(today, today).first()
+    if session is None:
+        starts = timezone.make_aware(datetime.datetime.combine(today, teens.start_time))
+        session = Session.objects.create(
+            cohort=teens,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(minutes=teens.duration_minutes),
+            room=teens.room,
+            kind=Session.Kind.MAKE_UP,
+        )
+    return session
+
+
+def fill_entry(page, name, mood, progress, plan):
+    entry = page.get_by_role("region", name=name)
+    entry.get_by_label("Participation").select_option("active")
+    entry.get_by_label("Mood / affect").fill(mood)
+    entry.get_by_label("Progress toward their plan").fill(progress)
+    entry.get_by_label("Risk observed").select_option("none")
+    entry.get_by_label("Plan", exact=True).fill(plan)
+    return entry
+
+
+def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_server, page, sign_in, screenshot):
+    evening = teens_evening_today()
+    sign_in(page, "clinician@demo.clinic")
+    page.get_by_role("link", name="Tonight's group").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tonight's group")
+    page.get_by_role("link", name="Teens 14-17").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Teens 14-17")
+    assert page.url.endswith(f"/sessions/{evening.pk}/chart/")
+
+    # Attendance, keyboard-first: choosing "Late" moves to the minutes.
+    page.get_by_role("row", name="Amara Johnson").get_by_label("Attendance").select_option("late")
+    expect(page.get_by_role("row", name="Amara Johnson").get_by_label("Minutes late")).to_be_focused()
+    page.keyboard.type("10")
+    page.get_by_role("button", name="Save attendance").click()
+    page.get_by_role("button", name="Mark everyone not recorded present").click()
+    expect(page.get_by_role("region", name="Maya Alvarez")).to_be_visible()
+
+    # The group note: a client's name is refused as it is typed.
+    note = page.get_by_role("region", name="Group note")
+    expect(note.get_by_label("Skill of the week")).not_to_have_value("")
+    note.get_by_label("Activities").fill("Paced breathing and a role-play of asking a teacher for an extension.")
+    note.get_by_label("Themes").fill("Maya worried about exams.")
+    note.get_by_label("Skill of the week").focus()
+    expect(note.get_by_text("Names belong in the individual entries")).to_be_visible()
+    note.get_by_label("Themes").fill("Worry about exams; asking adults for help.")
+    note.get_by_label("Skill of the week").focus()
+    expect(note.get_by_text("Draft saved")).to_be_visible()
+
+    fill_entry(
+        page,
+        "Maya Alvarez",
+        "Anxious at first, brighter by the end",
+        "Asked her teacher for help once.",
+        "Practise before first period.",
+    )
+    fill_entry(
+        page, "Lex Kowalski", "Calm, engaged", "Used ice once instead of self-harm.", "Review the diary card Monday."
+    )
+    screenshot(page, "tonight-charting")
+    page.get_by_role("button", name="Sign all").click()
+
+    expect(page.get_by_text("Signed 3 notes")).to_be_visible()
+    for region in ("Group note", "Maya Alvarez", "Lex Kowalski"):
+        expect(page.get_by_role("region", name=region).get_by_text("Signed and locked")).to_be_visible()
+        expect(page.get_by_role("region", name=region).get_by_role("button", name="Add addendum")).to_be_visible()
+    expect(page.get_by_label("Themes")).to_have_count(0)
+    expect(page.get_by_text("Worry about exams; asking adults for help.")).to_be_visible()
+    screenshot(page, "tonight-signed")

@@ -1,0 +1,313 @@
+"""The Tonight page and an evening's chart, as clinicians, admins and families use them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinicians.models import GroupAddendum, GroupNote, IndividualEntry
+from groups.models import Attendance
+from iop.models import AuditEntry
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def chart_url(session):
+    return reverse("clinicians:group_chart", args=[session.pk])
+
+
+def autosave_url(session):
+    return reverse("clinicians:group_autosave", args=[session.pk])
+
+
+def entry_data(client, **fields):
+    values = {
+        "participation": "active",
+        "mood_affect": "Bright, reactive",
+        "progress": "Used the skill twice this week.",
+        "risk": "none",
+        "risk_details": "",
+        "plan": "Practise before school.",
+    }
+    values.update(fields)
+    return {f"entry-{client.pk}-{name}": value for name, value in values.items()}
+
+
+def note_data(**fields):
+    values = {"skill": "Mindfulness", "activities": "Body scan; leaves on a stream.", "themes": "Exams."}
+    values.update(fields)
+    return {f"group-{name}": value for name, value in values.items()}
+
+
+@pytest.fixture
+def evening(clinic):
+    """Tonight's evening of client A's cohort, client A enrolled and present, nothing written."""
+    factories.EnrollmentFactory(client=clinic.client_a)
+    session = factories.SessionFactory(cohort=clinic.client_a.cohort)
+    factories.AttendanceFactory(session=session, client=clinic.client_a)
+    return session
+
+
+# --- Tonight ---------------------------------------------------------------------------
+
+
+def test_tonight_lists_todays_evening_with_roster_and_charting_status(clinic, login, evening):
+    factories.GroupNoteFactory(session=evening)
+    response = login(clinic.clinician_1).get(reverse("clinicians:tonight"))
+    page = response.content.decode()
+    assert evening.cohort.name in page and chart_url(evening) in page
+    assert "1 client" in page and "Group note in draft" in page
+    assert AuditEntry.objects.filter(event="view_tonight", actor=clinic.clinician_1).exists()
+
+
+def test_tonight_shows_the_next_evening_when_there_is_none_today(clinic, login):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    later = factories.SessionFactory(cohort=clinic.client_a.cohort, day=tomorrow)
+    factories.SessionFactory(cohort=clinic.client_a.cohort, day=tomorrow + datetime.timedelta(days=1))
+    page = login(clinic.clinician_1).get(reverse("clinicians:tonight")).content.decode()
+    assert "no group today" in page and chart_url(later) in page
+    assert page.count("/chart/") == 1
+
+
+def test_tonight_lists_only_the_clinicians_own_evenings(clinic, login, evening):
+    page = login(clinic.clinician_2).get(reverse("clinicians:tonight")).content.decode()
+    assert chart_url(evening) not in page
+
+
+def test_clinician_home_links_to_tonight(clinic, login):
+    page = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
+    assert reverse("clinicians:tonight") in page
+
+
+# --- The evening's chart: who may open it ----------------------------------------------------
+
+
+def test_chart_page_shows_roster_objectives_and_forms_and_is_audited(clinic, login, evening):
+    plan = factories.signed_plan(clinic.client_a)
+    response = login(clinic.clinician_1).get(chart_url(evening))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert clinic.client_a.display_name in page
+    assert plan.objectives.get().text in page
+    assert 'name="group-skill"' in page and f'name="entry-{clinic.client_a.pk}-participation"' in page
+    factories.GroupNoteFactory(session=evening)
+    login(clinic.clinician_1).get(chart_url(evening))
+    assert AuditEntry.objects.filter(event="view_group_note", actor=clinic.clinician_1).exists()
+
+
+def test_clinician_of_the_other_cohort_gets_404(clinic, login, evening):
+    assert login(clinic.clinician_2).get(chart_url(evening)).status_code == 404
+    response = login(clinic.clinician_2).post(autosave_url(evening), {"part": "group", **note_data()})
+    assert response.status_code == 404
+    assert not GroupNote.objects.exists()
+
+
+def test_program_admin_sees_no_note_contents(clinic, login, evening):
+    factories.GroupNoteFactory(session=evening, themes="Secret theme of the evening")
+    response = login(clinic.admin).get(chart_url(evening))
+    assert response.status_code == 403
+    assert b"Secret theme" not in response.content
+    assert login(clinic.admin).post(autosave_url(evening), {"part": "group"}).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["family_a", "family_b"])
+def test_families_get_404(clinic, login, evening, who):
+    for url in (chart_url(evening), reverse("clinicians:tonight")):
+        assert login(getattr(clinic, who)).get(url).status_code == 404
+
+
+def test_superuser_reads_but_does_not_write(clinic, login, evening):
+    factories.GroupNoteFactory(session=evening, themes="A shared theme")
+    response = login(clinic.superuser).get(chart_url(evening))
+    assert b"A shared theme" in response.content and b'name="group-themes"' not in response.content
+    assert login(clinic.superuser).post(chart_url(evening), {"action": "save"}).status_code == 403
+
+
+# --- Attendance ----------------------------------------------------------------------------
+
+
+def test_attendance_without_javascript_and_entries_follow_it(clinic, login, evening):
+    other = factories.ClientFactory(cohort=clinic.client_a.cohort, legal_first_name="Rory", legal_last_name="Vance")
+    factories.EnrollmentFactory(client=other)
+    client = login(clinic.clinician_1)
+    page = client.get(chart_url(evening)).content.decode()
+    assert f'name="entry-{other.pk}-participation"' not in page  # not marked yet
+    response = client.post(
+        chart_url(evening),
+        {
+            "action": "attendance",
+            f"status_{clinic.client_a.pk}": "present",
+            f"status_{other.pk}": "late",
+            f"late_{other.pk}": "15",
+        },
+    )
+    assert response.status_code == 302
+    assert Attendance.objects.get(session=evening, client=other).late_minutes == 15
+    page = client.get(chart_url(evening)).content.decode()
+    assert f'name="entry-{other.pk}-participation"' in page
+
+
+def test_mark_everyone_present_fills_only_the_unrecorded(clinic, login, evening):
+    other = factories.ClientFactory(cohort=clinic.client_a.cohort)
+    factories.EnrollmentFactory(client=other)
+    Attendance.objects.filter(session=evening).update(status="excused")
+    login(clinic.clinician_1).post(chart_url(evening), {"action": "all_present"})
+    statuses = dict(Attendance.objects.filter(session=evening).values_list("client", "status"))
+    assert statuses == {clinic.client_a.pk: "excused", other.pk: "present"}
+
+
+def test_attendance_errors_re_render_with_what_was_typed(clinic, login, evening):
+    response = login(clinic.clinician_1).post(
+        chart_url(evening), {"action": "attendance", f"status_{clinic.client_a.pk}": "late"}
+    )
+    assert response.status_code == 400
+    assert "How many minutes late?" in response.content.decode()
+
+
+# --- Drafts, the name guard, sign all ---------------------------------------------------------
+
+
+def test_save_button_saves_drafts_without_javascript(clinic, login, evening):
+    response = login(clinic.clinician_1).post(
+        chart_url(evening), {"action": "save", **note_data(), **entry_data(clinic.client_a)}
+    )
+    assert response.status_code == 302
+    note = GroupNote.objects.get(session=evening)
+    assert note.author == clinic.clinician_1 and not note.is_signed and note.themes == "Exams."
+    assert IndividualEntry.objects.get(session=evening, client=clinic.client_a).mood_affect == "Bright, reactive"
+    assert AuditEntry.objects.filter(event="write_group_note").count() == 2
+
+
+def test_untouched_parts_make_no_empty_drafts(clinic, login, evening):
+    login(clinic.clinician_1).post(chart_url(evening), {"action": "save", "group-skill": ""})
+    assert not IndividualEntry.objects.exists()
+
+
+def test_group_note_naming_a_client_is_refused_with_a_clear_message_and_keeps_the_text(clinic, login, evening):
+    data = {"action": "save", **note_data(themes="avery talked about exams"), **entry_data(clinic.client_a)}
+    response = login(clinic.clinician_1).post(chart_url(evening), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Names belong in the individual entries" in page and "avery talked about exams" in page
+    assert not GroupNote.objects.exists() and not IndividualEntry.objects.exists()
+
+
+def test_autosave_saves_one_part_and_returns_204(clinic, login, evening):
+    client = login(clinic.clinician_1)
+    response = client.post(
+        autosave_url(evening), {"part": f"entry-{clinic.client_a.pk}", **entry_data(clinic.client_a, plan="")}
+    )
+    assert response.status_code == 204
+    entry = IndividualEntry.objects.get()
+    assert entry.plan == "" and entry.author == clinic.clinician_1
+    response = client.post(
+        autosave_url(evening), {"part": f"entry-{clinic.client_a.pk}", **entry_data(clinic.client_a)}
+    )
+    assert response.status_code == 204
+    assert IndividualEntry.objects.get().plan == "Practise before school."
+    assert not GroupNote.objects.exists()
+
+
+def test_autosave_refuses_a_name_in_the_group_note_with_the_message(clinic, login, evening):
+    response = login(clinic.clinician_1).post(
+        autosave_url(evening), {"part": "group", **note_data(activities="Quill led it")}
+    )
+    assert response.status_code == 400
+    assert "individual entries" in response.json()["errors"]["activities"][0]["message"]
+    assert not GroupNote.objects.exists()
+
+
+def test_autosave_of_a_signed_part_is_refused(clinic, login, evening):
+    factories.GroupNoteFactory(session=evening)
+    client = login(clinic.clinician_1)
+    client.post(chart_url(evening), {"action": "sign", **note_data()})
+    response = client.post(autosave_url(evening), {"part": "group", **note_data(themes="changed")})
+    assert response.status_code == 409
+    assert GroupNote.objects.get().themes == "Exams."
+
+
+def test_sign_all_signs_and_locks_then_addenda_follow(clinic, login, evening):
+    client = login(clinic.clinician_1)
+    response = client.post(chart_url(evening), {"action": "sign", **note_data(), **entry_data(clinic.client_a)})
+    assert response.status_code == 302
+    note, entry = GroupNote.objects.get(), IndividualEntry.objects.get()
+    assert note.is_signed and entry.is_signed
+    assert AuditEntry.objects.filter(event="sign_group_note").count() == 2
+    page = client.get(chart_url(evening)).content.decode()
+    assert "Signed and locked" in page and 'name="group-themes"' not in page and "Add addendum" in page
+    response = client.post(
+        reverse("clinicians:group_addendum", args=[evening.pk]),
+        {"entry": entry.pk, "text": "Father called after group."},
+    )
+    assert response.status_code == 302
+    assert GroupAddendum.objects.get().entry == entry
+    assert AuditEntry.objects.filter(event="group_addendum", client_id=clinic.client_a.pk).exists()
+    client.post(reverse("clinicians:group_addendum", args=[evening.pk]), {"text": "Room changed at 18:00."})
+    assert GroupAddendum.objects.filter(group_note=note).exists()
+    page = client.get(chart_url(evening)).content.decode()
+    assert "Father called after group." in page and "Used the skill twice this week." in page
+
+
+def test_sign_all_leaves_incomplete_entries_as_drafts(clinic, login, evening):
+    response = login(clinic.clinician_1).post(
+        chart_url(evening),
+        {"action": "sign", **note_data(), **entry_data(clinic.client_a, mood_affect="")},
+        follow=True,
+    )
+    assert "not complete yet" in response.content.decode()
+    assert GroupNote.objects.get().is_signed and not IndividualEntry.objects.get().is_signed
+
+
+def test_only_the_author_may_add_an_addendum(clinic, login, evening):
+    factories.GroupNoteFactory(session=evening)
+    login(clinic.clinician_1).post(chart_url(evening), {"action": "sign", **note_data()})
+    colleague = factories.ClinicianFactory()
+    clinic.client_a.cohort.co_facilitators.add(colleague)
+    response = login(colleague).post(reverse("clinicians:group_addendum", args=[evening.pk]), {"text": "Mine?"})
+    assert response.status_code == 403
+    assert not GroupAddendum.objects.exists()
+
+
+# --- The client's chart and the home page --------------------------------------------------------
+
+
+def test_client_chart_shows_a_group_entry_and_a_check_in_of_the_same_evening(clinic, login):
+    session = factories.charted_evening(clinic.client_a)
+    factories.NoteFactory(client=clinic.client_a, occurred_at=session.starts_at - datetime.timedelta(minutes=20))
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert "Group evening" in page and "Individual check-in" in page
+    assert factories.IndividualEntryFactory.progress in page and factories.GroupNoteFactory.themes in page
+    assert AuditEntry.objects.filter(event="view_group_note", client_id=clinic.client_a.pk).exists()
+
+
+def test_clinician_home_flags_a_group_note_unsigned_for_a_day(clinic, login):
+    session = factories.SessionFactory(
+        cohort=clinic.client_a.cohort, day=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    factories.GroupNoteFactory(session=session, created_at=timezone.now() - datetime.timedelta(hours=30))
+    page = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
+    assert "1 note has been unsigned for more than 24 hours." in page and chart_url(session) in page
+
+
+# --- Speed ----------------------------------------------------------------------------------------
+
+
+def test_chart_page_for_ten_clients_runs_a_fixed_number_of_queries(clinic, login, django_assert_max_num_queries):
+    cohort = clinic.client_a.cohort
+    clients = [clinic.client_a] + [factories.ClientFactory(cohort=cohort) for _ in range(9)]
+    session = factories.SessionFactory(cohort=cohort)
+    factories.GroupNoteFactory(session=session)
+    for client in clients:
+        factories.EnrollmentFactory(client=client)
+        factories.signed_plan(client)
+        factories.AttendanceFactory(session=session, client=client)
+        factories.IndividualEntryFactory(session=session, client=client)
+    http = login(clinic.clinician_1)
+    # About 25 fixed queries, plus the audit trail: every shown record (the group note and
+    # each client's entry) gets its own chained entry, five statements apiece.
+    with django_assert_max_num_queries(25 + 11 * 5):
+        response = http.get(chart_url(session))
+    assert response.status_code == 200
+    assert response.content.decode().count('name="entry-') >= 60
