@@ -2,12 +2,14 @@
 action calls ``record``; if the entry cannot be written the request fails
 (no unaudited read of a chart)."""
 
+from contextlib import contextmanager
+
 from auditlog.models import AbstractLogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, models
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from .models import AuditEntry, audit_clock
 
 Action = AbstractLogEntry.Action
 
@@ -157,6 +159,16 @@ def record_anonymous(event, model, identifier, *, outcome=AuditEntry.Outcome.REF
         outcome=outcome,
         additional_data=data or None,
     )
+
+
+@contextmanager
+def written_at(when):
+    """Date the entries written inside at ``when`` (the demo clinic's past weeks)."""
+    token = audit_clock.set(when)
+    try:
+        yield
+    finally:
+        audit_clock.reset(token)
 
 
 def _check_event(event):
