@@ -46,15 +46,21 @@ def seed(today, log):
     before = AuditEntry.objects.count()
     for offset in range(HISTORY_DAYS, 0, -1):
         day = today - datetime.timedelta(days=offset)
+        moments = []  # (when, who, address, agent, event, record, details): written in time order
         if day.weekday() in (0, 2):
-            _admin_morning(day, people["admin@demo.clinic"], clients["teens"] + clients["tweens"], offset)
+            moments += _admin_morning(day, people["admin@demo.clinic"], clients["teens"] + clients["tweens"], offset)
         if day.weekday() in EVENINGS:
             for n, (email, slug, signed_in, charts) in enumerate(EVENING_STAFF):
-                _evening(day, people[email], signed_in, _rotate(clients[slug], offset + n, charts), n)
-        if offset == 3:
-            _break_glass(day, people["tweens.lead@demo.clinic"], Client.objects.get(chart_number="T-1003"))
+                moments += _evening(day, people[email], signed_in, _rotate(clients[slug], offset + n, charts), n)
         if day.weekday() == 2:
-            _family_visit(day, people["parent@demo.clinic"], Client.objects.get(chart_number="T-1001"), offset)
+            moments += _family_visit(
+                day, people["parent@demo.clinic"], Client.objects.get(chart_number="T-1001"), offset
+            )
+        if offset == 3:
+            moments += _break_glass(day, people["tweens.lead@demo.clinic"], Client.objects.get(chart_number="T-1003"))
+        for when, who, address, agent, write in sorted(moments, key=lambda moment: moment[0]):
+            with _signed_in(who, address, agent), audit.written_at(when):
+                write()
     log(f"audit history: {AuditEntry.objects.count() - before} entries over {HISTORY_DAYS} days, one break-the-glass")
 
 
@@ -73,43 +79,45 @@ def _signed_in(user, address, agent):
         auditlog_value.reset(token)
 
 
-def _write(when, event, obj, **fields):
-    with audit.written_at(when):
-        return audit.record(event, obj, **fields)
-
-
 def _evening(day, user, signed_in, charts, n):
-    with _signed_in(user, f"10.20.0.{21 + n}", CLINIC_DESKTOP):
-        _write(_at(day, signed_in), "login", user, actor=user)
-        for i, client in enumerate(charts):
-            _write(_at(day, signed_in, 12 + 25 * i), "view_chart", client)
-            if i == 0:
-                _write(_at(day, signed_in, 15), "view_measures", client)
-        _write(_at(day, datetime.time(20, 40), n), "logout", user, actor=user)
+    at_desk = (user, f"10.20.0.{21 + n}", CLINIC_DESKTOP)
+    moments = [(_at(day, signed_in), *at_desk, _do("login", user, actor=user))]
+    for i, client in enumerate(charts):
+        moments.append((_at(day, signed_in, 12 + 25 * i), *at_desk, _do("view_chart", client)))
+        if i == 0:
+            moments.append((_at(day, signed_in, 15), *at_desk, _do("view_measures", client)))
+    moments.append((_at(day, datetime.time(20, 40), n), *at_desk, _do("logout", user, actor=user)))
+    return moments
 
 
 def _admin_morning(day, admin, clients, offset):
-    with _signed_in(admin, "10.20.0.10", CLINIC_DESKTOP):
-        _write(_at(day, datetime.time(9, 15)), "login", admin, actor=admin)
-        _write(_at(day, datetime.time(9, 20)), "view_profile", clients[offset % len(clients)])
-        _write(_at(day, datetime.time(9, 48)), "logout", admin, actor=admin)
+    at_desk = (admin, "10.20.0.10", CLINIC_DESKTOP)
+    return [
+        (_at(day, datetime.time(9, 15)), *at_desk, _do("login", admin, actor=admin)),
+        (_at(day, datetime.time(9, 20)), *at_desk, _do("view_profile", clients[offset % len(clients)])),
+        (_at(day, datetime.time(9, 48)), *at_desk, _do("logout", admin, actor=admin)),
+    ]
 
 
 def _family_visit(day, parent, child, offset):
-    with _signed_in(None, "203.0.113.54", PHONE):
-        if offset > 14:  # a mistyped password once, the first week
-            with audit.written_at(_at(day, datetime.time(21, 2))):
-                audit.record("login_failed", parent, outcome=AuditEntry.Outcome.REFUSED)
-    with _signed_in(parent, "203.0.113.54", PHONE):
-        _write(_at(day, datetime.time(21, 4)), "login", parent, actor=parent)
-        _write(_at(day, datetime.time(21, 5)), "family_view", child, page="home")
+    on_phone = (parent, "203.0.113.54", PHONE)
+    moments = [
+        (_at(day, datetime.time(21, 4)), *on_phone, _do("login", parent, actor=parent)),
+        (_at(day, datetime.time(21, 5)), *on_phone, _do("family_view", child, page="home")),
+    ]
+    if offset > 14:  # a mistyped password once, the first week
+        failed = _do("login_failed", parent, outcome=AuditEntry.Outcome.REFUSED)
+        moments.append((_at(day, datetime.time(21, 2)), None, "203.0.113.54", PHONE, failed))
+    return moments
 
 
 def _break_glass(day, clinician, client):
     """Opened outside her cohort, with a reason; the grant ran out eight hours later."""
     starts = _at(day, datetime.time(18, 40))
     hours = Program.current().emergency_access_hours
-    with _signed_in(clinician, "10.20.0.22", CLINIC_DESKTOP), audit.written_at(starts):
+    at_desk = (clinician, "10.20.0.22", CLINIC_DESKTOP)
+
+    def open_grant():
         ClientAccessGrant.objects.create(
             client=client,
             grantee=clinician,
@@ -119,8 +127,16 @@ def _break_glass(day, clinician, client):
             starts_at=starts,
             expires_at=starts + datetime.timedelta(hours=hours),
         )
-        _write(_at(day, datetime.time(18, 41)), "view_chart", client)
-        _write(_at(day, datetime.time(18, 43)), "view_measures", client)
+
+    return [
+        (starts, *at_desk, open_grant),
+        (_at(day, datetime.time(18, 41)), *at_desk, _do("view_chart", client)),
+        (_at(day, datetime.time(18, 43)), *at_desk, _do("view_measures", client)),
+    ]
+
+
+def _do(event, obj, **fields):
+    return lambda: audit.record(event, obj, **fields)
 
 
 def _rotate(items, start, count):

@@ -287,3 +287,10 @@ class SkillSummaryFactory(factory.django.DjangoModelFactory):
     status = SkillSummary.Status.PUBLISHED
     published_by = factory.SelfAttribute("cohort_week.cohort.lead_clinician")
     published_at = factory.LazyFunction(timezone.now)
+
+
+def emergency_grant(client, clinician, reason="Covering the group tonight; the client disclosed self-harm."):
+    """A break-the-glass access, as the emergency-access page opens it."""
+    from iop.emergency import break_glass
+
+    return break_glass(clinician, client, reason)
