@@ -63,7 +63,8 @@ class AuditFilterForm(PeriodForm):
 
     def filters(self):
         """The cleaned filters as iop.audit_review.filtered takes them."""
-        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+        names = {"user": "actor"}
+        return {names.get(key, key): value for key, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 class AccessHistoryForm(PeriodForm):

@@ -63,6 +63,7 @@ class Page:
 
 def page(entries, *, before=None, after=None, size=PAGE_SIZE):
     """One page, newest first. ``before``/``after`` are entry ids from the page's links."""
+    entries = entries.select_related("content_type")
     if after is not None:
         rows = list(entries.filter(pk__gt=after).order_by("pk")[: size + 1])
         more_newer = len(rows) > size
