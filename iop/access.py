@@ -46,3 +46,31 @@ clinician_required = role_required(Role.CLINICIAN, "superuser")
 admin_required = role_required(Role.PROGRAM_ADMIN, "superuser")
 staff_required = role_required(Role.CLINICIAN, Role.PROGRAM_ADMIN, "superuser")
 family_required = role_required(Role.FAMILY)
+
+
+def reviews_audit(user):
+    """Program admins and privacy officers review the audit trail (superusers too).
+    The privacy-officer flag counts for staff only (a clinician may hold it)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.is_program_admin or (user.is_privacy_officer and user.is_clinician)
+
+
+def audit_reviewer_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not reviews_audit(user):
+            if user.is_family:
+                raise Http404
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def is_lead_clinician_of(user, client):
+    cohort_lead = client.cohort.lead_clinician_id if client.cohort_id else None
+    return user.is_clinician and user.pk in (client.lead_clinician_id, cohort_lead)

@@ -6,17 +6,18 @@ class IopConfig(AppConfig):
     verbose_name = "IOP core"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login/logout auditing)
+        from . import signals  # noqa: F401  (sign-in and access-grant auditing)
         from .celery import ensure_broker_folders
 
         ensure_broker_folders()
         self._register_audited_models()
 
     def _register_audited_models(self):
-        """Changes to who people are and what they may see are recorded with diffs."""
+        """Changes to who people are and what they may see are recorded with diffs
+        (a change to someone's role is named ``role_change``)."""
         from auditlog.registry import auditlog
 
-        from .models import Client, ClientAccessGrant, User
+        from .models import Client, User
 
         auditlog.register(
             User,
@@ -33,5 +34,5 @@ class IopConfig(AppConfig):
                 "do_not_contact",
             ],
         )
-        auditlog.register(ClientAccessGrant)
+        # Access grants are recorded by name (grant_access, break_glass, revoke_grant...) in signals.py.
         auditlog.register(Client)

@@ -1,12 +1,19 @@
 """Request-wide rules: the audit context, staff two-factor, staff idle time-out."""
 
+import logging
+
 from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.urls import reverse
+
+from .audit import AuditUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class HealthCheckMiddleware:
@@ -48,6 +55,15 @@ class AuditContextMiddleware(AuditlogMiddleware):
             # auditlog leaves the request's actor in the context variable; clear it so
             # nothing recorded after this request (in this thread) inherits that actor.
             auditlog_value.set({})
+
+    def process_exception(self, request, exception):
+        """An audit entry that cannot be written stops the request with a clear page
+        (503: try again), never a page shown without its entry."""
+        if isinstance(exception, AuditUnavailable):
+            logger.error("Audit trail unavailable; request refused: %s", exception)
+            # No request context: the database may be what failed.
+            return HttpResponse(loader.get_template("503_audit.html").render(), status=503)
+        return None
 
 
 class StaffTwoFactorMiddleware:

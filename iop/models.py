@@ -4,6 +4,7 @@
 import datetime
 import hashlib
 import json
+from contextvars import ContextVar
 
 from auditlog.context import auditlog_value
 from auditlog.models import AbstractLogEntry
@@ -366,6 +367,15 @@ class AuditEntry(AbstractLogEntry):
             models.Index(fields=["client_id", "timestamp"]),
             models.Index(fields=["actor", "timestamp"]),
             models.Index(fields=["event", "timestamp"]),
+            # The review pages list newest first by id (the chain's order), a page at a time.
+            models.Index(fields=["client_id", "id"], name="iop_audit_client_id_idx"),
+            models.Index(fields=["actor", "id"], name="iop_audit_actor_id_idx"),
+            models.Index(fields=["event", "id"], name="iop_audit_event_id_idx"),
+            models.Index(fields=["outcome", "id"], name="iop_audit_outcome_id_idx"),
+        ]
+        constraints = [
+            # Two entries can never follow the same one: the chain cannot fork.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_never_forks"),
         ]
 
     EVENT_FOR_ACTION = {
@@ -375,12 +385,17 @@ class AuditEntry(AbstractLogEntry):
         AbstractLogEntry.Action.ACCESS: "view",
     }
 
+    #: Changes to these fields of a person are role changes.
+    ROLE_FIELDS = frozenset({"role", "credential", "is_active", "is_superuser", "is_staff", "is_privacy_officer"})
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
         self._fill_from_request_context()
         if not self.event:
-            self.event = self.EVENT_FOR_ACTION.get(self.action, "other")
+            self._name_recorded_change()
+        if self.actor is not None and not self.actor_email:
+            self.actor_email = self.actor.email
         if self.actor is not None and not self.actor_role:
             self.actor_role = "superuser" if self.actor.is_superuser and not self.actor.role else self.actor.role
         # Store JSON exactly as it will read back, so the hash survives the round trip.
@@ -390,15 +405,28 @@ class AuditEntry(AbstractLogEntry):
         self.object_pk = str(self.object_pk)
         self.user_agent = (self.user_agent or "")[:300]
         with transaction.atomic():
+            # The head row's lock makes appends take turns (on SQLite the write
+            # transaction itself does), so every entry links to the one before.
             head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
-            self.timestamp = timezone.now()
+            # Never earlier than the entry before, so time order is chain order.
+            now = audit_clock.get() or timezone.now()
+            self.timestamp = max(now, head.last_timestamp) if head.last_timestamp else now
             self.prev_hash = head.last_hash
             self.entry_hash = self.compute_hash()
             super().save(*args, **kwargs)
-            AuditChainHead.objects.filter(pk=1).update(last_hash=self.entry_hash)
+            AuditChainHead.objects.filter(pk=1).update(last_hash=self.entry_hash, last_timestamp=self.timestamp)
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are append-only.")
+
+    def _name_recorded_change(self):
+        """Entries django-auditlog writes for registered models get a domain event name."""
+        self.event = self.EVENT_FOR_ACTION.get(self.action, "other")
+        model = self.content_type.model_class() if self.content_type_id else None
+        if model is Client and self.client_id is None and self.object_id is not None:
+            self.client_id = self.object_id
+        if model is User and self.action == self.Action.UPDATE and self.ROLE_FIELDS & set(self.changes or {}):
+            self.event = "role_change"
 
     def _fill_from_request_context(self):
         try:
@@ -439,11 +467,17 @@ class AuditEntry(AbstractLogEntry):
 
 GENESIS_HASH = "0" * 64
 
+#: The time new entries are written at, when not now. Only the demo clinic's
+#: history sets it (iop.audit.written_at); an entry is still never dated before
+#: the one it follows, so it cannot be slipped into the past of the chain.
+audit_clock = ContextVar("audit_clock", default=None)
+
 
 class AuditChainHead(models.Model):
     """The newest link of the audit chain; its row lock serialises appends."""
 
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_timestamp = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.last_hash

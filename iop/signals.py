@@ -1,12 +1,16 @@
-"""Login, logout, failed login and lockout go into the audit trail."""
+"""Login, logout, failed login and lockout go into the audit trail, and so does
+every change to who may see a client outside their cohorts (access grants and
+break-the-glass), whoever makes it: a page, the Django admin or the shell."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from . import audit
-from .models import AuditEntry
+from .models import AuditEntry, ClientAccessGrant
 
 
 @receiver(user_logged_in)
@@ -37,3 +41,34 @@ def _refused(event, email, **data):
         audit.record(event, user, outcome=AuditEntry.Outcome.REFUSED, **data)
     else:
         audit.record_anonymous(event, get_user_model(), email or "(blank)", **data)
+
+
+@receiver(pre_save, sender=ClientAccessGrant)
+def _remember_grant(sender, instance, **kwargs):
+    instance._saved = (
+        ClientAccessGrant.objects.filter(pk=instance.pk).values("expires_at", "reviewed_at").first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=ClientAccessGrant)
+def _grant_saved(sender, instance, created, **kwargs):
+    grant, before = instance, getattr(instance, "_saved", None)
+    details = {"grantee": grant.grantee.email, "expires_at": grant.expires_at.isoformat()}
+    if created:
+        event = "break_glass" if grant.kind == ClientAccessGrant.Kind.EMERGENCY else "grant_access"
+        audit.record(event, grant, actor=grant.granted_by, action=audit.Action.CREATE, reason=grant.reason, **details)
+        return
+    if before is None:
+        return
+    if grant.reviewed_at and not before["reviewed_at"]:
+        audit.record("review_break_glass", grant, actor=grant.reviewed_by, action=audit.Action.UPDATE, **details)
+    if grant.expires_at != before["expires_at"]:
+        event = "revoke_grant" if grant.expires_at <= timezone.now() else "grant_access"
+        audit.record(event, grant, action=audit.Action.UPDATE, was=before["expires_at"].isoformat(), **details)
+
+
+@receiver(post_delete, sender=ClientAccessGrant)
+def _grant_deleted(sender, instance, **kwargs):
+    audit.record("revoke_grant", instance, action=audit.Action.DELETE, grantee=instance.grantee.email)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import views
+from . import audit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("clients/", views.client_list, name="client_list"),
     path("session/keepalive/", views.keepalive, name="keepalive"),
     path("clients/<int:pk>/profile/", views.client_profile, name="client_profile"),
+    path("clients/<int:pk>/access-history/", audit_views.access_history, name="client_access_history"),
+    path("clients/<int:pk>/emergency-access/", audit_views.emergency_access, name="emergency_access"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/export.csv", audit_views.audit_export, name="audit_export"),
+    path("audit/emergency/<int:pk>/review/", audit_views.emergency_review, name="emergency_review"),
     path("family/", include("families.urls")),
     path("schedule/", include("groups.urls")),
     path("", include("clinicians.urls")),

@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import audit
-from .access import admin_required, staff_required
+from . import audit, emergency
+from .access import admin_required, is_lead_clinician_of, reviews_audit, staff_required
 from .models import Client, Heartbeat, OutboxMessage
 from .outbox import requeue_failed
 
@@ -33,7 +33,8 @@ def home(request):
 @staff_required
 def clinician_home(request):
     clients = Client.objects.visible_to(request.user).filter(status=Client.Status.ADMITTED).select_related("cohort")
-    return render(request, "iop/clinician_home.html", {"clients": clients})
+    context = {"clients": clients, "emergency_accesses": emergency.on_lead_clinicians_home(request.user)}
+    return render(request, "iop/clinician_home.html", context)
 
 
 @admin_required
@@ -58,11 +59,29 @@ def background_processes():
 
 @staff_required
 def client_list(request):
+    chart = request.GET.get("chart", "").strip()
+    if chart:
+        return _find_by_chart_number(request, chart)
     status = request.GET.get("status", Client.Status.ADMITTED)
     clients = Client.objects.visible_to(request.user).select_related("cohort", "lead_clinician")
     if status in Client.Status.values:
         clients = clients.filter(status=status)
     return render(request, "iop/client_list.html", {"clients": clients, "status": status, "statuses": Client.Status})
+
+
+def _find_by_chart_number(request, chart):
+    """A clinician who needs a client outside their cohorts finds them by chart number
+    and is offered emergency access; nothing else about the client is shown."""
+    found = Client.objects.filter(chart_number__iexact=chart).first()
+    if found is None:
+        messages.info(request, _("No client has that chart number."))
+        return redirect("client_list")
+    if Client.objects.visible_to(request.user).filter(pk=found.pk).exists():
+        return redirect("client_profile", found.pk)
+    if request.user.is_clinician:
+        return redirect("emergency_access", found.pk)
+    messages.info(request, _("No client has that chart number."))
+    return redirect("client_list")
 
 
 @staff_required
@@ -72,7 +91,8 @@ def client_profile(request, pk):
         Client.objects.visible_to(request.user).select_related("cohort", "lead_clinician"), pk=pk
     )
     audit.record("view_profile", client)
-    return render(request, "iop/client_profile.html", {"client": client})
+    history = reviews_audit(request.user) or is_lead_clinician_of(request.user, client)
+    return render(request, "iop/client_profile.html", {"client": client, "may_see_access_history": history})
 
 
 @login_required

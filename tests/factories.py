@@ -336,3 +336,10 @@ def charted_evening(client, **kwargs):
     GroupNoteFactory(session=session)
     IndividualEntryFactory(session=session, client=client)
     return session
+
+
+def emergency_grant(client, clinician, reason="Covering the group tonight; the client disclosed self-harm."):
+    """A break-the-glass access, as the emergency-access page opens it."""
+    from iop.emergency import break_glass
+
+    return break_glass(clinician, client, reason)

@@ -174,6 +174,12 @@ def for_family_a_used_invitation(clinic):
     return {"uidb64": urlsafe_base64_encode(force_bytes(clinic.family_a.pk)), "token": "cxyz12-0123456789abcdef"}
 
 
+def for_client_a_emergency_access(clinic):
+    from tests.factories import emergency_grant
+
+    return {"pk": emergency_grant(clinic.client_a, clinic.clinician_2).pk}
+
+
 # Project URLs, by name. Add every new URL here.
 EXPECTATIONS = {
     "home": Expect(**{r: REDIRECT for r in ROLES[1:]}),
@@ -182,6 +188,14 @@ EXPECTATIONS = {
     "client_list": Expect(**STAFF_ONLY),
     "client_profile": Expect(clinician_1=OK, clinician_2=NOT_FOUND, admin=OK, superuser=OK, kwargs=for_client_a),
     "delivery_log": Expect(**ADMIN_ONLY),
+    # The audit trail: program admins and privacy officers (tests/iop/test_audit_pages.py).
+    "audit_log": Expect(**ADMIN_ONLY),
+    "audit_export": Expect(**ADMIN_ONLY),
+    "emergency_review": Expect(admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=for_client_a_emergency_access),
+    # Who has seen a client's record: the lead clinician and the reviewers.
+    "client_access_history": Expect(clinician_1=OK, clinician_2=NOT_FOUND, admin=OK, superuser=OK, kwargs=for_client_a),
+    # Break the glass: offered to clinicians outside the client's cohort; the care team goes to the chart.
+    "emergency_access": Expect(clinician_1=REDIRECT, clinician_2=OK, superuser=REDIRECT, kwargs=for_client_a),
     # POST only (tests/iop/test_delivery_log.py posts to it as every role).
     "delivery_retry": Expect(admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=for_a_failed_message),
     "keepalive": Expect(**{r: NO_CONTENT for r in ROLES[1:]}),

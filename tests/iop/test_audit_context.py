@@ -20,5 +20,5 @@ def test_profile_view_records_actor_address_and_agent(clinic, login):
 
 def test_entries_written_after_a_request_do_not_inherit_its_actor(clinic, login):
     login(clinic.clinician_1).get(reverse("client_profile", args=[clinic.client_a.pk]))
-    later = audit.record("system_check", clinic.client_b)
+    later = audit.record("retry_delivery", clinic.client_b)
     assert later.actor is None and later.remote_addr is None

@@ -1,0 +1,102 @@
+"""Forms of the audit review pages and of emergency access."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import audit
+from .models import AuditEntry, Client, User
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row row-cols-sm-auto g-2 align-items-end"
+        self.helper.add_input(Submit("show", _("Show"), css_class="btn-secondary"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start of the period is after its end."))
+        return data
+
+
+class AuditFilterForm(PeriodForm):
+    user = forms.CharField(label=_("User (email)"), required=False, max_length=254)
+    client = forms.CharField(label=_("Client (chart number)"), required=False, max_length=20)
+    event = forms.ChoiceField(label=_("Action"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("Any"))] + list(AuditEntry.Outcome.choices)
+    )
+    field_order = ["user", "client", "event", "outcome", "date_from", "date_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [("", _("Any"))] + sorted(audit.Event.choices, key=lambda c: str(c[1]))
+
+    def clean_user(self):
+        email = self.cleaned_data["user"].strip()
+        if not email:
+            return None
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(_("No account has that email address."))
+        return user
+
+    def clean_client(self):
+        chart = self.cleaned_data["client"].strip()
+        if not chart:
+            return None
+        client = Client.objects.filter(chart_number__iexact=chart).first()
+        if client is None:
+            raise forms.ValidationError(_("No client has that chart number."))
+        return client
+
+    def filters(self):
+        """The cleaned filters as iop.audit_review.filtered takes them."""
+        names = {"user": "actor"}
+        return {names.get(key, key): value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class AccessHistoryForm(PeriodForm):
+    """The period of an accounting of who has seen a record: by default the last twelve months."""
+
+    def __init__(self, data=None, **kwargs):
+        today = timezone.localdate()
+        data = data if data and (data.get("date_from") or data.get("date_to")) else None
+        super().__init__(data, initial={"date_from": today - datetime.timedelta(days=365), "date_to": today}, **kwargs)
+
+    def period(self):
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
+        return self.initial["date_from"], self.initial["date_to"]
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need this client's record now?"),
+        min_length=15,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Your program's privacy officer and the client's lead clinician will read this."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("open", _("Open the record (emergency access)"), css_class="btn-danger"))
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 15:
+            raise forms.ValidationError(_("Say what the emergency is, in a sentence."))
+        return reason

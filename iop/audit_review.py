@@ -1,0 +1,174 @@
+"""Reading the audit trail back: the filtered, newest-first listing a page at a
+time (keyset pagination, no counting, so it stays fast on millions of entries),
+its CSV rows, and one client's accounting of who has seen their record."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from . import audit
+from .models import AuditEntry, Client
+
+PAGE_SIZE = 50
+#: Clinical records are named by type and number only: the trail says that a
+#: note was read, never what it says (admins review it, and admins never see notes).
+CLINICAL_APPS = frozenset({"clinicians"})
+
+
+def filtered(*, actor=None, client=None, event="", outcome="", date_from=None, date_to=None):
+    entries = AuditEntry.objects.all()
+    if actor is not None:
+        entries = entries.filter(actor=actor)
+    if client is not None:
+        entries = entries.filter(client_id=client.pk)
+    if event:
+        entries = entries.filter(event=event)
+    if outcome:
+        entries = entries.filter(outcome=outcome)
+    return within(entries, date_from, date_to)
+
+
+def within(entries, date_from=None, date_to=None):
+    """Entries of the local days ``date_from`` .. ``date_to`` (inclusive). Entries are
+    never dated before the one they follow, so a day range is an id range: two
+    index look-ups turn it into one, which every other filter's index can use."""
+    if date_from:
+        first = _first_id_from(_start_of(date_from))
+        entries = entries.filter(pk__gte=first) if first else entries.none()
+    if date_to:
+        end = _start_of(date_to + datetime.timedelta(days=1))
+        last = AuditEntry.objects.filter(timestamp__lt=end).order_by("-timestamp", "-pk").values_list("pk", flat=True)
+        last = last.first()
+        entries = entries.filter(pk__lte=last) if last else entries.none()
+    return entries
+
+
+def _first_id_from(moment):
+    first = AuditEntry.objects.filter(timestamp__gte=moment).order_by("timestamp", "pk")
+    return first.values_list("pk", flat=True).first()
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass
+class Page:
+    entries: list
+    newer: int | None  # ?after=<newer> shows the page above this one
+    older: int | None  # ?before=<older> shows the page below
+
+
+def page(entries, *, before=None, after=None, size=PAGE_SIZE):
+    """One page, newest first. ``before``/``after`` are entry ids from the page's links."""
+    entries = entries.select_related("content_type")
+    if after is not None:
+        rows = list(entries.filter(pk__gt=after).order_by("pk")[: size + 1])
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        more_older = bool(rows) and entries.filter(pk__lt=rows[-1].pk).exists()
+    else:
+        if before is not None:
+            entries_page = entries.filter(pk__lt=before)
+        else:
+            entries_page = entries
+        rows = list(entries_page.order_by("-pk")[: size + 1])
+        more_older = len(rows) > size
+        rows = rows[:size]
+        more_newer = before is not None and bool(rows)
+    return Page(
+        entries=describe(rows),
+        newer=rows[0].pk if rows and more_newer else None,
+        older=rows[-1].pk if rows and more_older else None,
+    )
+
+
+@dataclass
+class Row:
+    """One entry as the review pages and the CSV show it."""
+
+    entry: AuditEntry
+    label: str
+    record: str
+    client: Client | None
+
+    def __getattr__(self, name):
+        return getattr(self.entry, name)
+
+
+def describe(entries):
+    entries = list(entries)
+    clients = Client.objects.in_bulk({e.client_id for e in entries if e.client_id})
+    return [
+        Row(entry=e, label=audit.label(e.event), record=record_name(e), client=clients.get(e.client_id))
+        for e in entries
+    ]
+
+
+def record_name(entry):
+    content_type = entry.content_type
+    if content_type.app_label in CLINICAL_APPS:
+        model = content_type.model_class()
+        name = model._meta.verbose_name if model else content_type.model
+        return f"{str(name).capitalize()} #{entry.object_pk}"
+    return entry.object_repr
+
+
+CSV_HEADER = [
+    "entry",
+    "time (UTC)",
+    "event",
+    "what happened",
+    "outcome",
+    "user",
+    "role",
+    "record",
+    "client chart",
+    "client",
+    "address",
+    "user agent",
+    "details",
+    "entry hash",
+]
+
+
+def csv_rows(entries, chunk=2000):
+    """The CSV's rows, a chunk of entries at a time (the export streams, it never holds the whole trail)."""
+    yield CSV_HEADER
+    last = None
+    while True:
+        batch = entries.order_by("-pk")
+        if last is not None:
+            batch = batch.filter(pk__lt=last)
+        batch = list(batch.select_related("content_type")[:chunk])
+        if not batch:
+            return
+        for row in describe(batch):
+            yield [
+                row.pk,
+                row.timestamp.astimezone(datetime.UTC).isoformat(timespec="seconds"),
+                row.event,
+                row.label,
+                row.outcome,
+                row.actor_email or "",
+                row.actor_role,
+                row.record,
+                row.client.chart_number if row.client else (row.client_id or ""),
+                row.client.display_name if row.client else "",
+                row.remote_addr or "",
+                row.user_agent,
+                row.additional_data or "",
+                row.entry_hash,
+            ]
+        last = batch[-1].pk
+
+
+def access_summary(entries):
+    """Who has seen this record: one line per person, with how often and when first and last."""
+    return list(
+        entries.values("actor_email", "actor_role")
+        .annotate(count=Count("pk"), first=Min("timestamp"), last=Max("timestamp"))
+        .order_by("-last")
+    )

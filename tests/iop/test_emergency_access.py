@@ -1,0 +1,127 @@
+"""Break the glass: a clinician outside the client's cohorts states a reason,
+reads the record for the program's set hours, is seen by the lead clinician,
+and waits in the privacy review until someone marks it reviewed."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from iop.models import AuditEntry, ClientAccessGrant, Program
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Covering Teens tonight; Avery disclosed self-harm at check-in and I need the safety plan."
+
+
+def break_glass(browser, clinic, reason=REASON):
+    return browser.post(reverse("emergency_access", args=[clinic.client_a.pk]), {"reason": reason})
+
+
+def test_clinician_outside_the_cohort_finds_the_client_by_chart_number_and_is_offered_access(clinic, login):
+    browser = login(clinic.clinician_2)
+    response = browser.get(reverse("client_list"), {"chart": clinic.client_a.chart_number.lower()})
+    assert response.url == reverse("emergency_access", args=[clinic.client_a.pk])
+    page = browser.get(response.url).content.decode()
+    assert "is not in your cohorts" in page and "8 hours" in page
+    assert browser.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).status_code == 404
+
+
+def test_a_reason_is_required_and_what_was_typed_is_kept(clinic, login):
+    response = break_glass(login(clinic.clinician_2), clinic, reason="need it")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "need it" in page and "is-invalid" in page
+    assert not ClientAccessGrant.objects.exists()
+    assert not AuditEntry.objects.filter(event="break_glass").exists()
+
+
+def test_breaking_the_glass_opens_the_chart_for_the_program_hours_then_closes_it(clinic, login, time_machine):
+    program = Program.current()
+    program.emergency_access_hours = 4
+    program.save()
+    browser = login(clinic.clinician_2)
+    response = break_glass(browser, clinic)
+    chart = reverse("clinicians:chart", args=[clinic.client_a.pk])
+    assert response.url == chart
+    grant = ClientAccessGrant.objects.get()
+    assert (grant.kind, grant.grantee, grant.reason) == ("emergency", clinic.clinician_2, REASON)
+    assert grant.expires_at - grant.starts_at == datetime.timedelta(hours=4)
+    entry = AuditEntry.objects.get(event="break_glass")
+    assert (entry.actor, entry.client_id, entry.additional_data["reason"]) == (
+        clinic.clinician_2,
+        clinic.client_a.pk,
+        REASON,
+    )
+    assert browser.get(chart).status_code == 200
+
+    time_machine.move_to(grant.expires_at - datetime.timedelta(seconds=1))
+    assert login(clinic.clinician_2).get(chart).status_code == 200
+    time_machine.move_to(grant.expires_at + datetime.timedelta(seconds=1))
+    assert login(clinic.clinician_2).get(chart).status_code == 404
+    # The offer stands again once it has run out.
+    assert login(clinic.clinician_2).get(reverse("emergency_access", args=[clinic.client_a.pk])).status_code == 200
+
+
+def test_the_care_team_is_sent_to_the_chart_and_admins_cannot_break_the_glass(clinic, login):
+    url = reverse("emergency_access", args=[clinic.client_a.pk])
+    assert login(clinic.clinician_1).post(url, {"reason": REASON}).url == reverse(
+        "clinicians:chart", args=[clinic.client_a.pk]
+    )
+    assert login(clinic.admin).post(url, {"reason": REASON}).status_code == 403
+    assert login(clinic.family_b).post(url, {"reason": REASON}).status_code == 404
+    assert not ClientAccessGrant.objects.exists()
+
+
+def test_the_lead_clinician_sees_it_on_their_home_page(clinic, login):
+    break_glass(login(clinic.clinician_2), clinic)
+    home = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
+    assert "Emergency access to your clients" in home
+    assert REASON in home and clinic.clinician_2.last_name in home
+    other_home = login(clinic.clinician_2).get(reverse("clinician_home")).content.decode()
+    assert "Emergency access to your clients" not in other_home
+
+
+def test_it_waits_in_the_privacy_review_until_marked_reviewed(clinic, login):
+    break_glass(login(clinic.clinician_2), clinic)
+    grant = ClientAccessGrant.objects.get()
+    browser = login(clinic.admin)
+    assert list(browser.get(reverse("audit_log")).context["awaiting_review"]) == [grant]
+    assert browser.post(reverse("emergency_review", args=[grant.pk])).url == reverse("audit_log")
+    grant.refresh_from_db()
+    assert grant.reviewed_by == clinic.admin and grant.reviewed_at is not None
+    assert list(browser.get(reverse("audit_log")).context["awaiting_review"]) == []
+    browser.post(reverse("emergency_review", args=[grant.pk]))  # a second click changes nothing
+    assert AuditEntry.objects.filter(event="review_break_glass").count() == 1
+
+
+def test_clinicians_cannot_mark_their_own_break_the_glass_reviewed(clinic, login):
+    grant = factories.emergency_grant(clinic.client_a, clinic.clinician_2)
+    assert login(clinic.clinician_2).post(reverse("emergency_review", args=[grant.pk])).status_code == 403
+    grant.refresh_from_db()
+    assert grant.reviewed_at is None
+
+
+def test_an_ordinary_grant_cannot_be_reviewed_as_an_emergency(clinic, login):
+    grant = ClientAccessGrant.objects.create(
+        client=clinic.client_a,
+        grantee=clinic.clinician_2,
+        granted_by=clinic.admin,
+        kind="granted",
+        reason="Covering next week",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    assert login(clinic.admin).post(reverse("emergency_review", args=[grant.pk])).status_code == 404
+
+
+def test_role_change_in_the_django_admin_is_recorded_with_before_and_after(clinic, login):
+    login(clinic.superuser).post(
+        reverse("admin:iop_user_change", args=[clinic.clinician_2.pk]),
+        {"email": clinic.clinician_2.email, "role": "clinician", "credential": "LPC", "language": "en",
+         "is_active": "on", "is_privacy_officer": "on"},
+    )  # fmt: skip
+    entry = AuditEntry.objects.get(event="role_change")
+    assert entry.actor == clinic.superuser
+    assert entry.changes["is_privacy_officer"] == ["False", "True"]
