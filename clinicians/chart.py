@@ -7,10 +7,21 @@ from django.utils import timezone
 
 from iop.models import Program
 
-from .models import Administration, Discharge, Medication, Note, SafetyAlert, SafetyPlan, TreatmentPlan
+from .models import (
+    Administration,
+    Discharge,
+    Medication,
+    Note,
+    ProgressReport,
+    SafetyAlert,
+    SafetyPlan,
+    TreatmentPlan,
+)
 
 #: Questionnaires shown on the chart; the measures page has them all.
 RECENT_SCORES = 4
+#: Progress reports listed on the chart, newest first.
+RECENT_REPORTS = 10
 
 
 @dataclass
@@ -69,5 +80,6 @@ def chart(client, user):
         "discharge": Discharge.objects.filter(client=client).first(),
         "open_alerts": list(SafetyAlert.objects.visible_to(user).unhandled().filter(client=client)),
         "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
+        "reports": list(ProgressReport.objects.visible_to(user).filter(client=client)[:RECENT_REPORTS]),
         "can_prescribe": user.is_prescriber,
     }

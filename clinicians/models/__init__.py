@@ -6,6 +6,7 @@ from .discharge import Discharge
 from .measures import Administration, Answer, SelfReportLink
 from .notes import Addendum, Medication, Note
 from .plans import Intervention, Objective, ObjectiveProgress, PlanAcknowledgement, PlanReview, Problem, TreatmentPlan
+from .reports import ProgressReport
 from .safety_plans import SafetyPlan
 from .signing import SignedRecordLocked
 
@@ -19,6 +20,7 @@ __all__ = [
     "Note",
     "Objective",
     "ObjectiveProgress",
+    "ProgressReport",
     "PlanAcknowledgement",
     "PlanReview",
     "Problem",
