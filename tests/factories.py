@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from clinicians.models import Intervention, Medication, Note, Objective, SafetyPlan, TreatmentPlan
+from clinicians.models import Intervention, Medication, Note, Objective, ProgressReport, SafetyPlan, TreatmentPlan
 from families.models import FamilyLink, SkillSummary
 from groups.models import Attendance, Closure, Cohort, CohortWeek, Enrollment, Session, SkillModule
 from groups.recurrence import week_start
@@ -287,3 +287,30 @@ class SkillSummaryFactory(factory.django.DjangoModelFactory):
     status = SkillSummary.Status.PUBLISHED
     published_by = factory.SelfAttribute("cohort_week.cohort.lead_clinician")
     published_at = factory.LazyFunction(timezone.now)
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    client = factory.SubFactory(ClientFactory)
+    requested_by = factory.SelfAttribute("client.lead_clinician")
+    variant = ProgressReport.Variant.CLINICAL
+    period_start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(weeks=4))
+    period_end = factory.LazyFunction(timezone.localdate)
+    summary = "Attends well; uses skills at home."
+
+
+def ready_report(client, released=False, **kwargs):
+    """A report with a (tiny) PDF in private storage, as a finished render leaves it."""
+    from django.core.files.base import ContentFile
+
+    report = ProgressReportFactory(client=client, **kwargs)
+    report.pdf.save(f"report-{report.pk}.pdf", ContentFile(b"%PDF-1.7 test report"), save=False)
+    report.status = ProgressReport.Status.READY
+    report.pdf_pages = 1
+    report.finished_at = timezone.now()
+    report.save()
+    if released:
+        ProgressReport.objects.filter(pk=report.pk).update(released_to_family=True, released_at=timezone.now())
+    return report
