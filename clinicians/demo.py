@@ -1,7 +1,8 @@
 """Demo measures: a weekly PHQ-A for every admitted (and the discharged) demo
 client since admission, on believable trajectories, a GAD-7 for the anxious
 ones, and one open safety alert in the Teens group. The charts (plans, notes,
-safety plan, medications, discharge) come from demo_chart.py."""
+safety plan, medications, discharge) come from demo_chart.py, progress reports
+from demo_reports.py."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from iop.demo import CLIENTS
 
-from . import demo_chart
+from . import demo_chart, demo_reports
 from .instruments import INSTRUMENTS
 from .models import Administration
 from .models.measures import Mode
@@ -105,6 +106,7 @@ def seed(today, log):
             created += _record_once(client, "gad7", dates[week] + datetime.timedelta(minutes=5), answers)
     log(f"{created} questionnaires added ({Administration.objects.count()} in all)")
     demo_chart.seed(today, log)
+    demo_reports.seed(today, log)
 
 
 def _record_once(client, kind, moment, answers):

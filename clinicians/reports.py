@@ -118,9 +118,13 @@ def render(report_id):
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the report and shown
         log.exception("Progress report %s failed to render", report_id)
         return _failed(report, f"{type(error).__name__}: {error}")
-    ProgressReport.objects.filter(pk=report.pk, status=Status.RENDERING).update(
+    marked = ProgressReport.objects.filter(pk=report.pk, status=Status.RENDERING).update(
         status=Status.READY, pdf=name, pdf_pages=pages, error="", finished_at=timezone.now()
     )
+    if not marked:
+        # The sweep took this render for interrupted and handed it on meanwhile: keep one file.
+        report.pdf.storage.delete(name)
+        return Outcome(Status.QUEUED)
     return Outcome(Status.READY)
 
 
