@@ -372,3 +372,20 @@ def test_chart_lists_reports_with_their_status(clinic, record, login):
     page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[record.client.pk])).content.decode()
     assert reverse("clinicians:report", args=[report.pk]) in page and "Queued" in page
     assert reverse("clinicians:report_new", args=[record.client.pk]) in page
+
+
+def test_demo_has_ready_reports_and_a_released_one_for_the_demo_parent(login):
+    from django.core.management import call_command
+
+    from iop.models import User
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assert ProgressReport.objects.count() == 3
+    assert set(ProgressReport.objects.values_list("status", flat=True)) <= {Status.READY, Status.QUEUED}
+    family = ProgressReport.objects.get(variant="family")
+    if family.is_ready:  # rendered within seed_demo's time budget
+        parent = User.objects.get(email="parent@demo.clinic")
+        url = reverse("families:report_download", args=[family.client_id, family.pk])
+        assert url in login(parent).get(reverse("families:home")).content.decode()
+        assert login(parent).get(url).status_code == 200
