@@ -14,6 +14,7 @@ from .models import (
     IndividualEntry,
     Medication,
     Note,
+    ProgressReport,
     SafetyAlert,
     SafetyPlan,
     TreatmentPlan,
@@ -21,6 +22,8 @@ from .models import (
 
 #: Questionnaires shown on the chart; the measures page has them all.
 RECENT_SCORES = 4
+#: Progress reports listed on the chart, newest first.
+RECENT_REPORTS = 10
 
 
 @dataclass
@@ -95,5 +98,6 @@ def chart(client, user):
         "discharge": Discharge.objects.filter(client=client).first(),
         "open_alerts": list(SafetyAlert.objects.visible_to(user).unhandled().filter(client=client)),
         "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
+        "reports": list(ProgressReport.objects.visible_to(user).filter(client=client)[:RECENT_REPORTS]),
         "can_prescribe": user.is_prescriber,
     }

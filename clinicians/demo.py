@@ -2,7 +2,7 @@
 client since admission, on believable trajectories, a GAD-7 for the anxious
 ones, and one open safety alert in the Teens group. The charts (plans, notes,
 safety plan, medications, discharge) come from demo_chart.py; the group
-evenings' notes from demo_group.py."""
+evenings' notes from demo_group.py; progress reports from demo_reports.py."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from iop.demo import CLIENTS
 
-from . import demo_chart, demo_group
+from . import demo_chart, demo_group, demo_reports
 from .instruments import INSTRUMENTS
 from .models import Administration
 from .models.measures import Mode
@@ -107,6 +107,7 @@ def seed(today, log):
     log(f"{created} questionnaires added ({Administration.objects.count()} in all)")
     demo_chart.seed(today, log)
     demo_group.seed(today, log)
+    demo_reports.seed(today, log)
 
 
 def _record_once(client, kind, moment, answers):

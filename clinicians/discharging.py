@@ -5,6 +5,7 @@ from django.db import transaction
 from iop import audit
 from iop.models import Client
 
+from . import reports
 from .models import Administration
 from .models.measures import PHQ_KINDS
 
@@ -42,4 +43,6 @@ def discharge(client, record, user):
     Client.objects.filter(pk=client.pk).update(status=Client.Status.DISCHARGED, discharged_on=record.discharged_on)
     client.refresh_from_db()
     audit.record("discharge", record, client=client)
+    # Every discharge comes with a progress report of the episode, rendered after commit.
+    reports.request_at_discharge(record, user)
     return record

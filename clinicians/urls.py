@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from . import chart_views, discharge_views, group_views, note_views, plan_views, safety_plan_views
+from . import (
+    chart_views,
+    discharge_views,
+    group_views,
+    note_views,
+    plan_views,
+    report_views,
+    safety_plan_views,
+)
 from .views import alerts, measures, self_report
 
 app_name = "clinicians"
@@ -37,6 +45,12 @@ urlpatterns = [
     path("safety-plans/<int:pk>/print/", safety_plan_views.safety_plan_print, name="safety_plan_print"),
     # Discharge
     path("clients/<int:pk>/discharge/", discharge_views.discharge_client, name="discharge"),
+    # Progress reports (PDF)
+    path("clients/<int:pk>/reports/new/", report_views.report_new, name="report_new"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
+    path("reports/<int:pk>/retry/", report_views.report_retry, name="report_retry"),
+    path("reports/<int:pk>/release/", report_views.report_release, name="report_release"),
     # Measures and safety alerts
     path("clients/<int:pk>/measures/", measures.client_measures, name="client_measures"),
     path("clients/<int:pk>/measures/new/", measures.new_administration, name="new_administration"),

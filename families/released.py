@@ -1,6 +1,6 @@
 """Clinical things released to a family, owned by the clinical record
-(clinicians/). Until those parts exist on this branch these answer "nothing";
-they are the one place the portal asks, so connecting them changes no page."""
+(clinicians/). They are the one place the portal asks. Family sessions are not
+connected yet and answer "nothing"."""
 
 
 def upcoming_family_sessions(client):
@@ -10,5 +10,12 @@ def upcoming_family_sessions(client):
 
 
 def family_reports(client):
-    """Progress reports a clinician marked family-facing for ``client``."""
-    return []
+    """Progress reports a clinician released to ``client``'s family (family
+    variant, ready), newest first. The caller has already checked the link."""
+    from clinicians.models import ProgressReport
+
+    return list(
+        ProgressReport.objects.released()
+        .filter(client=client)
+        .only("pk", "client_id", "period_start", "period_end", "released_at", "variant", "status")
+    )

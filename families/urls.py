@@ -9,6 +9,7 @@ urlpatterns = [
     path("children/<int:pk>/", portal.child_home, name="child_home"),
     path("children/<int:pk>/skills/", portal.archive, name="archive"),
     path("children/<int:pk>/skills/<int:summary_pk>/", portal.summary, name="summary"),
+    path("children/<int:pk>/reports/<int:report_pk>/", portal.report_download, name="report_download"),
     path("preferences/", portal.preferences, name="preferences"),
     path("language/", portal.set_language, name="set_language"),
     path("welcome/<uidb64>/<token>/", people.welcome, name="welcome"),

@@ -210,6 +210,14 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=60.0)
 OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=15 * 60)
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 
+# Progress reports (clinicians/reports.py explains each number).
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+REPORT_RETRY_BASE_SECONDS = env.float("REPORT_RETRY_BASE_SECONDS", default=30.0)
+REPORT_RENDER_TIMEOUT_SECONDS = env.int("REPORT_RENDER_TIMEOUT_SECONDS", default=10 * 60)
+REPORT_SWEEP_GRACE_SECONDS = env.int("REPORT_SWEEP_GRACE_SECONDS", default=60)
+# HTML -> (PDF bytes, pages); tests point a worker at one that fails on purpose.
+REPORT_RENDERER = env.str("REPORT_RENDERER", default="clinicians.report_content.pdf_from_html")
+
 # --- Celery -----------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem"):
@@ -237,6 +245,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "iop.tasks.record_heartbeat", "schedule": 60.0, "args": ("beat",)},
     "escalate-safety-alerts": {"task": "clinicians.tasks.escalate_safety_alerts", "schedule": 60.0},
     "sweep-outbox": {"task": "iop.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-reports": {"task": "clinicians.tasks.sweep_reports", "schedule": 60.0},
 }
 # With the broker down, saving an event must not wait long to learn it: the
 # message is in the outbox and the sweep sends it once the broker is back.
@@ -283,7 +292,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint narrates every render step at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Audit -----------------------------------------------------------------------

@@ -88,6 +88,12 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    # Reports written by a test stay in the test's own folder.
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -12,6 +12,7 @@ from clinicians.models import (
     Medication,
     Note,
     Objective,
+    ProgressReport,
     SafetyPlan,
     TreatmentPlan,
 )
@@ -343,3 +344,30 @@ def emergency_grant(client, clinician, reason="Covering the group tonight; the c
     from iop.emergency import break_glass
 
     return break_glass(clinician, client, reason)
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    client = factory.SubFactory(ClientFactory)
+    requested_by = factory.SelfAttribute("client.lead_clinician")
+    variant = ProgressReport.Variant.CLINICAL
+    period_start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(weeks=4))
+    period_end = factory.LazyFunction(timezone.localdate)
+    summary = "Attends well; uses skills at home."
+
+
+def ready_report(client, released=False, **kwargs):
+    """A report with a (tiny) PDF in private storage, as a finished render leaves it."""
+    from django.core.files.base import ContentFile
+
+    report = ProgressReportFactory(client=client, **kwargs)
+    report.pdf.save(f"report-{report.pk}.pdf", ContentFile(b"%PDF-1.7 test report"), save=False)
+    report.status = ProgressReport.Status.READY
+    report.pdf_pages = 1
+    report.finished_at = timezone.now()
+    report.save()
+    if released:
+        ProgressReport.objects.filter(pk=report.pk).update(released_to_family=True, released_at=timezone.now())
+    return report

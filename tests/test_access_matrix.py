@@ -180,6 +180,22 @@ def for_client_a_emergency_access(clinic):
     return {"pk": emergency_grant(clinic.client_a, clinic.clinician_2).pk}
 
 
+def for_client_a_report(variant="clinical", released=False):
+    def build(clinic):
+        from tests.factories import ready_report
+
+        return {"pk": ready_report(clinic.client_a, variant=variant, released=released).pk}
+
+    return build
+
+
+def for_client_a_released_report(clinic):
+    from tests.factories import ready_report
+
+    report = ready_report(clinic.client_a, variant="family", released=True)
+    return {"pk": clinic.client_a.pk, "report_pk": report.pk}
+
+
 # Project URLs, by name. Add every new URL here.
 EXPECTATIONS = {
     "home": Expect(**{r: REDIRECT for r in ROLES[1:]}),
@@ -204,6 +220,8 @@ EXPECTATIONS = {
     "families:child_home": Expect(family_a=OK, kwargs=for_client_a),
     "families:archive": Expect(family_a=OK, kwargs=for_client_a),
     "families:summary": Expect(family_a=OK, kwargs=for_client_a_summary),
+    # A progress report released to client A's family: that family only.
+    "families:report_download": Expect(family_a=OK, kwargs=for_client_a_released_report),
     "families:preferences": Expect(family_a=OK, family_b=OK),
     "families:set_language": Expect(family_a=NOT_ALLOWED, family_b=NOT_ALLOWED),
     # The invitation link is the key; a used or wrong one gets a friendly page for anyone
@@ -262,6 +280,12 @@ EXPECTATIONS = {
     "clinicians:safety_plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("safety_plan")),
     "clinicians:safety_plan_print": Expect(**CHART, kwargs=chart_object("safety_plan")),
     "clinicians:discharge": Expect(**CHART, kwargs=for_client_a),
+    # Progress reports: the client's clinical team (admins never see clinical content).
+    "clinicians:report_new": Expect(**CHART, kwargs=for_client_a),
+    "clinicians:report": Expect(**CHART, kwargs=for_client_a_report()),
+    "clinicians:report_download": Expect(**CHART, kwargs=for_client_a_report()),
+    "clinicians:report_retry": Expect(**CHART_ACTION, kwargs=for_client_a_report()),
+    "clinicians:report_release": Expect(**CHART_ACTION, kwargs=for_client_a_report("family")),
     "clinicians:client_measures": Expect(**CLINICAL, kwargs=for_client_a),
     "clinicians:new_administration": Expect(**CLINICAL, kwargs=for_client_a),
     "clinicians:export_fhir": Expect(**CLINICAL, kwargs=for_client_a),

@@ -67,3 +67,25 @@ def test_the_payload_really_reaches_pages_in_escaped_form(clinic, login):
     fill_every_text_column()
     page = login(clinic.clinician_1).get(reverse("client_profile", kwargs={"pk": clinic.client_a.pk})).content.decode()
     assert "&lt;script&gt;alert(" in page
+
+
+def test_stored_markup_reaches_pdf_reports_as_plain_text(clinic):
+    """PDFs are rendered from autoescaped HTML: a typed script is printed as text."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from clinicians import reports
+    from tests.factories import ProgressReportFactory
+
+    for variant in ("clinical", "family", "payer"):
+        ProgressReportFactory(client=clinic.client_a, variant=variant)
+    fill_every_text_column()
+    for report in clinic.client_a.progress_reports.all():
+        assert reports.render(report.pk).status == "ready", report.variant
+        report.refresh_from_db()
+        with report.pdf.open("rb") as pdf:
+            reader = PdfReader(io.BytesIO(pdf.read()))
+        text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+        assert '<script>alert("x")</script>' in text, report.variant

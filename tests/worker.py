@@ -147,7 +147,7 @@ def publishing_to(broker_url, queue):
     conf.update(
         broker_url=broker_url,
         broker_transport_options={"visibility_timeout": 3600},
-        task_routes={"iop.tasks.*": {"queue": queue}},
+        task_routes={"iop.tasks.*": {"queue": queue}, "clinicians.tasks.*": {"queue": queue}},
     )
     app._after_fork()  # drop pooled connections to the previous broker
     try:

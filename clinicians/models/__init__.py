@@ -7,6 +7,7 @@ from .group_notes import GroupAddendum, GroupNote, IndividualEntry, add_group_ad
 from .measures import Administration, Answer, SelfReportLink
 from .notes import Addendum, Medication, Note
 from .plans import Intervention, Objective, ObjectiveProgress, PlanAcknowledgement, PlanReview, Problem, TreatmentPlan
+from .reports import ProgressReport
 from .safety_plans import SafetyPlan
 from .signing import SignedRecordLocked
 
@@ -23,6 +24,7 @@ __all__ = [
     "Note",
     "Objective",
     "ObjectiveProgress",
+    "ProgressReport",
     "PlanAcknowledgement",
     "PlanReview",
     "Problem",

@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clinicians.models import ProgressReport
+from clinicians.report_views import pdf_response
 from groups.models import FamilyCalendarToken
 from iop import audit
 from iop.access import family_required
@@ -81,6 +83,16 @@ def summary(request, pk, summary_pk):
     audit.record("family_view", found, client=child, page="summary")
     context = {"child": child, "summary": found, "note": portal.released_note(found, child)}
     return render(request, "families/portal/summary.html", context)
+
+
+@portal_view
+def report_download(request, pk, report_pk):
+    """A progress report released to this family; anything else is a 404."""
+    child = _child(request, pk)
+    report = get_object_or_404(ProgressReport.objects.visible_to(request.user).filter(client=child), pk=report_pk)
+    response = pdf_response(report)
+    audit.record("family_download_report", report, client=child)
+    return response
 
 
 @portal_view

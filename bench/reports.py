@@ -1,0 +1,188 @@
+"""Progress report PDF time, cold and warm, next to a bare WeasyPrint render of a
+comparable two-page document (target: the report within 2x the bare render).
+
+    .venv/bin/python bench/reports.py [-n 10]
+
+Loads the demo clinic into a throw-away SQLite database and private folder,
+then times Maya's family report (2 pages) and clinical report (3 pages): the
+whole job as the worker runs it (claim, gather the record, chart, template,
+PDF, store, mark ready). "Cold" is a fresh Python process: imports and the
+first render, as a worker's first report after start-up. "Warm" is the median
+of ``-n`` further renders in one process. The bare document is static HTML of
+the same size and parts (headings, tables, an SVG chart, paragraphs, the same
+stylesheet and fonts) rendered with no Django and no database."""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+
+def setup(work):
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "iop.settings",
+            "IOP_VAR_DIR": str(work),
+            "PRIVATE_STORAGE_ROOT": str(work / "private"),
+            "EMAIL_URL": f"filemail://{work / 'mail'}",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    for variable in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"):
+        os.environ.pop(variable, None)
+    import django
+
+    django.setup()
+
+
+def bare_document(rows=10):
+    """Static HTML shaped like a two-page progress report."""
+    import math
+
+    points = " ".join(f"{40 + i * 50},{200 - 80 * abs(math.sin(i / 2)):.0f}" for i in range(12))
+    bands = "".join(
+        f'<rect x="40" y="{y}" width="600" height="40" fill="{fill}"/>'
+        for y, fill in zip(range(20, 220, 40), ("#f2c7c7", "#f8d6c2", "#fbe8c8", "#eef1cf", "#dcefe0"), strict=True)
+    )
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="691" height="326" viewBox="0 0 691 326">'
+        f'{bands}<polyline points="{points}" fill="none" stroke="#0b3d6e" stroke-width="2"/>'
+        '<text x="10" y="120" font-size="10">PHQ total</text></svg>'
+    )
+    import base64
+
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    table = "".join(
+        f"<tr><td>2026-10-{i + 1:02d}</td><td class='num'>{i % 4}</td><td class='num'>0</td><td class='num'>1</td>"
+        f"<td class='num'>0</td><td class='num'>{9 + i % 3}.0</td><td class='num'>12.0</td><td>Met</td></tr>"
+        for i in range(rows)
+    )
+    text = "<p>" + "The client attended group and practised the skill of the week at home. " * 3 + "</p>"
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Bare</title></head><body>"
+        "<h1>Progress report</h1><h2>Identity</h2><table class='identity'>"
+        + "".join(f"<tr><th>Field {i}</th><td>Value {i}</td></tr>" for i in range(6))
+        + f"</table><h2>Attendance</h2><table>{table}</table>"
+        f"<h2>PHQ</h2><figure><img class='chart' src='{uri}'></figure>{text}"
+        f"<h2>Skills covered</h2><ul>{''.join(f'<li>Skill {i}: {text}</li>' for i in range(3))}</ul>"
+        f"<h2>Summary</h2>{text}<p>Signature: ________</p></body></html>"
+    )
+
+
+def bare_render(html):
+    """WeasyPrint alone: the report stylesheet and the same DejaVu font files, no Django."""
+    import importlib.util
+
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts_dir = Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"
+    faces = ""
+    for weight, name in (("normal", "DejaVuSans.ttf"), ("bold", "DejaVuSans-Bold.ttf")):
+        source = (fonts_dir / name).as_uri()
+        faces += f'@font-face {{ font-family: "DejaVu Sans"; font-weight: {weight}; src: url("{source}"); }}'
+
+    fonts = FontConfiguration()
+    css = CSS(string=faces + (BASE_DIR / "static" / "css" / "report.css").read_text(), font_config=fonts)
+    document = HTML(string=html).render(stylesheets=[css], font_config=fonts)
+    document.write_pdf()
+    return len(document.pages)
+
+
+def time_bare(html):
+    started = time.perf_counter()
+    pages = bare_render(html)
+    return time.perf_counter() - started, pages
+
+
+def render_report(report_id):
+    from clinicians import reports
+    from clinicians.models import ProgressReport
+
+    # A fresh queued copy of the demo report each time, as a new request would be.
+    original = ProgressReport.objects.get(pk=report_id)
+    copy = ProgressReport.objects.create(
+        client=original.client,
+        requested_by=original.requested_by,
+        variant=original.variant,
+        period_start=original.period_start,
+        period_end=original.period_end,
+        summary=original.summary,
+    )
+    started = time.perf_counter()
+    outcome = reports.render(copy.pk)
+    elapsed = time.perf_counter() - started
+    assert outcome.status == "ready", outcome
+    copy.refresh_from_db()
+    return elapsed, copy.pdf_pages
+
+
+def child(mode, argument):
+    """Run in a fresh process: print the seconds of one cold render."""
+    if mode == "bare":
+        elapsed, pages = time_bare(bare_document())  # the import of WeasyPrint is inside
+    else:
+        setup(Path(argument[0]))  # a worker has Django set up before its first task
+        started = time.perf_counter()
+        elapsed, pages = render_report(int(argument[1]))
+        elapsed = time.perf_counter() - started
+    print(f"{elapsed} {pages}")
+
+
+def cold(*arguments):
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", *arguments], check=True, capture_output=True, text=True
+    ).stdout.split()
+    return float(output[-2]), int(output[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--count", type=int, default=10)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        return child(options.child[0], options.child[1:])
+    work = Path(tempfile.mkdtemp(prefix="iop-bench-reports-"))
+    try:
+        setup(work)
+        from django.core.management import call_command
+
+        from clinicians.models import ProgressReport
+
+        call_command("migrate", verbosity=0)
+        with open(os.devnull, "w") as quiet:
+            call_command("seed_demo", stdout=quiet)
+        maya = {r.variant: r.pk for r in ProgressReport.objects.filter(client__chart_number="T-1001")}
+        bare_html = bare_document()
+        rows = []
+        bare_cold, bare_pages = cold("bare")
+        time_bare(bare_html)
+        bare_warm = statistics.median(time_bare(bare_html)[0] for _ in range(options.count))
+        rows.append(("bare WeasyPrint document", bare_pages, bare_cold, bare_warm))
+        for variant in ("family", "clinical"):
+            report_cold, pages = cold("report", str(work), str(maya[variant]))
+            render_report(maya[variant])
+            warm = statistics.median(render_report(maya[variant])[0] for _ in range(options.count))
+            rows.append((f"{variant} progress report", pages, report_cold, warm))
+        print(f"median of {options.count} warm renders; cold = fresh process, imports and first render")
+        print(f"{'document':<26} {'pages':>5} {'cold s':>8} {'warm s':>8} {'cold x':>7} {'warm x':>7}")
+        for name, pages, cold_s, warm_s in rows:
+            print(
+                f"{name:<26} {pages:>5} {cold_s:>8.3f} {warm_s:>8.3f}"
+                f" {cold_s / bare_cold:>7.2f} {warm_s / bare_warm:>7.2f}"
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

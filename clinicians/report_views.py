@@ -1,0 +1,96 @@
+"""Progress report pages for the clinical team: request, status (with its
+progress while a worker renders it), download, retry and release to family."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from iop import audit
+from iop.access import clinician_required
+
+from . import reports
+from .access import clinical_client
+from .models import ProgressReport
+from .report_forms import ReportRequestForm
+
+#: The status panel asks again this often while the report renders (htmx, no inline script).
+POLL_SECONDS = 2
+
+
+def _report(request, pk):
+    return get_object_or_404(
+        ProgressReport.objects.visible_to(request.user).select_related("client", "requested_by"), pk=pk
+    )
+
+
+@clinician_required
+def report_new(request, pk):
+    client = clinical_client(request.user, pk)
+    initial = {"period_start": client.admitted_on, "period_end": timezone.localdate()}
+    form = ReportRequestForm(request.POST or None, client=client, initial=initial)
+    if form.is_valid():
+        data = form.cleaned_data
+        report = reports.request_report(
+            client=client,
+            user=request.user,
+            variant=data["variant"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            summary=data["summary"],
+            **form.details,
+        )
+        messages.success(request, _("The report is queued; this page shows when it is ready."))
+        return redirect("clinicians:report", report.pk)
+    return render(request, "clinicians/report_form.html", {"client": client, "form": form})
+
+
+@clinician_required
+def report_detail(request, pk):
+    report = _report(request, pk)
+    context = {"report": report, "client": report.client, "poll_seconds": POLL_SECONDS}
+    if request.htmx:
+        # The status panel asking again: the same fragment the page includes.
+        return render(request, "clinicians/includes/report_status.html", context)
+    audit.record("view_report", report, client=report.client)
+    return render(request, "clinicians/report_detail.html", context)
+
+
+def pdf_response(report):
+    if not report.is_ready or not report.pdf:
+        raise Http404
+    response = FileResponse(
+        report.pdf.open("rb"), as_attachment=True, filename=report.download_name, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@clinician_required
+def report_download(request, pk):
+    report = _report(request, pk)
+    response = pdf_response(report)
+    audit.record("download_report", report, client=report.client, variant=report.variant)
+    return response
+
+
+@clinician_required
+@require_POST
+def report_retry(request, pk):
+    report = _report(request, pk)
+    if reports.retry(report, request.user):
+        messages.success(request, _("The report is queued again."))
+    return redirect("clinicians:report", report.pk)
+
+
+@clinician_required
+@require_POST
+def report_release(request, pk):
+    report = _report(request, pk)
+    if reports.release_to_family(report, request.user):
+        messages.success(request, _("The family can now download this report from their portal."))
+    else:
+        messages.error(request, _("Only a ready family report can be released."))
+    return redirect("clinicians:report", report.pk)
