@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from clinicians.models import Intervention, Medication, Note, Objective, SafetyPlan, TreatmentPlan
-from families.models import FamilyLink, SkillSummary
+from families.models import FamilyAppointment, FamilyLink, SkillSummary
 from groups.models import Attendance, Closure, Cohort, CohortWeek, Enrollment, Session, SkillModule
 from groups.recurrence import week_start
 from iop.models import Client, Credential, OutboxMessage, Role, User
@@ -287,3 +287,27 @@ class SkillSummaryFactory(factory.django.DjangoModelFactory):
     status = SkillSummary.Status.PUBLISHED
     published_by = factory.SelfAttribute("cohort_week.cohort.lead_clinician")
     published_at = factory.LazyFunction(timezone.now)
+
+
+class FamilyAppointmentFactory(factory.django.DjangoModelFactory):
+    """A family session with the client's lead clinician at 16:00 clinic time,
+    two days from now, every family member of the client invited."""
+
+    class Meta:
+        model = FamilyAppointment
+        skip_postgeneration_save = True
+
+    class Params:
+        day = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=2))
+
+    client = factory.SubFactory(ClientFactory)
+    starts_at = factory.LazyAttribute(
+        lambda o: timezone.make_aware(datetime.datetime.combine(o.day, datetime.time(16, 0)))
+    )
+    clinician = factory.SelfAttribute("client.lead_clinician")
+    created_by = factory.SelfAttribute("clinician")
+
+    @factory.post_generation
+    def invited(obj, create, extracted, **kwargs):
+        if create:
+            obj.invited.set(extracted if extracted is not None else obj.client.family_links.all())
