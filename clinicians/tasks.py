@@ -10,3 +10,19 @@ def escalate_safety_alerts():
     from clinicians.models import SafetyAlert
 
     return len(SafetyAlert.objects.escalate_overdue())
+
+
+@shared_task
+def send_check_in_links():
+    """Beat, daily in the afternoon: questionnaire links to clients whose PHQ is due."""
+    from clinicians import reminders
+
+    return len(reminders.send_check_in_links())
+
+
+@shared_task
+def send_morning_digests():
+    """Beat, daily in the morning: each clinician's counts of work waiting."""
+    from clinicians import reminders
+
+    return len(reminders.send_morning_digests())
