@@ -33,3 +33,19 @@ def sweep_reports():
     for report_id in due:
         render_report.delay(report_id)
     return len(due)
+
+
+@shared_task
+def send_check_in_links():
+    """Beat, daily in the afternoon: questionnaire links to clients whose PHQ is due."""
+    from clinicians import reminders
+
+    return len(reminders.send_check_in_links())
+
+
+@shared_task
+def send_morning_digests():
+    """Beat, daily in the morning: each clinician's counts of work waiting."""
+    from clinicians import reminders
+
+    return len(reminders.send_morning_digests())

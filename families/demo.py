@@ -1,8 +1,9 @@
 """Demo families: their links to clients and contact preferences, published
 skill summaries for the past six weeks and this week (drafted from the
 curriculum, lightly edited by each cohort's lead), one personal note, and
-family-group attendance. Rosa Alvarez (parent@demo.clinic) has Maya in Teens
-and Mateo in Tweens."""
+family-group attendance, and two upcoming family appointments (Rosa Alvarez's
+family session for Maya, Grace Chen's phone check-in for Lily). Rosa Alvarez
+(parent@demo.clinic) has Maya in Teens and Mateo in Tweens."""
 
 import datetime
 import hashlib
@@ -14,10 +15,15 @@ from groups.recurrence import week_start
 from iop.demo import COHORT_LEADS, FAMILIES, upsert_user
 from iop.models import Client, Role, User
 
-from . import summaries
-from .models import FamilyGroupAttendance, FamilyInvitation, FamilyLink, PersonalNote, SkillSummary
+from . import appointments, summaries
+from .models import FamilyAppointment, FamilyGroupAttendance, FamilyInvitation, FamilyLink, PersonalNote, SkillSummary
 
 WEEKS_OF_SUMMARIES = 6
+# (client, kind, days from today, local time, mode, clinician, family member invited)
+FAMILY_APPOINTMENTS = [
+    ("T-1001", "family_session", 2, datetime.time(16, 0), "in_person", "clinician@demo.clinic", "parent@demo.clinic"),
+    ("W-2001", "family_checkin", 4, datetime.time(16, 30), "phone", "tweens.lead@demo.clinic", "parent2@demo.clinic"),
+]
 # The address the demo's "summary is ready" messages link to (the app as `make run` serves it).
 DEMO_BASE_URL = "http://127.0.0.1:8000"
 # (who, phone) of families who agreed to texts.
@@ -39,7 +45,11 @@ def seed(today, log):
     published = _summaries(monday)
     _personal_note(monday)
     marks = _family_group(monday)
-    log(f"{len(members)} families, {published} published skill summaries, 1 personal note, {marks} family-group marks")
+    booked = _family_appointments(today)
+    log(
+        f"{len(members)} families, {published} published skill summaries, 1 personal note, "
+        f"{marks} family-group marks, {booked} upcoming family appointments"
+    )
 
 
 def _families(today):
@@ -135,3 +145,24 @@ def _family_group(this_monday):
             )
             marks += 1
     return marks
+
+
+def _family_appointments(today):
+    """Book each demo appointment unless one of its kind is already coming up for
+    the client (so a reload, on any day, adds nothing while it is upcoming)."""
+    for chart, kind, days, at, mode, clinician, member in FAMILY_APPOINTMENTS:
+        client = Client.objects.get(chart_number=chart)
+        if FamilyAppointment.objects.upcoming().filter(client=client, kind=kind).exists():
+            continue
+        day = today + datetime.timedelta(days=days)
+        lead = User.objects.get(email=clinician)
+        appointment = FamilyAppointment(
+            client=client,
+            kind=kind,
+            starts_at=timezone.make_aware(datetime.datetime.combine(day, at)),
+            duration_minutes=50 if kind == "family_session" else 20,
+            mode=mode,
+            clinician=lead,
+        )
+        appointments.book(appointment, [FamilyLink.objects.get(client=client, family_member__email=member)], by=lead)
+    return FamilyAppointment.objects.upcoming().count()

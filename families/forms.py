@@ -1,15 +1,19 @@
 """Forms: inviting a family member, their contact preferences, "do not contact",
-skill summaries and personal notes, and the family-group sheet."""
+skill summaries and personal notes, the family-group sheet, and family
+appointments."""
+
+import datetime
 
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from iop.models import Client, User
 
-from .models import PERSONAL_NOTE_MAX_CHARS, FamilyLink, PersonalNote, SkillSummary
+from .models import PERSONAL_NOTE_MAX_CHARS, FamilyAppointment, FamilyLink, PersonalNote, SkillSummary
 
 SUMMARY_FIELD_MAX_CHARS = 3000
 
@@ -152,3 +156,72 @@ class FamilyGroupSheet(forms.Form):
 
     def attended(self):
         return {link: self.cleaned_data[f"link_{link.pk}"] for link in self.links}
+
+
+class InvitedField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        label = f"{obj.family_member.get_full_name() or obj.family_member.email} ({obj.get_relationship_display()})"
+        if obj.portal_suspended or obj.family_member.do_not_contact:
+            label += " - " + str(_("do not contact: nothing will be sent"))
+        return label
+
+
+class ClinicianField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class FamilyAppointmentForm(forms.ModelForm):
+    """Book or change a family session: clinic-local date and time, how, with whom."""
+
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    clinician = ClinicianField(label=_("Clinician"), queryset=User.objects.none())
+    invited = InvitedField(
+        label=_("Family members invited"), queryset=FamilyLink.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = FamilyAppointment
+        fields = ["kind", "day", "time", "duration_minutes", "mode", "clinician", "invited"]
+
+    def __init__(self, *args, clinicians, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = clinicians
+        self.fields["invited"].queryset = links
+        self.fields["duration_minutes"].min_value = 5
+        self.fields["duration_minutes"].max_value = 240
+        self.fields["duration_minutes"].widget.attrs.update(min=5, max=240)
+        if self.instance.pk:
+            start = self.instance.local_start
+            self.initial.update(day=start.date(), time=start.time(), invited=list(self.instance.invited.all()))
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if not 5 <= minutes <= 240:
+            raise forms.ValidationError(_("Between 5 and 240 minutes."))
+        return minutes
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("time"):
+            starts_at = datetime.datetime.combine(data["day"], data["time"], tzinfo=timezone.get_current_timezone())
+            unchanged = self.instance.pk is not None and starts_at == self.instance.starts_at
+            if starts_at <= timezone.now() and not unchanged:
+                self.add_error("day", _("Choose a time in the future."))
+            self.instance.starts_at = starts_at
+        return data
+
+
+class CancelAppointmentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling (kept with the record; the family is told only that it is cancelled)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why."))
+        return reason

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinicians.models import Note
 from groups.models import CohortWeek, Enrollment, Session
 from iop.models import Client, Role
 
@@ -275,3 +276,89 @@ class FamilyGroupAttendance(models.Model):
 
     def __str__(self):
         return f"{self.link.family_member} at family group {self.session}: {'yes' if self.attended else 'no'}"
+
+
+# --- Family sessions and family check-ins --------------------------------------------
+
+
+class FamilyAppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: appointments of clients they may see (admins schedule; the
+        appointment holds no clinical content). Families: the appointments of
+        their own children they are invited to, through a live link."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_family:
+            return self.filter(invited__in=FamilyLink.objects.visible_to(user)).distinct()
+        return self.filter(client__in=Client.objects.visible_to(user))
+
+    def booked(self):
+        return self.filter(cancelled_at__isnull=True)
+
+    def upcoming(self, now=None):
+        return self.booked().filter(starts_at__gte=now or timezone.now())
+
+
+class FamilyAppointment(models.Model):
+    """A family session or family check-in booked with a clinician. Families see
+    when, how and with whom; what was said goes in the clinical note."""
+
+    # The same kinds and modes as the clinical note that records the session.
+    class Kind(models.TextChoices):
+        FAMILY_SESSION = Note.Kind.FAMILY_SESSION.value, Note.Kind.FAMILY_SESSION.label
+        FAMILY_CHECKIN = Note.Kind.FAMILY_CHECKIN.value, Note.Kind.FAMILY_CHECKIN.label
+
+    Mode = Note.Mode
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="family_appointments")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FAMILY_SESSION)
+    starts_at = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    mode = models.CharField(_("how"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="family_appointments",
+        limit_choices_to={"role": Role.CLINICIAN},
+    )
+    invited = models.ManyToManyField(FamilyLink, related_name="appointments", verbose_name=_("family members invited"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = FamilyAppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=240),
+                name="family_appointment_duration_sensible",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancelled_by__isnull=True)
+                | (Q(cancelled_at__isnull=False, cancelled_by__isnull=False) & ~Q(cancel_reason="")),
+                name="cancelled_appointment_has_reason_and_author",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.local_start:%Y-%m-%d %H:%M}"
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.starts_at)
+
+    @property
+    def local_end(self):
+        return self.local_start + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None

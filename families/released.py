@@ -1,12 +1,14 @@
-"""Clinical things released to a family, owned by the clinical record
-(clinicians/). They are the one place the portal asks. Family sessions are not
-connected yet and answer "nothing"."""
+"""What the portal shows of the clinical side: the one place it asks, so a page
+never reaches into notes. Family appointments are booked in families/;
+released progress reports come from the clinical record (clinicians/)."""
+
+from . import appointments
 
 
-def upcoming_family_sessions(client):
-    """Family sessions and check-ins booked for ``client`` (date, time, mode),
-    never their notes. Connect to the clinical chart's appointments here."""
-    return []
+def upcoming_family_sessions(client, member):
+    """Family sessions and check-ins booked for ``client`` that ``member`` is
+    invited to: date, time, mode and clinician, never their notes."""
+    return appointments.for_family(client, member)
 
 
 def family_reports(client):

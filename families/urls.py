@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import family_group, people, portal, summaries
+from .views import appointments, family_group, people, portal, summaries
 
 app_name = "families"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("staff/members/<int:pk>/reinvite/", people.reinvite, name="reinvite"),
     path("staff/members/<int:pk>/do-not-contact/", people.do_not_contact, name="do_not_contact"),
     path("staff/clients/<int:pk>/", people.client_family, name="client_family"),
+    path("staff/clients/<int:pk>/appointments/new/", appointments.appointment_new, name="appointment_new"),
+    path("staff/appointments/<int:pk>/", appointments.appointment_edit, name="appointment_edit"),
+    path("staff/appointments/<int:pk>/cancel/", appointments.appointment_cancel, name="appointment_cancel"),
     path("staff/summaries/", summaries.summary_list, name="summary_list"),
     path("staff/summaries/week/<int:pk>/", summaries.summary_edit, name="summary_edit"),
     path("staff/summaries/<int:pk>/notes/<int:client_pk>/", summaries.personal_note, name="personal_note"),

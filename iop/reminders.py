@@ -52,6 +52,7 @@ CHECK_IN_DUE = "check_in_due"
 NOTES_TO_SIGN = "notes_to_sign"
 PLAN_REVIEWS_DUE = "plan_reviews_due"
 CHECK_INS_OVERDUE = "check_ins_overdue"
+STAFF_DIGEST = "staff_digest"  # the morning digest: the three above, counts only
 SAFETY_ALERT = "safety_alert"
 
 #: Words no reminder may contain: they would tell whoever holds the phone
@@ -133,6 +134,14 @@ def family_session_text(day, start, clinic):
     }
 
 
+def family_session_cancelled_text(day, start, clinic):
+    return _("The family appointment on %(day)s at %(start)s, %(clinic)s, is cancelled.") % {
+        "day": day.strftime("%a %d %b"),
+        "start": _hhmm(start),
+        "clinic": clinic,
+    }
+
+
 def schedule_change_text(day, clinic):
     return _("The schedule for %(day)s at %(clinic)s has changed. Open the app for the new times.") % {
         "day": day.strftime("%a %d %b"),
@@ -175,6 +184,20 @@ def check_ins_overdue_text(count):
         count,
     )
     return text % {"count": count}
+
+
+def staff_digest_text(notes_to_sign, plan_reviews_due, check_ins_overdue):
+    """The morning digest: one line per count that is not zero (empty when all are)."""
+    lines = [
+        builder(count)
+        for builder, count in (
+            (notes_to_sign_text, notes_to_sign),
+            (plan_reviews_due_text, plan_reviews_due),
+            (check_ins_overdue_text, check_ins_overdue),
+        )
+        if count
+    ]
+    return "\n".join(lines)
 
 
 def safety_alert_text():

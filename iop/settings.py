@@ -9,6 +9,7 @@ the README's configuration table.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -209,6 +210,8 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=60.0)
 OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=15 * 60)
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
+# Where the app is reached from outside, for links in messages beat sends (no request to ask).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Progress reports (clinicians/reports.py explains each number).
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
@@ -241,11 +244,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Daily reminders run at clinic-local times (crontab follows CELERY_TIMEZONE,
+# which is TIME_ZONE), before quiet hours start and after they end.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "iop.tasks.record_heartbeat", "schedule": 60.0, "args": ("beat",)},
     "escalate-safety-alerts": {"task": "clinicians.tasks.escalate_safety_alerts", "schedule": 60.0},
     "sweep-outbox": {"task": "iop.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-reports": {"task": "clinicians.tasks.sweep_reports", "schedule": 60.0},
+    "staff-morning-digest": {"task": "clinicians.tasks.send_morning_digests", "schedule": crontab(hour=8, minute=30)},
+    "group-tonight": {"task": "families.tasks.remind_group_tonight", "schedule": crontab(hour=14, minute=0)},
+    "family-group-tomorrow": {
+        "task": "families.tasks.remind_family_group_tomorrow",
+        "schedule": crontab(hour=15, minute=0),
+    },
+    "family-appointments-tomorrow": {
+        "task": "families.tasks.remind_family_appointments_tomorrow",
+        "schedule": crontab(hour=15, minute=0),
+    },
+    "check-in-links": {"task": "clinicians.tasks.send_check_in_links", "schedule": crontab(hour=15, minute=30)},
 }
 # With the broker down, saving an event must not wait long to learn it: the
 # message is in the outbox and the sweep sends it once the broker is back.

@@ -16,7 +16,7 @@ from clinicians.models import (
     SafetyPlan,
     TreatmentPlan,
 )
-from families.models import FamilyLink, SkillSummary
+from families.models import FamilyAppointment, FamilyLink, SkillSummary
 from groups.models import Attendance, Closure, Cohort, CohortWeek, Enrollment, Session, SkillModule
 from groups.recurrence import week_start
 from iop.models import Client, Credential, OutboxMessage, Role, User
@@ -371,3 +371,27 @@ def ready_report(client, released=False, **kwargs):
     if released:
         ProgressReport.objects.filter(pk=report.pk).update(released_to_family=True, released_at=timezone.now())
     return report
+
+
+class FamilyAppointmentFactory(factory.django.DjangoModelFactory):
+    """A family session with the client's lead clinician at 16:00 clinic time,
+    two days from now, every family member of the client invited."""
+
+    class Meta:
+        model = FamilyAppointment
+        skip_postgeneration_save = True
+
+    class Params:
+        day = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=2))
+
+    client = factory.SubFactory(ClientFactory)
+    starts_at = factory.LazyAttribute(
+        lambda o: timezone.make_aware(datetime.datetime.combine(o.day, datetime.time(16, 0)))
+    )
+    clinician = factory.SelfAttribute("client.lead_clinician")
+    created_by = factory.SelfAttribute("clinician")
+
+    @factory.post_generation
+    def invited(obj, create, extracted, **kwargs):
+        if create:
+            obj.invited.set(extracted if extracted is not None else obj.client.family_links.all())

@@ -163,6 +163,12 @@ def for_cohort_1_family_group(clinic):
     return {"pk": session.pk}
 
 
+def for_client_a_appointment(clinic):
+    from tests.factories import FamilyAppointmentFactory
+
+    return {"pk": FamilyAppointmentFactory(client=clinic.client_a).pk}
+
+
 def for_family_a(clinic):
     return {"pk": clinic.family_a.pk}
 
@@ -231,6 +237,10 @@ EXPECTATIONS = {
     "families:invite": Expect(**ADMIN_ONLY),
     "families:reinvite": Expect(admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=for_family_a),
     "families:client_family": Expect(**OWN_COHORT, kwargs=for_client_a),
+    # Family appointments: whoever may see the client (admins schedule; no note content).
+    "families:appointment_new": Expect(**OWN_COHORT, kwargs=for_client_a),
+    "families:appointment_edit": Expect(**OWN_COHORT, kwargs=for_client_a_appointment),
+    "families:appointment_cancel": Expect(**OWN_COHORT, kwargs=for_client_a_appointment),
     "families:do_not_contact": Expect(clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK, kwargs=for_family_a),
     "families:summary_list": Expect(clinician_1=OK, clinician_2=OK, superuser=OK),
     "families:summary_edit": Expect(clinician_1=OK, clinician_2=NOT_FOUND, superuser=OK, kwargs=for_cohort_1_week),

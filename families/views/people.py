@@ -7,7 +7,7 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +17,7 @@ from iop.models import AuditEntry, Client, Role, User
 
 from .. import contact, invitations
 from ..forms import DoNotContactForm, InvitationForm
-from ..models import FamilyInvitation, FamilyLink
+from ..models import FamilyAppointment, FamilyInvitation, FamilyLink
 
 
 def _base_url(request):
@@ -64,10 +64,17 @@ def reinvite(request, pk):
 def client_family(request, pk):
     client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
     links = FamilyLink.objects.filter(client=client).select_related("family_member")
+    upcoming = list(
+        FamilyAppointment.objects.filter(client=client, starts_at__gte=timezone.now())
+        .select_related("clinician")
+        .prefetch_related("invited__family_member")
+    )
     audit.record("view_family_contacts", client)
+    audit.record("view_family_appointments", client, appointments=[a.pk for a in upcoming])
     context = {
         "client": client,
         "links": links,
+        "appointments": upcoming,
         "can_stop_contact": Client.objects.clinical_for(request.user).filter(pk=client.pk).exists(),
         "can_invite": request.user.is_program_admin or request.user.is_superuser,
     }

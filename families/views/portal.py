@@ -62,12 +62,15 @@ def child_home(request, pk):
 def _render_child_home(request, child, children):
     week = portal.child_week(child, request.user)
     audit.record("family_view", child, page="home")
+    family_sessions = released.upcoming_family_sessions(child, request.user)
+    if family_sessions:
+        audit.record("family_view_appointments", child, appointments=[a.pk for a in family_sessions])
     context = {
         "child": child,
         "children": children,
         "week": week,
         "note": portal.released_note(week.summary, child) if week.summary else None,
-        "family_sessions": released.upcoming_family_sessions(child),
+        "family_sessions": family_sessions,
         "reports": released.family_reports(child),
         "calendar_link": FamilyCalendarToken.current_for(request.user),
     }

@@ -1,7 +1,8 @@
 """Nothing a family receives names another client: every portal page (in both
 languages), the calendar feed, the summary message, the invitation, closure and
-schedule notices. Another client sits in the same cohort, with attendance, a
-personal note and a parent at family group, so a leak would have something to leak."""
+schedule notices, family appointments and the daily reminders. Another client
+sits in the same cohort, with attendance, a personal note, a family appointment
+and a parent at family group, so a leak would have something to leak."""
 
 import datetime
 
@@ -9,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from families import invitations, summaries
+from families import appointments, invitations, summaries
+from families import reminders as daily
 from families.models import FamilyGroupAttendance, PersonalNote
 from groups import changes
 from groups.models import FamilyCalendarToken
@@ -48,6 +50,8 @@ def crowded_week(family_week):
         attended=True,
         recorded_by=family_week.clinician_1,
     )
+    for client in (other, family_week.client_a):
+        factories.FamilyAppointmentFactory(client=client)  # every parent of the client invited
     family_week.others = [other, family_week.client_b]
     return family_week
 
@@ -89,8 +93,28 @@ def everything_family_a_receives(clinic, login):
     wednesday = clinic.sessions[a.pk][2]
     changes.reschedule(wednesday, wednesday.starts_at + datetime.timedelta(days=2), clinic.admin)
     changes.add_make_up(a.cohort, wednesday.starts_at + datetime.timedelta(days=5), clinic.admin)
+    # Family appointments: booked, the day before, cancelled; the daily group reminders.
+    (appointment,) = a.family_appointments.all()
+    appointments.book(appointment, list(appointment.invited.all()), by=clinic.clinician_1)
+    daily.family_appointments_tomorrow(now=appointment.starts_at - datetime.timedelta(days=1))
+    appointments.cancel(appointment, reason="Snow", by=clinic.clinician_1)
+    evening = factories.SessionFactory(cohort=a.cohort, day=timezone.localdate() + datetime.timedelta(days=10))
+    evening.family_group_starts_at, evening.family_group_ends_at = evening.starts_at, evening.ends_at
+    evening.save()
+    daily.group_tonight(now=evening.starts_at - datetime.timedelta(hours=3))
+    daily.family_group_tomorrow(now=evening.starts_at - datetime.timedelta(days=1))
     messages = list(OutboxMessage.objects.filter(recipient=clinic.family_a))
-    assert {m.kind for m in messages} >= {"skill_summary", "family_invitation", "closure", "reschedule", "make_up"}
+    assert {m.kind for m in messages} >= {
+        "skill_summary",
+        "family_invitation",
+        "closure",
+        "reschedule",
+        "make_up",
+        "family_session",
+        "group_tonight",
+        "family_group_tomorrow",
+    }
+    assert len([m for m in messages if m.kind == "family_session"]) == 3
     texts += [f"{m.subject}\n{m.body}" for m in messages]
     return texts
 

@@ -22,6 +22,8 @@ PORTAL_SOURCES = (
     "templates/groups/family_calendar.html",
     "families/views/portal.py",
     "families/summaries.py",
+    "families/appointments.py",
+    "families/reminders.py",
     "families/invitations.py",
     "groups/notices.py",
     "templates/base.html",

@@ -15,6 +15,7 @@ EVERY_TEXT = {
     "group_tonight": reminders.group_tonight_text("Teens", START, END, CLINIC),
     "family_group_tomorrow": reminders.family_group_tomorrow_text(START, END, CLINIC),
     "family_session": reminders.family_session_text(DAY, START, CLINIC),
+    "family_session_cancelled": reminders.family_session_cancelled_text(DAY, START, CLINIC),
     "schedule_change": reminders.schedule_change_text(DAY, CLINIC),
     "closure": reminders.closure_text(DAY, CLINIC),
     "skill_summary": reminders.skill_summary_text(CLINIC),
@@ -22,6 +23,7 @@ EVERY_TEXT = {
     "notes_to_sign": reminders.notes_to_sign_text(3),
     "plan_reviews_due": reminders.plan_reviews_due_text(2),
     "check_ins_overdue": reminders.check_ins_overdue_text(4),
+    "staff_digest": reminders.staff_digest_text(3, 2, 4),
     "safety_alert": reminders.safety_alert_text(),
 }
 
@@ -42,6 +44,14 @@ def test_no_text_names_health_matters(kind):
 
 def test_group_tonight_says_when_and_where():
     assert EVERY_TEXT["group_tonight"] == "Teens group tonight 17:30-20:30 at Riverside Clinic."
+
+
+def test_staff_digest_gives_counts_only_and_leaves_out_zeros():
+    assert reminders.staff_digest_text(1, 0, 2).splitlines() == [
+        "You have 1 note waiting for your signature. Open the app.",
+        "2 weekly check-ins are overdue. Open the app.",
+    ]
+    assert reminders.staff_digest_text(0, 0, 0) == ""
 
 
 def test_safety_alert_says_only_open_the_app():

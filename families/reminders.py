@@ -1,0 +1,90 @@
+"""The periodic reminders families get: tonight's group (the afternoon of the
+day), the family group and family appointments (the day before). Beat runs
+them once a day (families/tasks.py); each message's key names the evening or
+appointment and the person, so running a producer again sends nothing more.
+
+Only family members who may be contacted are written to: a live link ("do not
+contact" suspends it), an active account, no opt-out. Texts carry a time and
+the clinic (iop/reminders.py), never a client's name."""
+
+import datetime
+
+from django.utils import timezone, translation
+
+from groups.models import Session, local_midnight
+from groups.notices import families_by_session
+from iop import reminders
+from iop.models import Program
+
+from . import appointments
+from .models import FamilyAppointment
+
+
+def may_be_reminded(person):
+    return person.is_active and not person.do_not_contact and not person.reminders_opt_out
+
+
+def _families_of(sessions):
+    return {m: theirs for m, theirs in families_by_session(sessions).items() if may_be_reminded(m)}
+
+
+def group_tonight(now=None):
+    """Tonight's group, to the families of the clients expected at each evening
+    of today that is still to start (cancelled evenings are skipped)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sessions = list(
+        Session.objects.scheduled().between_days(today, today).filter(starts_at__gt=now).select_related("cohort")
+    )
+    clinic = Program.current().clinic_name
+    sent = []
+    for member, theirs in _families_of(sessions).items():
+        for session in theirs:
+            with translation.override(member.language):
+                body = reminders.group_tonight_text(session.cohort.name, session.local_start, session.local_end, clinic)
+            sent.append(
+                reminders.notify(
+                    member,
+                    kind=reminders.GROUP_TONIGHT,
+                    key=reminders.make_key(reminders.GROUP_TONIGHT, session.pk, member.pk),
+                    body=body,
+                )
+            )
+    return sent
+
+
+def family_group_tomorrow(now=None):
+    """Tomorrow's family group, to the families of the clients expected that evening."""
+    tomorrow = timezone.localdate(now or timezone.now()) + datetime.timedelta(days=1)
+    sessions = list(
+        Session.objects.scheduled().between_days(tomorrow, tomorrow).filter(family_group_starts_at__isnull=False)
+    )
+    clinic = Program.current().clinic_name
+    sent = []
+    for member, theirs in _families_of(sessions).items():
+        for session in theirs:
+            start = timezone.localtime(session.family_group_starts_at)
+            end = timezone.localtime(session.family_group_ends_at)
+            with translation.override(member.language):
+                body = reminders.family_group_tomorrow_text(start, end, clinic)
+            sent.append(
+                reminders.notify(
+                    member,
+                    kind=reminders.FAMILY_GROUP_TOMORROW,
+                    key=reminders.make_key(reminders.FAMILY_GROUP_TOMORROW, session.pk, member.pk),
+                    body=body,
+                )
+            )
+    return sent
+
+
+def family_appointments_tomorrow(now=None):
+    """Tomorrow's family sessions and check-ins, to the family members invited."""
+    tomorrow = timezone.localdate(now or timezone.now()) + datetime.timedelta(days=1)
+    booked = FamilyAppointment.objects.booked().filter(
+        starts_at__gte=local_midnight(tomorrow), starts_at__lt=local_midnight(tomorrow + datetime.timedelta(days=1))
+    )
+    sent = []
+    for appointment in booked:
+        sent += appointments.tell_invited(appointment, appointments.DAY_BEFORE)
+    return sent

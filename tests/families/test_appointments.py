@@ -1,0 +1,232 @@
+"""Family sessions and check-ins: booked, changed and cancelled by the client's
+clinicians and by program admins; invited families are told at once (least
+information, their language, never when they must not be contacted) and see
+date, time, mode and clinician on their home page, never anything clinical."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from families.models import FamilyAppointment
+from iop import reminders
+from iop.models import AuditEntry, OutboxMessage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def in_days(days, hour=16, minute=0):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return day, datetime.time(hour, minute)
+
+
+def booking(clinic, days=3, **fields):
+    day, time = in_days(days)
+    data = {
+        "kind": "family_session",
+        "day": day.isoformat(),
+        "time": time.strftime("%H:%M"),
+        "duration_minutes": 50,
+        "mode": "video",
+        "clinician": clinic.clinician_1.pk,
+        "invited": [clinic.client_a.family_links.get(family_member=clinic.family_a).pk],
+    }
+    return {**data, **fields}
+
+
+def family_messages():
+    return list(OutboxMessage.objects.filter(kind=reminders.FAMILY_SESSION).order_by("pk"))
+
+
+@pytest.mark.parametrize("role", ["clinician_1", "admin", "superuser"])
+def test_staff_who_see_the_client_book_and_the_family_is_told_at_once(role, clinic, login):
+    response = login(clinic.role(role)).post(
+        reverse("families:appointment_new", args=[clinic.client_a.pk]), booking(clinic)
+    )
+
+    assert response.status_code == 302
+    appointment = FamilyAppointment.objects.get()
+    assert appointment.client == clinic.client_a and appointment.created_by == clinic.role(role)
+    assert appointment.local_start.time() == datetime.time(16, 0) and appointment.mode == "video"
+    (message,) = family_messages()
+    assert message.recipient == clinic.family_a
+    day = appointment.local_start.strftime("%a %d %b")
+    assert message.body == f"Family appointment on {day} at 16:00, The clinic."
+    assert AuditEntry.objects.filter(event="book_family_appointment", client_id=clinic.client_a.pk).count() == 1
+
+
+def test_clinician_of_another_cohort_cannot_book_or_touch_the_appointment(clinic, login):
+    appointment = factories.FamilyAppointmentFactory(client=clinic.client_a)
+    browser = login(clinic.clinician_2)
+    new, cancel = (
+        reverse("families:appointment_new", args=[clinic.client_a.pk]),
+        reverse("families:appointment_cancel", args=[appointment.pk]),
+    )
+    assert browser.post(new, booking(clinic)).status_code == 404
+    assert browser.post(cancel, {"reason": "x"}).status_code == 404
+    assert not FamilyAppointment.objects.filter(cancelled_at__isnull=False).exists()
+    assert FamilyAppointment.objects.count() == 1 and not family_messages()
+
+
+def test_booking_form_refuses_the_past_and_keeps_what_was_typed(clinic, login):
+    data = booking(clinic, days=-1, duration_minutes=45)
+    response = login(clinic.clinician_1).post(reverse("families:appointment_new", args=[clinic.client_a.pk]), data)
+
+    assert response.status_code == 200
+    assert "Choose a time in the future." in response.content.decode()
+    assert response.context["form"]["duration_minutes"].value() == "45"
+    assert not FamilyAppointment.objects.exists() and not family_messages()
+
+
+def test_only_invited_links_of_this_client_can_be_chosen(clinic, login):
+    other_link = clinic.client_b.family_links.get()
+    response = login(clinic.clinician_1).post(
+        reverse("families:appointment_new", args=[clinic.client_a.pk]), booking(clinic, invited=[other_link.pk])
+    )
+    assert response.status_code == 200 and "invited" in response.context["form"].errors
+    assert not FamilyAppointment.objects.exists()
+
+
+def test_nothing_is_sent_to_do_not_contact_or_opted_out_members(clinic, login):
+    careful = factories.FamilyLinkFactory(client=clinic.client_a).family_member
+    careful.do_not_contact, careful.do_not_contact_reason = True, "Contact at home may be unsafe."
+    careful.save()
+    opted_out = factories.FamilyLinkFactory(client=clinic.client_a).family_member
+    opted_out.reminders_opt_out = True
+    opted_out.save()
+    data = booking(clinic, invited=list(clinic.client_a.family_links.values_list("pk", flat=True)))
+
+    login(clinic.clinician_1).post(reverse("families:appointment_new", args=[clinic.client_a.pk]), data)
+
+    assert FamilyAppointment.objects.get().invited.count() == 3
+    assert [m.recipient for m in family_messages()] == [clinic.family_a]
+
+
+def test_spanish_speaking_family_is_told_in_spanish(clinic):
+    clinic.family_a.language = "es"
+    clinic.family_a.save()
+    appointment = factories.FamilyAppointmentFactory.build(client=clinic.client_a)
+    from families import appointments
+
+    appointments.book(appointment, list(clinic.client_a.family_links.all()), by=clinic.clinician_1)
+
+    (message,) = family_messages()
+    assert message.body.startswith("Cita familiar el ") and message.language == "es"
+
+
+def test_changing_the_time_tells_the_family_again_saving_unchanged_does_not(clinic, login):
+    appointment = factories.FamilyAppointmentFactory(client=clinic.client_a)
+    url = reverse("families:appointment_edit", args=[appointment.pk])
+    browser = login(clinic.clinician_1)
+    day = appointment.local_start.date().isoformat()
+
+    browser.post(url, booking(clinic, day=day, time="16:00", mode="in_person"))
+    assert len(family_messages()) == 1  # the booking is new to the outbox: told once
+    browser.post(url, booking(clinic, day=day, time="16:00", mode="in_person"))
+    assert len(family_messages()) == 1
+    browser.post(url, booking(clinic, day=day, time="17:15"))
+    assert len(family_messages()) == 2 and "17:15" in family_messages()[-1].body
+    appointment.refresh_from_db()
+    assert appointment.local_start.time() == datetime.time(17, 15) and appointment.created_by == clinic.clinician_1
+
+
+def test_cancelling_keeps_the_reason_and_tells_the_family_without_it(clinic, login):
+    appointment = factories.FamilyAppointmentFactory(client=clinic.client_a)
+    url = reverse("families:appointment_cancel", args=[appointment.pk])
+    browser = login(clinic.admin)
+
+    assert "reason" in browser.post(url, {"reason": "  "}).context["form"].errors
+    response = browser.post(url, {"reason": "Mother is in hospital."})
+
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.is_cancelled and appointment.cancelled_by == clinic.admin
+    (message,) = family_messages()
+    assert "is cancelled" in message.body and "hospital" not in message.body
+    assert AuditEntry.objects.filter(event="cancel_family_appointment", object_pk=str(appointment.pk)).exists()
+    # A cancelled appointment can be neither changed nor cancelled again.
+    assert browser.post(url, {"reason": "again"}).status_code == 302
+    assert len(family_messages()) == 1
+
+
+def test_messages_carry_no_health_words_and_no_names(clinic):
+    from families import appointments
+
+    appointment = factories.FamilyAppointmentFactory(client=clinic.client_a, kind="family_checkin", mode="phone")
+    appointments.tell_invited(appointment, appointments.BOOKED)
+    appointments.cancel(appointment, reason="Clinician unwell", by=clinic.clinician_1)
+
+    texts = [m.body + " " + m.subject for m in family_messages()]
+    assert len(texts) == 2
+    for text in texts:
+        assert not reminders.health_words_in(text)
+        for client in (clinic.client_a, clinic.client_b):
+            assert client.legal_first_name not in text and client.legal_last_name not in text
+
+
+def test_family_page_lists_upcoming_appointments_and_audits_the_view(clinic, login, django_assert_max_num_queries):
+    for days in (1, 2, 3, 4):
+        factories.FamilyAppointmentFactory(client=clinic.client_a, day=timezone.localdate() + datetime.timedelta(days))
+    factories.FamilyAppointmentFactory(client=clinic.client_a, day=timezone.localdate() - datetime.timedelta(days=3))
+    browser = login(clinic.clinician_1)
+    url = reverse("families:client_family", args=[clinic.client_a.pk])
+
+    browser.get(url)  # the session's first request does its own bookkeeping
+    with django_assert_max_num_queries(23):
+        response = browser.get(url)
+
+    assert len(response.context["appointments"]) == 4
+    assert "Book a family session or check-in" in response.content.decode()
+    entry = AuditEntry.objects.filter(event="view_family_appointments").latest("pk")
+    assert entry.client_id == clinic.client_a.pk and len(entry.additional_data["appointments"]) == 4
+
+
+def test_chart_links_to_the_family_appointments(clinic, login):
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert reverse("families:client_family", args=[clinic.client_a.pk]) + "#appointments" in page
+
+
+# --- The portal -------------------------------------------------------------------
+
+
+def test_family_sees_their_appointment_with_time_mode_and_clinician_only(clinic, login):
+    appointment = factories.FamilyAppointmentFactory(client=clinic.client_a, mode="video")
+    factories.NoteFactory(
+        client=clinic.client_a, author=clinic.clinician_1, kind="family_session", participants="mother"
+    )
+    browser = login(clinic.family_a)
+
+    page = browser.get(reverse("families:child_home", args=[clinic.client_a.pk])).content.decode()
+
+    start = appointment.local_start
+    assert f"{start:%A} {start.day} {start:%B}, 16:00" in page
+    assert "Family session · Video · with " + clinic.clinician_1.get_full_name() in page
+    assert "Content" not in page  # nothing of the clinical note
+    entry = AuditEntry.objects.get(event="family_view_appointments")
+    assert entry.actor == clinic.family_a and entry.additional_data == {"appointments": [appointment.pk]}
+
+
+def test_another_family_neither_sees_nor_reaches_the_appointment(clinic, login):
+    factories.FamilyAppointmentFactory(client=clinic.client_a)
+    browser = login(clinic.family_b)
+
+    assert browser.get(reverse("families:child_home", args=[clinic.client_a.pk])).status_code == 404
+    page = browser.get(reverse("families:home"))
+    assert page.status_code == 200 and page.context["family_sessions"] == []
+    assert not AuditEntry.objects.filter(event="family_view_appointments").exists()
+
+
+def test_family_member_not_invited_or_cancelled_appointments_are_not_shown(clinic, login):
+    other_parent = factories.FamilyLinkFactory(client=clinic.client_a, relationship="father").family_member
+    factories.FamilyAppointmentFactory(client=clinic.client_a, invited=[clinic.client_a.family_links.first()])
+    cancelled = factories.FamilyAppointmentFactory(client=clinic.client_a)
+    from families import appointments
+
+    appointments.cancel(cancelled, reason="Snow", by=clinic.clinician_1)
+    shown_to = {}
+    for member in (clinic.family_a, other_parent):
+        response = login(member).get(reverse("families:child_home", args=[clinic.client_a.pk]))
+        shown_to[member] = response.context["family_sessions"]
+    assert len(shown_to[clinic.family_a]) == 1 and shown_to[other_parent] == []

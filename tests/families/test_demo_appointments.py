@@ -1,0 +1,25 @@
+"""The demo clinic has upcoming family appointments its parents can see."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from families.models import FamilyAppointment
+from iop.models import Client, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_parent_sees_her_family_session_and_reloading_adds_none(login):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert FamilyAppointment.objects.upcoming().count() == 2
+
+    rosa = User.objects.get(email="parent@demo.clinic")
+    maya = Client.objects.get(chart_number="T-1001")
+    response = login(rosa).get(reverse("families:child_home", args=[maya.pk]))
+    (appointment,) = response.context["family_sessions"]
+    assert appointment.clinician.email == "clinician@demo.clinic"
+    assert "with Jordan Reyes" in response.content.decode()
+    mateo = Client.objects.get(chart_number="W-2002")
+    assert login(rosa).get(reverse("families:child_home", args=[mateo.pk])).context["family_sessions"] == []
