@@ -74,7 +74,7 @@ def digest_counts(clinician, now=None):
     today = timezone.localdate(now)
     admitted = list(Client.objects.clinical_for(clinician).filter(status=Client.Status.ADMITTED))
     overdue = sum(1 for row in caseload(admitted, Program.current().phq_due_days, today) if row.progress.overdue)
-    return unsigned_overdue(clinician, now).count(), len(reviews_overdue(clinician, today)), overdue
+    return len(unsigned_overdue(clinician, now)), len(reviews_overdue(clinician, today)), overdue
 
 
 def send_morning_digests(now=None):

@@ -88,6 +88,8 @@ class Event(models.TextChoices):
     VIEW_REPORT = "view_report", _("Viewed a progress report")
     DOWNLOAD_REPORT = "download_report", _("Downloaded a progress report")
     FAMILY_DOWNLOAD_REPORT = "family_download_report", _("Family downloaded a report")
+    RELEASE_REPORT = "release_report", _("Released a report to the family")
+    RETRY_REPORT = "retry_report", _("Retried a progress report")
     # Schedule and groups
     VIEW_SESSION = "view_session", _("Viewed an evening")
     EDIT_SESSION = "edit_session", _("Changed an evening")
