@@ -33,6 +33,7 @@ How an app sends a reminder (inside the transaction that records the event)::
   ``iop.outbox.queue_message`` with ``recipient=None, to_address=...``.
 """
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -109,6 +110,11 @@ def _hhmm(value):
     return value.strftime("%H:%M")
 
 
+def _day(value):
+    """ "Fri 4 Dec" in English, "Vie 4 Dic" in Spanish: the active language names the day."""
+    return date_format(value, "D j M")
+
+
 def group_tonight_text(cohort_name, start, end, clinic):
     return _("%(cohort)s group tonight %(start)s-%(end)s at %(clinic)s.") % {
         "cohort": cohort_name,
@@ -128,7 +134,7 @@ def family_group_tomorrow_text(start, end, clinic):
 
 def family_session_text(day, start, clinic):
     return _("Family appointment on %(day)s at %(start)s, %(clinic)s.") % {
-        "day": day.strftime("%a %d %b"),
+        "day": _day(day),
         "start": _hhmm(start),
         "clinic": clinic,
     }
@@ -136,7 +142,7 @@ def family_session_text(day, start, clinic):
 
 def family_session_cancelled_text(day, start, clinic):
     return _("The family appointment on %(day)s at %(start)s, %(clinic)s, is cancelled.") % {
-        "day": day.strftime("%a %d %b"),
+        "day": _day(day),
         "start": _hhmm(start),
         "clinic": clinic,
     }
@@ -144,13 +150,13 @@ def family_session_cancelled_text(day, start, clinic):
 
 def schedule_change_text(day, clinic):
     return _("The schedule for %(day)s at %(clinic)s has changed. Open the app for the new times.") % {
-        "day": day.strftime("%a %d %b"),
+        "day": _day(day),
         "clinic": clinic,
     }
 
 
 def closure_text(day, clinic):
-    return _("No group on %(day)s: %(clinic)s is closed.") % {"day": day.strftime("%a %d %b"), "clinic": clinic}
+    return _("No group on %(day)s: %(clinic)s is closed.") % {"day": _day(day), "clinic": clinic}
 
 
 def skill_summary_text(clinic):

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from families.models import FamilyAppointment
 from iop import reminders
@@ -52,7 +53,7 @@ def test_staff_who_see_the_client_book_and_the_family_is_told_at_once(role, clin
     assert appointment.local_start.time() == datetime.time(16, 0) and appointment.mode == "video"
     (message,) = family_messages()
     assert message.recipient == clinic.family_a
-    day = appointment.local_start.strftime("%a %d %b")
+    day = date_format(appointment.local_start, "D j M")
     assert message.body == f"Family appointment on {day} at 16:00, The clinic."
     assert AuditEntry.objects.filter(event="book_family_appointment", client_id=clinic.client_a.pk).count() == 1
 

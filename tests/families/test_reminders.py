@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from families import appointments, contact
 from families import reminders as producers
@@ -114,7 +115,7 @@ def test_family_appointment_reminder_goes_to_the_invited_the_day_before_once(eve
 
     (message,) = messages(reminders.FAMILY_SESSION)
     assert message.recipient == evening.family_a and message.recipient != father
-    assert message.body == f"Family appointment on {DAY:%a %d %b} at 16:00, The clinic."
+    assert message.body == f"Family appointment on {date_format(DAY, 'D j M')} at 16:00, The clinic."
     assert_discreet(evening, [message])
 
 

@@ -76,3 +76,13 @@ def test_notify_texts_only_people_who_agreed(clinic):
     by_text = reminders.notify(person, kind=reminders.CLOSURE, key="k2", body=EVERY_TEXT["closure"])
     assert (by_mail.channel, by_mail.to_address) == (OutboxMessage.Channel.EMAIL, person.email)
     assert (by_text.channel, by_text.to_address) == (OutboxMessage.Channel.SMS, "+15555550101")
+
+
+def test_days_are_named_in_the_family_members_language():
+    from django.utils import translation
+
+    assert reminders.closure_text(DAY, CLINIC).startswith("No group on Tue 24 Nov")
+    with translation.override("es"):
+        text = reminders.closure_text(DAY, CLINIC)
+    assert "mar 24 nov" in text.lower()
+    assert "Tue" not in text
