@@ -95,3 +95,6 @@ def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_s
     expect(page.get_by_text("Worry about exams; asking adults for help.")).to_be_visible()
     screenshot(page, "tonight-signed")
     assert_accessible(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "tonight-signed-phone")
