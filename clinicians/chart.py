@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from groups.models import Session
@@ -71,7 +71,11 @@ def chart(client, user):
         IndividualEntry.objects.visible_to(user)
         .filter(client=client)
         .select_related("session__cohort", "session__group_note", "author", "signed_by")
-        .annotate(addenda_count=Count("addenda"))
+        .annotate(
+            addenda_count=Count("addenda"),
+            # Whether the evening's chart page opens for this user (not for a clinician with a grant only).
+            session_openable=Exists(Session.objects.visible_to(user).filter(pk=OuterRef("session_id"))),
+        )
     )
     return {
         "client": client,
@@ -84,13 +88,6 @@ def chart(client, user):
         # Several notes a day are normal: a group entry and a check-in on the same evening.
         "timeline": sorted([*notes, *group_entries], key=lambda record: record.occurred_at, reverse=True),
         "group_entries": group_entries,
-        "openable_sessions": set(
-            Session.objects.visible_to(user)
-            .filter(pk__in=[e.session_id for e in group_entries])
-            .values_list("pk", flat=True)
-        )
-        if group_entries
-        else set(),
         "family_notes": [note for note in notes if note.is_family_note],
         "family_links": list(client.family_links.select_related("family_member")),
         "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),

@@ -130,7 +130,7 @@ def sign_all(session, user, when=None):
             note.sign(user, when=when)
             audit.record("sign_group_note", note, actor=user, action=audit.Action.UPDATE)
             result.signed.append(note)
-    entries = IndividualEntry.objects.select_for_update().filter(session=session, author=user).drafts()
+    entries = IndividualEntry.objects.select_for_update(of=("self",)).filter(session=session, author=user).drafts()
     for entry in entries.select_related("client"):
         if not entry.is_complete:
             result.incomplete.append(entry)

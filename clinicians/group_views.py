@@ -116,9 +116,14 @@ def _sign_all(request, session):
             _("Signed %(n)s notes. They are locked now; corrections are made as addenda.") % {"n": len(result.signed)},
         )
     if result.incomplete:
+        missing = "; ".join(
+            f"{getattr(record, 'client', None) or _('group note')} ({', '.join(record.missing_before_signing())})"
+            for record in result.incomplete
+        )
         messages.warning(
             request,
-            _("%(n)s drafts are not complete yet and stay unsigned.") % {"n": len(result.incomplete)},
+            _("%(n)s drafts are not complete yet and stay unsigned. Still missing: %(missing)s.")
+            % {"n": len(result.incomplete), "missing": missing},
         )
     if not result.signed and not result.incomplete:
         messages.info(request, _("Nothing of yours is waiting to be signed."))

@@ -106,10 +106,6 @@ class EveningSheet:
         return [f for f in [self.note_form, *(row.form for row in self.rows)] if f is not None]
 
     @property
-    def can_sign(self):
-        return bool(self.forms) or (self.note.pk and not self.note.is_signed)
-
-    @property
     def attendance_locked(self):
         return self.session.is_cancelled or self.session.is_charted
 

@@ -153,11 +153,6 @@ class IndividualEntry(Signable):
     def is_complete(self):
         return not self.missing_before_signing()
 
-    def clean(self):
-        super().clean()
-        if self.risk == self.Risk.OBSERVED and not self.risk_details.strip():
-            raise ValidationError({"risk_details": _("Say what was seen and what was done about it.")})
-
 
 class GroupAddendumQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -8,6 +8,7 @@
   const url = form.dataset.autosaveUrl;
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   const DELAY = 3000;
+  const text = form.dataset;
 
   function fields(part) {
     return part.querySelectorAll("input[name], select[name], textarea[name]");
@@ -36,21 +37,21 @@
     data.append("csrfmiddlewaretoken", csrf);
     data.append("part", part.dataset.autosavePart);
     fields(part).forEach(function (field) { data.append(field.name, field.value); });
-    show(part, part.dataset.savingText || "Saving…");
+    show(part, text.savingText);
     return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf } })
       .then(function (response) {
         if (response.status === 204) {
-          show(part, "Draft saved " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
+          show(part, text.savedText + " " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
           return;
         }
         part.dirty = true;
         return response.json().then(function (body) {
-          show(part, "Not saved: " + messages(body.errors || {}), true);
+          show(part, text.failedText + " " + messages(body.errors || {}), true);
         });
       })
       .catch(function () {
         part.dirty = true;
-        show(part, "Not saved: the connection failed. Use Save drafts.", true);
+        show(part, text.failedText + " " + text.offlineText, true);
       });
   }
 

@@ -4,6 +4,7 @@ two individual entries, sign all, and everything locked."""
 import datetime
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -27,6 +28,11 @@ def teens_evening_today():
             kind=Session.Kind.MAKE_UP,
         )
     return session
+
+
+def assert_accessible(page):
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in violations]
 
 
 def fill_entry(page, name, mood, progress, plan):
@@ -78,6 +84,7 @@ def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_s
         page, "Lex Kowalski", "Calm, engaged", "Used ice once instead of self-harm.", "Review the diary card Monday."
     )
     screenshot(page, "tonight-charting")
+    assert_accessible(page)
     page.get_by_role("button", name="Sign all").click()
 
     expect(page.get_by_text("Signed 3 notes")).to_be_visible()
@@ -87,3 +94,7 @@ def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_s
     expect(page.get_by_label("Themes")).to_have_count(0)
     expect(page.get_by_text("Worry about exams; asking adults for help.")).to_be_visible()
     screenshot(page, "tonight-signed")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "tonight-signed-phone")

@@ -97,13 +97,16 @@ def test_an_incomplete_entry_cannot_be_signed_even_from_the_shell(clinic):
         )
 
 
-def test_observed_risk_needs_details(clinic):
+def test_observed_risk_without_details_stays_a_draft(clinic):
     session = factories.charted_evening(clinic.client_a)
     entry = IndividualEntry.objects.get(session=session)
     entry.risk = IndividualEntry.Risk.OBSERVED
+    entry.save()  # a draft may be saved half-written
     assert not entry.is_complete
-    with pytest.raises(ValidationError):
-        entry.full_clean()
+    result = sign_all(session, clinic.clinician_1)
+    assert result.incomplete == [entry]
+    entry.refresh_from_db()
+    assert not entry.is_signed
 
 
 # --- Locking and addenda -----------------------------------------------------------------

@@ -257,6 +257,7 @@ def test_sign_all_leaves_incomplete_entries_as_drafts(clinic, login, evening):
         follow=True,
     )
     assert "not complete yet" in response.content.decode()
+    assert f"{clinic.client_a.display_name} (mood / affect)" in response.content.decode()
     assert GroupNote.objects.get().is_signed and not IndividualEntry.objects.get().is_signed
 
 
@@ -282,6 +283,31 @@ def test_client_chart_shows_a_group_entry_and_a_check_in_of_the_same_evening(cli
     assert AuditEntry.objects.filter(event="view_group_note", client_id=clinic.client_a.pk).exists()
 
 
+def test_chart_queries_do_not_grow_with_group_evenings(clinic, login, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("clinicians:chart", args=[clinic.client_a.pk])
+    http = login(clinic.clinician_1)
+    factories.EnrollmentFactory(client=clinic.client_a)
+
+    def evening(days_ago):
+        session = factories.SessionFactory(
+            cohort=clinic.client_a.cohort, day=timezone.localdate() - datetime.timedelta(days_ago)
+        )
+        factories.GroupNoteFactory(session=session)
+        factories.IndividualEntryFactory(session=session, client=clinic.client_a)
+
+    evening(1)
+    http.get(url)  # warm the caches (content types, the program)
+    with CaptureQueriesContext(connection) as one:
+        http.get(url)
+    for days_ago in range(2, 12):
+        evening(days_ago)
+    with django_assert_num_queries(len(one)):
+        http.get(url)
+
+
 def test_clinician_home_flags_a_group_note_unsigned_for_a_day(clinic, login):
     session = factories.SessionFactory(
         cohort=clinic.client_a.cohort, day=timezone.localdate() - datetime.timedelta(days=2)
@@ -292,6 +318,16 @@ def test_clinician_home_flags_a_group_note_unsigned_for_a_day(clinic, login):
 
 
 # --- Speed ----------------------------------------------------------------------------------------
+
+
+def test_tonight_page_runs_a_fixed_number_of_queries(clinic, login, django_assert_max_num_queries):
+    for _ in range(3):  # three cohorts meeting tonight, each with a charted evening
+        cohort = factories.CohortFactory(lead_clinician=clinic.clinician_1)
+        factories.charted_evening(factories.ClientFactory(cohort=cohort))
+    http = login(clinic.clinician_1)
+    with django_assert_max_num_queries(20):
+        response = http.get(reverse("clinicians:tonight"))
+    assert response.content.decode().count("/chart/") == 3
 
 
 def test_chart_page_for_ten_clients_runs_a_fixed_number_of_queries(clinic, login, django_assert_max_num_queries):
