@@ -44,7 +44,7 @@ def send_check_in_links(now=None, base_url=None):
 def _send_check_in_link(client, due_on, now, base_url):
     key = reminders.make_key(reminders.CHECK_IN_DUE, client.pk, due_on)
     # One run at a time per client, so two runs never both issue a link.
-    Client.objects.select_for_update().filter(pk=client.pk).exists()
+    Client.objects.select_for_update().get(pk=client.pk)
     if OutboxMessage.objects.filter(idempotency_key=key).exists():
         return None
     if SelfReportLink.objects.filter(client=client, mode=Mode.LINK, used_at__isnull=True, expires_at__gt=now).exists():

@@ -24,8 +24,20 @@ def may_be_reminded(person):
     return person.is_active and not person.do_not_contact and not person.reminders_opt_out
 
 
-def _families_of(sessions):
-    return {m: theirs for m, theirs in families_by_session(sessions).items() if may_be_reminded(m)}
+def _tell_families(sessions, kind, text):
+    """One message per family member and evening of their child, ``text(session,
+    clinic)`` written in the member's language."""
+    clinic = Program.current().clinic_name
+    sent = []
+    for member, theirs in families_by_session(sessions).items():
+        if not may_be_reminded(member):
+            continue
+        for session in theirs:
+            with translation.override(member.language):
+                body = text(session, clinic)
+            key = reminders.make_key(kind, session.pk, member.pk)
+            sent.append(reminders.notify(member, kind=kind, key=key, body=body))
+    return sent
 
 
 def group_tonight(now=None):
@@ -33,49 +45,25 @@ def group_tonight(now=None):
     of today that is still to start (cancelled evenings are skipped)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    sessions = list(
-        Session.objects.scheduled().between_days(today, today).filter(starts_at__gt=now).select_related("cohort")
+    sessions = Session.objects.scheduled().between_days(today, today).filter(starts_at__gt=now)
+    return _tell_families(
+        list(sessions.select_related("cohort")),
+        reminders.GROUP_TONIGHT,
+        lambda s, clinic: reminders.group_tonight_text(s.cohort.name, s.local_start, s.local_end, clinic),
     )
-    clinic = Program.current().clinic_name
-    sent = []
-    for member, theirs in _families_of(sessions).items():
-        for session in theirs:
-            with translation.override(member.language):
-                body = reminders.group_tonight_text(session.cohort.name, session.local_start, session.local_end, clinic)
-            sent.append(
-                reminders.notify(
-                    member,
-                    kind=reminders.GROUP_TONIGHT,
-                    key=reminders.make_key(reminders.GROUP_TONIGHT, session.pk, member.pk),
-                    body=body,
-                )
-            )
-    return sent
 
 
 def family_group_tomorrow(now=None):
     """Tomorrow's family group, to the families of the clients expected that evening."""
     tomorrow = timezone.localdate(now or timezone.now()) + datetime.timedelta(days=1)
-    sessions = list(
-        Session.objects.scheduled().between_days(tomorrow, tomorrow).filter(family_group_starts_at__isnull=False)
+    sessions = Session.objects.scheduled().between_days(tomorrow, tomorrow).filter(family_group_starts_at__isnull=False)
+    return _tell_families(
+        list(sessions),
+        reminders.FAMILY_GROUP_TOMORROW,
+        lambda s, clinic: reminders.family_group_tomorrow_text(
+            timezone.localtime(s.family_group_starts_at), timezone.localtime(s.family_group_ends_at), clinic
+        ),
     )
-    clinic = Program.current().clinic_name
-    sent = []
-    for member, theirs in _families_of(sessions).items():
-        for session in theirs:
-            start = timezone.localtime(session.family_group_starts_at)
-            end = timezone.localtime(session.family_group_ends_at)
-            with translation.override(member.language):
-                body = reminders.family_group_tomorrow_text(start, end, clinic)
-            sent.append(
-                reminders.notify(
-                    member,
-                    kind=reminders.FAMILY_GROUP_TOMORROW,
-                    key=reminders.make_key(reminders.FAMILY_GROUP_TOMORROW, session.pk, member.pk),
-                    body=body,
-                )
-            )
-    return sent
 
 
 def family_appointments_tomorrow(now=None):
