@@ -80,10 +80,6 @@ class Sections:
     follow_up_within_days: int = FOLLOW_UP_WITHIN_DAYS
 
     @property
-    def enrolled_weeks(self):
-        return [week for week in self.weeks if week.enrolled]
-
-    @property
     def total_hours(self):
         return round(sum(week.hours for week in self.weeks), 1)
 

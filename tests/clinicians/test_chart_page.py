@@ -37,9 +37,10 @@ def test_chart_query_count_does_not_grow_with_the_record(clinic, chart, login, d
         factories.NoteFactory(client=client, kind="family_session", participants="Client, mother")
         factories.MedicationFactory(client=client)
         factories.FamilyLinkFactory(client=client)
+        factories.ProgressReportFactory(client=client)
     http = login(clinic.clinician_1)
     url = reverse("clinicians:chart", args=[client.pk])
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(31):
         response = http.get(url)
     assert response.status_code == 200
 
