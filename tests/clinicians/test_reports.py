@@ -389,3 +389,9 @@ def test_demo_has_ready_reports_and_a_released_one_for_the_demo_parent(login):
         url = reverse("families:report_download", args=[family.client_id, family.pk])
         assert url in login(parent).get(reverse("families:home")).content.decode()
         assert login(parent).get(url).status_code == 200
+
+
+def test_family_report_is_written_in_the_familys_language(clinic, record):
+    text = rendered_text(make_report(record, clinic.clinician_1, variant="family", language="es"))
+    assert "Cómo le va a Avery en el grupo" in text and "Asistencia y horas por semana" in text
+    assert "Total: 26,5 horas" in text and "Mínimo de 6 horas" in text
