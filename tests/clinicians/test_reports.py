@@ -395,3 +395,13 @@ def test_family_report_is_written_in_the_familys_language(clinic, record):
     text = rendered_text(make_report(record, clinic.clinician_1, variant="family", language="es"))
     assert "Cómo le va a Avery en el grupo" in text and "Asistencia y horas por semana" in text
     assert "Total: 26,5 horas" in text and "Mínimo de 6 horas" in text
+
+
+@pytest.mark.parametrize("value", ["x" * 100_000, "Zoë ✓ 日本語 🙂", "'; DROP TABLE x; --", "\x00"])
+def test_request_form_takes_any_summary_without_a_500(clinic, record, login, value):
+    today = timezone.localdate().isoformat()
+    data = {"variant": "family", "period_start": today, "period_end": today, "language": "en", "summary": value}
+    response = login(clinic.clinician_1).post(reverse("clinicians:report_new", args=[record.client.pk]), data)
+    assert response.status_code in (200, 302)
+    if len(value) > 4000:
+        assert response.status_code == 200 and not ProgressReport.objects.exists()
