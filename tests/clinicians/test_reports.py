@@ -405,3 +405,17 @@ def test_request_form_takes_any_summary_without_a_500(clinic, record, login, val
     assert response.status_code in (200, 302)
     if len(value) > 4000:
         assert response.status_code == 200 and not ProgressReport.objects.exists()
+
+
+def test_a_long_queued_report_says_when_the_worker_is_quiet(clinic, record, login):
+    from iop.models import Heartbeat
+
+    report = make_report(record, clinic.clinician_1)
+    url = reverse("clinicians:report", args=[report.pk])
+    assert "has not reported in" not in login(clinic.clinician_1).get(url).content.decode()
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    ProgressReport.objects.filter(pk=report.pk).update(created_at=long_ago)
+    Heartbeat.objects.create(name="worker", seen_at=long_ago)
+    assert "has not reported in" in login(clinic.clinician_1).get(url).content.decode()
+    Heartbeat.objects.filter(name="worker").update(seen_at=timezone.now())
+    assert "has not reported in" not in login(clinic.clinician_1).get(url).content.decode()
