@@ -1,5 +1,5 @@
 """Progress report PDF time, cold and warm, next to a bare WeasyPrint render of a
-comparable two-page document (target: the report within 2x the bare render).
+comparable document of as many pages (target: the report within 2x the bare render).
 
     .venv/bin/python bench/reports.py [-n 10]
 
@@ -8,7 +8,7 @@ then times Maya's family report (2 pages) and clinical report (3 pages): the
 whole job as the worker runs it (claim, gather the record, chart, template,
 PDF, store, mark ready). "Cold" is a fresh Python process: imports and the
 first render, as a worker's first report after start-up. "Warm" is the median
-of ``-n`` further renders in one process. The bare document is static HTML of
+of ``-n`` further renders in one process. The bare documents are static HTML of
 the same size and parts (headings, tables, an SVG chart, paragraphs, the same
 stylesheet and fonts) rendered with no Django and no database."""
 
@@ -43,8 +43,12 @@ def setup(work):
     django.setup()
 
 
-def bare_document(rows=10):
-    """Static HTML shaped like a two-page progress report."""
+SIZES = {2: (10, 3, 3), 3: (18, 4, 5)}  # pages: (table rows, list items, sentences a paragraph)
+
+
+def bare_document(pages=2):
+    """Static HTML shaped like a progress report of ``pages`` pages."""
+    rows, items, sentences = SIZES[pages]
     import math
 
     points = " ".join(f"{40 + i * 50},{200 - 80 * abs(math.sin(i / 2)):.0f}" for i in range(12))
@@ -65,14 +69,14 @@ def bare_document(rows=10):
         f"<td class='num'>0</td><td class='num'>{9 + i % 3}.0</td><td class='num'>12.0</td><td>Met</td></tr>"
         for i in range(rows)
     )
-    text = "<p>" + "The client attended group and practised the skill of the week at home. " * 3 + "</p>"
+    text = "<p>" + "The client attended group and practised the skill of the week at home. " * sentences + "</p>"
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>Bare</title></head><body>"
         "<h1>Progress report</h1><h2>Identity</h2><table class='identity'>"
         + "".join(f"<tr><th>Field {i}</th><td>Value {i}</td></tr>" for i in range(6))
         + f"</table><h2>Attendance</h2><table>{table}</table>"
         f"<h2>PHQ</h2><figure><img class='chart' src='{uri}'></figure>{text}"
-        f"<h2>Skills covered</h2><ul>{''.join(f'<li>Skill {i}: {text}</li>' for i in range(3))}</ul>"
+        f"<h2>Skills covered</h2><ul>{''.join(f'<li>Skill {i}: {text}</li>' for i in range(items))}</ul>"
         f"<h2>Summary</h2>{text}<p>Signature: ________</p></body></html>"
     )
 
@@ -128,7 +132,7 @@ def render_report(report_id):
 def child(mode, argument):
     """Run in a fresh process: print the seconds of one cold render."""
     if mode == "bare":
-        elapsed, pages = time_bare(bare_document())  # the import of WeasyPrint is inside
+        elapsed, pages = time_bare(bare_document(int(argument[1])))  # the import of WeasyPrint is inside
     else:
         setup(Path(argument[0]))  # a worker has Django set up before its first task
         started = time.perf_counter()
@@ -162,23 +166,31 @@ def main():
         with open(os.devnull, "w") as quiet:
             call_command("seed_demo", stdout=quiet)
         maya = {r.variant: r.pk for r in ProgressReport.objects.filter(client__chart_number="T-1001")}
-        bare_html = bare_document()
-        rows = []
-        bare_cold, bare_pages = cold("bare")
-        time_bare(bare_html)
-        bare_warm = statistics.median(time_bare(bare_html)[0] for _ in range(options.count))
-        rows.append(("bare WeasyPrint document", bare_pages, bare_cold, bare_warm))
-        for variant in ("family", "clinical"):
-            report_cold, pages = cold("report", str(work), str(maya[variant]))
-            render_report(maya[variant])
-            warm = statistics.median(render_report(maya[variant])[0] for _ in range(options.count))
-            rows.append((f"{variant} progress report", pages, report_cold, warm))
-        print(f"median of {options.count} warm renders; cold = fresh process, imports and first render")
+        # Each report against the bare document with as many pages; runs interleaved,
+        # so a busy machine slows both sides of a comparison alike.
+        jobs = {
+            "bare 2-page document": ("bare", "2", lambda: time_bare(bare_document(2))),
+            "family progress report": ("report", str(maya["family"]), lambda: render_report(maya["family"])),
+            "bare 3-page document": ("bare", "3", lambda: time_bare(bare_document(3))),
+            "clinical progress report": ("report", str(maya["clinical"]), lambda: render_report(maya["clinical"])),
+        }
+        colds, pages, warms = {}, {}, {name: [] for name in jobs}
+        for name, (kind, argument, run) in jobs.items():
+            colds[name], pages[name] = cold(kind, str(work), argument)
+            run()
+        for _ in range(options.count):
+            for name, (_kind, _argument, run) in jobs.items():
+                warms[name].append(run()[0])
+        print(f"median of {options.count} warm renders (interleaved); cold = fresh process, imports and first render")
         print(f"{'document':<26} {'pages':>5} {'cold s':>8} {'warm s':>8} {'cold x':>7} {'warm x':>7}")
-        for name, pages, cold_s, warm_s in rows:
+        bare = None
+        for name in jobs:
+            warm = statistics.median(warms[name])
+            if name.startswith("bare"):
+                bare = (colds[name], warm)
             print(
-                f"{name:<26} {pages:>5} {cold_s:>8.3f} {warm_s:>8.3f}"
-                f" {cold_s / bare_cold:>7.2f} {warm_s / bare_warm:>7.2f}"
+                f"{name:<26} {pages[name]:>5} {colds[name]:>8.3f} {warm:>8.3f}"
+                f" {colds[name] / bare[0]:>7.2f} {warm / bare[1]:>7.2f}"
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)

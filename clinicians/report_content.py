@@ -8,7 +8,9 @@ project's stylesheet and the DejaVu fonts matplotlib ships, and refuses every
 URL that is not a local file of the project or a data: URI, so nothing is
 fetched from the network."""
 
+import atexit
 import datetime
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,10 +80,6 @@ class Sections:
     minimum_hours: int = ADOLESCENT_MINIMUM_WEEKLY_HOURS
     hours_offered_by_program: int = PROGRAM_WEEKLY_HOURS_OFFERED
     follow_up_within_days: int = FOLLOW_UP_WITHIN_DAYS
-
-    @property
-    def enrolled_weeks(self):
-        return [week for week in self.weeks if week.enrolled]
 
     @property
     def total_hours(self):
@@ -252,15 +250,28 @@ def _font_faces():
     return "\n".join(faces) + "\n"
 
 
-def pdf_from_html(html):
-    """(PDF bytes, page count) for the report's HTML."""
-    from weasyprint import CSS, HTML
+@functools.cache
+def _stylesheet():
+    """The report stylesheet and its fonts, parsed once per process."""
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    fetcher = local_only_fetcher()
-    css = CSS(string=_font_faces() + STYLESHEET.read_text(), font_config=fonts, url_fetcher=fetcher)
-    document = HTML(string=html, base_url=str(LOCAL_ROOTS[0]), url_fetcher=fetcher).render(
+    css = CSS(string=_font_faces() + STYLESHEET.read_text(), font_config=fonts, url_fetcher=local_only_fetcher())
+    return css, fonts
+
+
+# Let the font configuration go while the interpreter is still whole (its
+# finaliser needs modules that are gone at the very end).
+atexit.register(_stylesheet.cache_clear)
+
+
+def pdf_from_html(html):
+    """(PDF bytes, page count) for the report's HTML."""
+    from weasyprint import HTML
+
+    css, fonts = _stylesheet()
+    document = HTML(string=html, base_url=str(LOCAL_ROOTS[0]), url_fetcher=local_only_fetcher()).render(
         stylesheets=[css], font_config=fonts
     )
     return document.write_pdf(), len(document.pages)

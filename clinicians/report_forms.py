@@ -1,6 +1,7 @@
 """The progress report request form."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,8 @@ from .models import ProgressReport
 #: A report covers at most this many days (a typical stay is 8-12 weeks, at most about 3 months).
 LONGEST_PERIOD_DAYS = 200
 PAYER_FIELDS = ("diagnosis", "presentation", "skills_outside_program", "barriers_to_discharge")
+#: Typed sections stay a few paragraphs, so a report stays a few pages.
+LONGEST_TEXT = 4000
 
 
 class ReportRequestForm(forms.ModelForm):
@@ -34,6 +37,10 @@ class ReportRequestForm(forms.ModelForm):
         self.helper = bare_helper()
         for name in PAYER_FIELDS:
             self.fields[name].help_text = f"{_('Continued-stay review only.')} {self.fields[name].help_text}".strip()
+        for name in ("summary", *PAYER_FIELDS):
+            self.fields[name].max_length = LONGEST_TEXT
+            self.fields[name].validators.append(MaxLengthValidator(LONGEST_TEXT))
+            self.fields[name].widget.attrs["maxlength"] = LONGEST_TEXT
 
     def clean(self):
         cleaned = super().clean()

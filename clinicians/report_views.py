@@ -1,6 +1,8 @@
 """Progress report pages for the clinical team: request, status (with its
 progress while a worker renders it), download, retry and release to family."""
 
+import datetime
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from iop import audit
 from iop.access import clinician_required
+from iop.models import Heartbeat
 
 from . import reports
 from .access import clinical_client
@@ -18,6 +21,8 @@ from .report_forms import ReportRequestForm
 
 #: The status panel asks again this often while the report renders (htmx, no inline script).
 POLL_SECONDS = 2
+#: A report queued this long, with no word from the worker as long, says so.
+QUIET_WORKER = datetime.timedelta(minutes=5)
 
 
 def _report(request, pk):
@@ -47,10 +52,23 @@ def report_new(request, pk):
     return render(request, "clinicians/report_form.html", {"client": client, "form": form})
 
 
+def worker_seems_down(report):
+    """A queued report waiting long while the worker has not reported in as long."""
+    if report.status != ProgressReport.Status.QUEUED or report.created_at > timezone.now() - QUIET_WORKER:
+        return False
+    seen = Heartbeat.objects.filter(name="worker").values_list("seen_at", flat=True).first()
+    return seen is None or seen < timezone.now() - QUIET_WORKER
+
+
 @clinician_required
 def report_detail(request, pk):
     report = _report(request, pk)
-    context = {"report": report, "client": report.client, "poll_seconds": POLL_SECONDS}
+    context = {
+        "report": report,
+        "client": report.client,
+        "poll_seconds": POLL_SECONDS,
+        "worker_seems_down": worker_seems_down(report),
+    }
     if request.htmx:
         # The status panel asking again: the same fragment the page includes.
         return render(request, "clinicians/includes/report_status.html", context)

@@ -26,7 +26,8 @@ class PrivateStorage(FileSystemStorage):
     (so a test or a deployment may move it)."""
 
     def __init__(self):
-        super().__init__(base_url=None)
+        # Readable by the app's own account only.
+        super().__init__(base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
     @property
     def base_location(self):

@@ -36,6 +36,10 @@ def forms_of(clinic):
         (reverse("clinicians:plan_sign", args=[plan.pk]), ["copied_text_reason"]),
         (reverse("clinicians:safety_plan_edit", args=[safety.pk]), list(SafetyPlan.copied_fields)),
         (
+            reverse("clinicians:report_new", args=[client.pk]),
+            ["variant", "period_start", "period_end", "language", "summary", "diagnosis", "presentation"],
+        ),
+        (
             reverse("clinicians:discharge", args=[client.pk]),
             ["discharged_on", "reason", "aftercare_plan", "follow_up_on", "follow_up_time", "follow_up_where"],
         ),

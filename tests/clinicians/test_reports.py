@@ -389,3 +389,33 @@ def test_demo_has_ready_reports_and_a_released_one_for_the_demo_parent(login):
         url = reverse("families:report_download", args=[family.client_id, family.pk])
         assert url in login(parent).get(reverse("families:home")).content.decode()
         assert login(parent).get(url).status_code == 200
+
+
+def test_family_report_is_written_in_the_familys_language(clinic, record):
+    text = rendered_text(make_report(record, clinic.clinician_1, variant="family", language="es"))
+    assert "Cómo le va a Avery en el grupo" in text and "Asistencia y horas por semana" in text
+    assert "Total: 26,5 horas" in text and "Mínimo de 6 horas" in text
+
+
+@pytest.mark.parametrize("value", ["x" * 100_000, "Zoë ✓ 日本語 🙂", "'; DROP TABLE x; --", "\x00"])
+def test_request_form_takes_any_summary_without_a_500(clinic, record, login, value):
+    today = timezone.localdate().isoformat()
+    data = {"variant": "family", "period_start": today, "period_end": today, "language": "en", "summary": value}
+    response = login(clinic.clinician_1).post(reverse("clinicians:report_new", args=[record.client.pk]), data)
+    assert response.status_code in (200, 302)
+    if len(value) > 4000:
+        assert response.status_code == 200 and not ProgressReport.objects.exists()
+
+
+def test_a_long_queued_report_says_when_the_worker_is_quiet(clinic, record, login):
+    from iop.models import Heartbeat
+
+    report = make_report(record, clinic.clinician_1)
+    url = reverse("clinicians:report", args=[report.pk])
+    assert "has not reported in" not in login(clinic.clinician_1).get(url).content.decode()
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    ProgressReport.objects.filter(pk=report.pk).update(created_at=long_ago)
+    Heartbeat.objects.create(name="worker", seen_at=long_ago)
+    assert "has not reported in" in login(clinic.clinician_1).get(url).content.decode()
+    Heartbeat.objects.filter(name="worker").update(seen_at=timezone.now())
+    assert "has not reported in" not in login(clinic.clinician_1).get(url).content.decode()

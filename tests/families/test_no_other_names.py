@@ -1,8 +1,9 @@
 """Nothing a family receives names another client: every portal page (in both
-languages), the calendar feed, the summary message, the invitation, closure and
-schedule notices, family appointments and the daily reminders. Another client
-sits in the same cohort, with attendance, a personal note, a family appointment
-and a parent at family group, so a leak would have something to leak."""
+languages), the calendar feed, the family progress report PDF, the summary
+message, the invitation, closure and schedule notices, family appointments and
+the daily reminders. Another client sits in the same cohort, with attendance, a
+personal note, a family appointment and a parent at family group, so a leak
+would have something to leak."""
 
 import datetime
 
@@ -63,11 +64,31 @@ def other_names(clinic):
     return {name.lower() for name in names if name}
 
 
+def family_report_text(clinic, browser):
+    """A family progress report of the crowded week, released and downloaded as the family does."""
+    import io
+
+    from pypdf import PdfReader
+
+    from clinicians import reports
+
+    report = factories.ProgressReportFactory(
+        client=clinic.client_a, variant="family", period_start=timezone.localdate() - datetime.timedelta(weeks=3)
+    )
+    assert reports.render(report.pk).status == "ready"
+    report.refresh_from_db()
+    assert reports.release_to_family(report, clinic.clinician_1)
+    response = browser.get(reverse("families:report_download", args=[clinic.client_a.pk, report.pk]))
+    assert response.status_code == 200
+    pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return " ".join(page.extract_text() for page in pdf.pages)
+
+
 def everything_family_a_receives(clinic, login):
     a = clinic.client_a
     summary = clinic.summaries[a.pk]
     browser = login(clinic.family_a)
-    texts = []
+    texts = [family_report_text(clinic, browser)]
     for language in ("en", "es"):
         browser.post(reverse("families:set_language"), {"language": language})
         for url in (

@@ -27,6 +27,11 @@ PORTAL_SOURCES = (
     "families/invitations.py",
     "groups/notices.py",
     "templates/base.html",
+    # The family progress report PDF.
+    "templates/clinicians/reports/base.html",
+    "templates/clinicians/reports/family.html",
+    "templates/clinicians/reports/attendance.html",
+    "templates/clinicians/reports/skills.html",
 )
 
 
