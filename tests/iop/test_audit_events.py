@@ -13,7 +13,7 @@ APPS = ("iop", "clinicians", "groups", "families")
 
 # record("name", ...) / record_anonymous("name", ...), and the helpers that pass a name on.
 RECORDED_NAME = re.compile(
-    r"""(?:\brecord|\brecord_anonymous|\b_refused|\bstart_version_view\(\s*\w+,)\(?\s*["']([a-z0-9_]+)["']"""
+    r"""(?:\brecord|\brecord_anonymous|\b_refused|\b_do|\bstart_version_view\(\s*\w+,)\(?\s*["']([a-z0-9_]+)["']"""
 )
 
 
@@ -30,7 +30,7 @@ def recorded_names():
 
 def test_the_scan_finds_the_events_of_every_app():
     names = recorded_names()
-    assert {"login", "login_failed", "view_chart", "start_plan", "admit", "family_view"} <= set(names)
+    assert {"login", "login_failed", "view_chart", "start_plan", "admit", "family_view", "view_measures"} <= set(names)
 
 
 def test_every_recorded_event_is_in_the_catalogue():

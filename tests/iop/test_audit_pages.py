@@ -156,3 +156,27 @@ def test_audit_page_escapes_what_it_shows(clinic, login):
     clinic.client_a.save()
     page = login(clinic.admin).get(reverse("audit_log")).content.decode()
     assert "<script>alert(1)</script>" not in page
+
+
+def test_review_pages_cost_the_same_queries_for_few_or_many_entries(clinic, login, privacy_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    emergency = factories.emergency_grant(clinic.client_a, clinic.clinician_2)
+    browser = login(privacy_officer)
+    pages = [reverse("audit_log"), reverse("client_access_history", args=[clinic.client_a.pk])]
+
+    def queries():
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert browser.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    few = queries()
+    for n in range(40):
+        actor = (clinic.clinician_1, clinic.family_a, clinic.admin, emergency.grantee)[n % 4]
+        audit.record("view_chart", (clinic.client_a, clinic.client_b)[n % 2], actor=actor)
+    assert queries() == few
+    assert max(few) <= 20
