@@ -19,16 +19,20 @@ def rotation_skill(cohort, monday, modules):
 
 def ensure_weeks(cohort, mondays):
     """Give each of the weeks a skill by rotation, leaving chosen ones alone.
-    Returns {monday: CohortWeek}."""
-    modules = list(SkillModule.objects.all())
+    Returns {monday: CohortWeek}. A fixed number of queries however many weeks."""
     weeks = {
         w.week_of: w for w in CohortWeek.objects.filter(cohort=cohort, week_of__in=mondays).select_related("skill")
     }
-    for monday in mondays:
-        if monday not in weeks and modules:
-            weeks[monday], _ = CohortWeek.objects.select_related("skill").get_or_create(
-                cohort=cohort, week_of=monday, defaults={"skill": rotation_skill(cohort, monday, modules)}
-            )
+    missing = [monday for monday in dict.fromkeys(mondays) if monday not in weeks]
+    modules = list(SkillModule.objects.all()) if missing else []
+    if modules:
+        # ignore_conflicts: a week another request filled meanwhile keeps its skill.
+        CohortWeek.objects.bulk_create(
+            [CohortWeek(cohort=cohort, week_of=m, skill=rotation_skill(cohort, m, modules)) for m in missing],
+            ignore_conflicts=True,
+        )
+        added = CohortWeek.objects.filter(cohort=cohort, week_of__in=missing).select_related("skill")
+        weeks.update((w.week_of, w) for w in added)
     return weeks
 
 

@@ -134,4 +134,5 @@ def rosters(sessions, *, with_clients=False):
     by_cohort = defaultdict(list)
     for enrollment in enrollments:
         by_cohort[enrollment.cohort_id].append(enrollment)
-    return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(s.local_date)] for s in sessions}
+    days = {s.pk: s.local_date for s in sessions}
+    return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(days[s.pk])] for s in sessions}

@@ -39,15 +39,17 @@ def week(request):
         .prefetch_related("facilitators")
     )
     expected = rosters(sessions)
-    conflicts = conflicts_for(sessions)
+    conflicts = conflicts_for(sessions, expected)
     skills = skills_by_week({s.cohort_id for s in sessions}, [monday])
+    by_day = {day: [] for day in days}
     for session in sessions:
+        by_day.setdefault(session.local_date, []).append(session)
         session.expected_count = len(expected[session.pk])
         session.conflicts = conflicts.get(session.pk, [])
         session.skill = skills.get((session.cohort_id, monday))
     context = {
         "monday": monday,
-        "days": [(day, [s for s in sessions if s.local_date == day]) for day in days],
+        "days": [(day, by_day[day]) for day in days],
         "previous": monday - datetime.timedelta(weeks=1),
         "next": monday + datetime.timedelta(weeks=1),
         "today": timezone.localdate(),
