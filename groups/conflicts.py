@@ -2,6 +2,9 @@
 clients than the cohort's capacity, or more clients per facilitator than the
 program allows (``Program.max_clients_per_staff``)."""
 
+import bisect
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -16,6 +19,10 @@ FACILITATOR = "facilitator"
 CAPACITY = "capacity"
 RATIO = "ratio"
 
+# An evening ends on the day it starts or the next: bounding the start lets the
+# overlap search use the start-time index instead of reading all history.
+LONGEST_EVENING = datetime.timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -25,51 +32,56 @@ class Conflict:
 
 @dataclass(frozen=True)
 class _Booking:
-    """What an evening books, worked out once: its times, room and facilitators."""
+    """What an evening books, worked out once: its room and its facilitators' ids."""
 
     session: Session
     room: str
-    staff: dict
-
-    @classmethod
-    def of(cls, session):
-        staff = {person.pk: person for person in session.facilitators.all()}
-        return cls(session, session.room.strip().lower(), staff)
+    staff: frozenset
 
 
 def conflicts_for(sessions, expected=None):
     """{session pk: [Conflict, ...]} for scheduled sessions, in a fixed number of queries.
-    ``expected`` is ``enrollment.rosters(sessions)`` if the caller already has it."""
+    ``expected`` is ``enrollment.rosters(sessions)`` if the caller already has it. The
+    sessions' facilitators are best prefetched; other evenings in the same hours are
+    read once, with their facilitators' ids only."""
     sessions = [s for s in sessions if not s.is_cancelled]
     if not sessions:
         return {}
+    first_start = min(s.starts_at for s in sessions)
+    window = Session.objects.scheduled().filter(
+        starts_at__gte=first_start - LONGEST_EVENING,
+        starts_at__lt=max(s.ends_at for s in sessions),
+        ends_at__gt=first_start,
+    )
+    known = {s.pk: s for s in sessions}
+    staff = defaultdict(set)
+    for session_id, user_id in Session.facilitators.through.objects.filter(session__in=window).values_list(
+        "session_id", "user_id"
+    ):
+        staff[session_id].add(user_id)
+    everyone = [*known.values(), *window.exclude(pk__in=known).select_related("cohort")]
     others = sorted(
-        (
-            _Booking.of(other)
-            for other in Session.objects.scheduled()
-            .filter(starts_at__lt=max(s.ends_at for s in sessions), ends_at__gt=min(s.starts_at for s in sessions))
-            .select_related("cohort")
-            .prefetch_related("facilitators")
-        ),
+        (_Booking(s, s.room.strip().lower(), frozenset(staff[s.pk])) for s in everyone),
         key=lambda booking: booking.session.starts_at,
     )
+    starts = [booking.session.starts_at for booking in others]
     if expected is None:
         expected = rosters(sessions)
     limit = Program.current().max_clients_per_staff
     found = {}
     for session in sessions:
-        booking = _Booking.of(session)
-        found[session.pk] = _double_bookings(booking, _overlapping(others, session)) + _numbers(
-            session, len(expected[session.pk]), len(booking.staff), limit
+        people = {person.pk: person for person in session.facilitators.all()}
+        booking = _Booking(session, session.room.strip().lower(), frozenset(people))
+        found[session.pk] = _double_bookings(booking, people, _overlapping(others, starts, session)) + _numbers(
+            session, len(expected[session.pk]), len(people), limit
         )
     return found
 
 
-def _overlapping(others, session):
-    """The bookings (sorted by start) that overlap ``session``; the scan stops at the
-    first one starting after it ends."""
+def _overlapping(others, starts, session):
+    """The bookings (sorted by start, ``starts`` their start times) that overlap ``session``."""
     found = []
-    for other in others:
+    for other in others[bisect.bisect_left(starts, session.starts_at - LONGEST_EVENING) :]:
         if other.session.starts_at >= session.ends_at:
             break
         if other.session.ends_at > session.starts_at and other.session.pk != session.pk:
@@ -77,7 +89,7 @@ def _overlapping(others, session):
     return found
 
 
-def _double_bookings(booking, overlapping):
+def _double_bookings(booking, people, overlapping):
     conflicts = []
     session = booking.session
     for other in overlapping:
@@ -87,10 +99,9 @@ def _double_bookings(booking, overlapping):
                     ROOM, _("%(room)s is also booked for %(other)s.") % {"room": session.room, "other": other.session}
                 )
             )
-        for pk, person in other.staff.items():
-            if pk in booking.staff:
-                message = _("%(person)s also facilitates %(other)s.") % {"person": person, "other": other.session}
-                conflicts.append(Conflict(FACILITATOR, message))
+        for pk in (pk for pk in people if pk in other.staff):
+            message = _("%(person)s also facilitates %(other)s.") % {"person": people[pk], "other": other.session}
+            conflicts.append(Conflict(FACILITATOR, message))
     return conflicts
 
 
