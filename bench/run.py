@@ -247,13 +247,37 @@ def python_load(url, cookie, seconds, connections):
     return Load(len(latencies), elapsed, cuts[49] * 1000, cuts[94] * 1000, errors[0])
 
 
+def median_load(loads):
+    """The median of each figure over the rounds (pages are measured in turn, so a
+    busy moment on a shared machine weighs on one round, not on one page)."""
+    return (
+        Load(
+            requests=sum(load.requests for load in loads),
+            seconds=sum(load.seconds for load in loads),
+            p50_ms=statistics.median(load.p50_ms for load in loads),
+            p95_ms=statistics.median(load.p95_ms for load in loads),
+            errors=sum(load.errors for load in loads),
+        )
+        if loads
+        else None
+    )
+
+
 class Gunicorn:
     def __init__(self, port, workers, log):
         self.port, self.workers, self.log = port, workers, log
 
     def __enter__(self):
         binary = Path(sys.executable).with_name("gunicorn")
-        command = [str(binary), "iop.wsgi:application", "-b", f"{HOST}:{self.port}", "-w", str(self.workers)]
+        command = [
+            str(binary),
+            "iop.wsgi:application",
+            "-b",
+            f"{HOST}:{self.port}",
+            "-w",
+            str(self.workers),
+            "--preload",
+        ]
         self.process = subprocess.Popen(
             [*command, "--log-level", "warning"],
             cwd=BASE_DIR,
@@ -306,7 +330,8 @@ def print_table(rows, reference_rate):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="measuring time per page")
+    parser.add_argument("--seconds", type=int, default=5, help="measuring time per page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all pages; each figure is the median")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured load before each page")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
@@ -326,7 +351,6 @@ def main():
     wanted = [word.strip() for word in args.pages.split(",") if word.strip()]
     pages = [p for p in PAGES if p.label in ("bare view", REFERENCE) or not wanted or any(w in p.label for w in wanted)]
 
-    seconds, created = generation_seconds()
     cookies = session_cookies(users)
     plan = []
     for page in pages:
@@ -342,30 +366,35 @@ def main():
     use_wrk = shutil.which("wrk") and not args.python_load
     print(f"Database {connection.settings_dict['NAME']} on PostgreSQL; gunicorn, {args.workers} sync workers;")
     print(
-        f"load: {'wrk' if use_wrk else 'Python threads'}, {args.connections} connections, "
+        f"load: {'wrk' if use_wrk else 'Python threads'}, {args.connections} connections, {args.rounds} rounds of "
         f"{args.warmup} s warm-up + {args.seconds} s per page; {os.cpu_count()} CPUs shared by all.\n"
     )
     work = Path(tempfile.mkdtemp(prefix="iop-bench-"))
     script = work / "report.lua"
     script.write_text(WRK_SCRIPT)
-    rows = []
+    measured = {page.label: [] for page, url, _q, _n in plan if url}
+
+    def load(url, cookie, seconds):
+        full = f"http://{HOST}:{args.port}{url}"
+        if use_wrk:
+            return wrk_load(full, cookie, seconds, args.connections, str(script))
+        return python_load(full, cookie, seconds, args.connections)
+
     with open(work / "gunicorn.log", "w") as log, Gunicorn(args.port, args.workers, log):
-        for page, url, queries, note in plan:
-            if url is None:
-                rows.append((page.label, None, None, note))
-                continue
-            full = f"http://{HOST}:{args.port}{url}"
-            cookie = cookies[page.role]
-
-            def load(duration, full=full, cookie=cookie):
-                if use_wrk:
-                    return wrk_load(full, cookie, duration, args.connections, str(script))
-                return python_load(full, cookie, duration, args.connections)
-
-            load(args.warmup)
-            measured = load(args.seconds)
-            rows.append((page.label, measured, queries, note))
-            print(f"  {page.label}: {measured.rate:.1f} req/s", flush=True)
+        load("/bench/bare/", "", 3)  # every worker up and warm
+        for round_number in range(1, args.rounds + 1):
+            for page, url, _queries, _note in plan:
+                if url is None:
+                    continue
+                load(url, cookies[page.role], args.warmup)
+                result = load(url, cookies[page.role], args.seconds)
+                measured[page.label].append(result)
+                print(f"  round {round_number}: {page.label}: {result.rate:.1f} req/s", flush=True)
+    rows = [
+        (page.label, median_load(measured[page.label]) if url else None, queries, note)
+        for page, url, queries, note in plan
+    ]
+    seconds, created = generation_seconds()
     reference = next((load.rate for label, load, _q, _n in rows if label == REFERENCE and load), 0.0)
     print()
     print_table(rows, reference)

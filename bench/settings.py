@@ -2,6 +2,8 @@
 production serves them (no debug, static files from whitenoise), plus the two
 reference pages of bench/urls.py."""
 
+import warnings
+
 from iop.settings import *  # noqa: F403
 from iop.settings import BASE_DIR, LOGGING, STORAGES, TEMPLATES
 
@@ -11,3 +13,5 @@ TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
 # No collectstatic step before a run: plain static storage reads the source folders.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": "WARNING"}}
+# whitenoise looks for collected files too; the benchmark serves pages, not static files.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")

@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from iop.models import Program
@@ -41,9 +42,9 @@ class _Booking:
 
 def conflicts_for(sessions, expected=None):
     """{session pk: [Conflict, ...]} for scheduled sessions, in a fixed number of queries.
-    ``expected`` is ``enrollment.rosters(sessions)`` if the caller already has it. The
-    sessions' facilitators are best prefetched; other evenings in the same hours are
-    read once, with their facilitators' ids only."""
+    ``expected`` is ``enrollment.rosters(sessions)`` if the caller already has it. Every
+    evening in the same hours is read once, with its facilitators' ids only; people are
+    loaded only when one of them is booked twice."""
     sessions = [s for s in sessions if not s.is_cancelled]
     if not sessions:
         return {}
@@ -53,12 +54,12 @@ def conflicts_for(sessions, expected=None):
         starts_at__lt=max(s.ends_at for s in sessions),
         ends_at__gt=first_start,
     )
-    known = {s.pk: s for s in sessions}
     staff = defaultdict(set)
     for session_id, user_id in Session.facilitators.through.objects.filter(session__in=window).values_list(
         "session_id", "user_id"
     ):
         staff[session_id].add(user_id)
+    known = {s.pk: s for s in sessions}
     everyone = [*known.values(), *window.exclude(pk__in=known).select_related("cohort")]
     others = sorted(
         (_Booking(s, s.room.strip().lower(), frozenset(staff[s.pk])) for s in everyone),
@@ -68,14 +69,21 @@ def conflicts_for(sessions, expected=None):
     if expected is None:
         expected = rosters(sessions)
     limit = Program.current().max_clients_per_staff
-    found = {}
-    for session in sessions:
-        people = {person.pk: person for person in session.facilitators.all()}
-        booking = _Booking(session, session.room.strip().lower(), frozenset(people))
-        found[session.pk] = _double_bookings(booking, people, _overlapping(others, starts, session)) + _numbers(
-            session, len(expected[session.pk]), len(people), limit
-        )
-    return found
+    overlaps = {s.pk: _overlapping(others, starts, s) for s in sessions}
+    people = _people_booked_twice(sessions, staff, overlaps)
+    return {
+        session.pk: _double_bookings(session, staff[session.pk], people, overlaps[session.pk])
+        + _numbers(session, len(expected[session.pk]), len(staff[session.pk]), limit)
+        for session in sessions
+    }
+
+
+def _people_booked_twice(sessions, staff, overlaps):
+    """{pk: User} of facilitators of ``sessions`` who also facilitate an overlapping evening."""
+    twice = {pk for s in sessions for other in overlaps[s.pk] for pk in staff[s.pk] & other.staff}
+    if not twice:
+        return {}
+    return {person.pk: person for person in get_user_model().objects.filter(pk__in=twice)}
 
 
 def _overlapping(others, starts, session):
@@ -89,18 +97,15 @@ def _overlapping(others, starts, session):
     return found
 
 
-def _double_bookings(booking, people, overlapping):
+def _double_bookings(session, staff, people, overlapping):
     conflicts = []
-    session = booking.session
+    room = session.room.strip().lower()
     for other in overlapping:
-        if other.room == booking.room:
-            conflicts.append(
-                Conflict(
-                    ROOM, _("%(room)s is also booked for %(other)s.") % {"room": session.room, "other": other.session}
-                )
-            )
-        for pk in (pk for pk in people if pk in other.staff):
-            message = _("%(person)s also facilitates %(other)s.") % {"person": people[pk], "other": other.session}
+        if other.room == room:
+            message = _("%(room)s is also booked for %(other)s.") % {"room": session.room, "other": other.session}
+            conflicts.append(Conflict(ROOM, message))
+        for person in (person for pk, person in people.items() if pk in staff and pk in other.staff):
+            message = _("%(person)s also facilitates %(other)s.") % {"person": person, "other": other.session}
             conflicts.append(Conflict(FACILITATOR, message))
     return conflicts
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .curriculum import ensure_weeks
 from .models import Closure, Session
-from .recurrence import evenings, weeks_between
+from .recurrence import evenings, span_on, weeks_between
 
 
 @dataclass
@@ -40,8 +40,7 @@ def family_group_window(cohort, day):
     if not cohort.has_family_group or day.weekday() != cohort.family_group_weekday:
         return None
     duration = datetime.timedelta(minutes=cohort.family_group_minutes)
-    zone = timezone.get_current_timezone()
-    return evenings([day.weekday()], cohort.family_group_start, duration, zone, day, day)[0]
+    return span_on(day, cohort.family_group_start, duration, timezone.get_current_timezone())
 
 
 def closures_for(cohort, first, last):
@@ -83,6 +82,7 @@ def generate(cohort, first, last):
     return result
 
 
+@transaction.atomic
 def generate_all(cohorts, first, last):
     total = Generated()
     for cohort in cohorts:

@@ -32,12 +32,7 @@ def monday_from(value):
 def week(request):
     monday = monday_from(request.GET.get("week"))
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    sessions = list(
-        Session.objects.visible_to(request.user)
-        .between_days(days[0], days[-1])
-        .select_related("cohort")
-        .prefetch_related("facilitators")
-    )
+    sessions = list(Session.objects.visible_to(request.user).between_days(days[0], days[-1]).select_related("cohort"))
     expected = rosters(sessions)
     conflicts = conflicts_for(sessions, expected)
     skills = skills_by_week({s.cohort_id for s in sessions}, [monday])
