@@ -10,5 +10,6 @@ from . import views
 urlpatterns = [
     path("bench/bare/", views.bare, name="bench_bare"),
     path("bench/minimal/", views.minimal, name="bench_minimal"),
+    path("bench/layout/", views.layout, name="bench_layout"),
     *project_urlpatterns,
 ]

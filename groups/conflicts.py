@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from iop.models import Program
 
-from .enrollment import rosters
+from .enrollment import expected_counts
 from .models import Session
 
 ROOM = "room"
@@ -42,7 +42,7 @@ class _Booking:
 
 def conflicts_for(sessions, expected=None):
     """{session pk: [Conflict, ...]} for scheduled sessions, in a fixed number of queries.
-    ``expected`` is ``enrollment.rosters(sessions)`` if the caller already has it. Every
+    ``expected`` is ``enrollment.expected_counts(sessions)`` if the caller has it. Every
     evening in the same hours is read once, with its facilitators' ids only; people are
     loaded only when one of them is booked twice."""
     sessions = [s for s in sessions if not s.is_cancelled]
@@ -67,13 +67,13 @@ def conflicts_for(sessions, expected=None):
     )
     starts = [booking.session.starts_at for booking in others]
     if expected is None:
-        expected = rosters(sessions)
+        expected = expected_counts(sessions)
     limit = Program.current().max_clients_per_staff
     overlaps = {s.pk: _overlapping(others, starts, s) for s in sessions}
     people = _people_booked_twice(sessions, staff, overlaps)
     return {
         session.pk: _double_bookings(session, staff[session.pk], people, overlaps[session.pk])
-        + _numbers(session, len(expected[session.pk]), len(staff[session.pk]), limit)
+        + _numbers(session, expected[session.pk], len(staff[session.pk]), limit)
         for session in sessions
     }
 
