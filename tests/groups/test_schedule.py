@@ -234,3 +234,26 @@ def test_regenerating_a_year_adds_only_the_evenings_that_are_missing(cohort):
     assert (again.created, again.kept) == (1, first.created - 1)
     assert Session.objects.filter(cohort=cohort).count() == first.created
     assert CohortWeek.objects.filter(cohort=cohort).count() == 53
+
+
+def test_generating_for_many_cohorts_costs_the_same_queries_as_for_one():
+    factories.SkillModuleFactory.create_batch(2)
+    factories.ClosureFactory(starts_on=datetime.date(2026, 1, 8))
+    one = [factories.CohortFactory(active_from=datetime.date(2026, 1, 1))]
+    three = [factories.CohortFactory(active_from=datetime.date(2026, 1, 1)) for _ in range(3)]
+    for cohort in [*one, *three]:
+        cohort.co_facilitators.add(factories.ClinicianFactory())
+
+    with CaptureQueriesContext(connection) as for_one:
+        schedule.generate_all(one, datetime.date(2026, 1, 5), datetime.date(2026, 2, 1))
+    with CaptureQueriesContext(connection) as for_three:
+        result = schedule.generate_all(three, datetime.date(2026, 1, 5), datetime.date(2026, 2, 1))
+
+    assert (result.created, result.cancelled_by_closure) == (48, 3)
+    assert len(for_one) == len(for_three)
+    for cohort in three:
+        session = Session.objects.filter(cohort=cohort).prefetch_related("facilitators").first()
+        assert {p.pk for p in session.facilitators.all()} == {
+            cohort.lead_clinician_id,
+            *cohort.co_facilitators.values_list("pk", flat=True),
+        }
