@@ -261,20 +261,29 @@ def python_load(url, cookie, seconds, connections):
     return Load(len(latencies), elapsed, cuts[49] * 1000, cuts[94] * 1000, errors[0])
 
 
+@dataclass
+class Figures:
+    rate: float
+    p50_ms: float
+    p95_ms: float
+    errors: int
+
+
 def median_load(loads):
     """The median of each figure over the rounds (pages are measured in turn, so a
     busy moment on a shared machine weighs on one round, not on one page)."""
-    return (
-        Load(
-            requests=sum(load.requests for load in loads),
-            seconds=sum(load.seconds for load in loads),
-            p50_ms=statistics.median(load.p50_ms for load in loads),
-            p95_ms=statistics.median(load.p95_ms for load in loads),
-            errors=sum(load.errors for load in loads),
-        )
-        if loads
-        else None
+    return Figures(
+        rate=statistics.median(load.rate for load in loads),
+        p50_ms=statistics.median(load.p50_ms for load in loads),
+        p95_ms=statistics.median(load.p95_ms for load in loads),
+        errors=sum(load.errors for load in loads),
     )
+
+
+def median_ratio(loads, reference_loads):
+    """The median over the rounds of the page's rate over the reference's in the same round."""
+    pairs = [(a.rate, b.rate) for a, b in zip(loads, reference_loads, strict=True) if b.rate]
+    return statistics.median(a / b for a, b in pairs) if pairs else 0.0
 
 
 class Gunicorn:
@@ -326,29 +335,29 @@ class Gunicorn:
 
 
 def print_table(rows):
-    """``rows``: (page, Load or None, (queries, CPU ms) or None, note)."""
-    rates = {page.label: load.rate for page, load, _m, _n in rows if load}
-    reference = rates.get(REFERENCE, 0.0)
+    """``rows``: (page, [Load per round] or None, (queries, CPU ms), note)."""
+    by_label = {page.label: loads for page, loads, _m, _n in rows if loads}
     print(
         f"{'page':<24} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6} {'/layout':>7} {'queries':>7} "
         f"{'CPU ms':>7} {'errors':>6}  target (ratio >= {TARGET_RATIO})"
     )
-    for page, load, measures, note in rows:
-        if load is None:
+    for page, loads, measures, note in rows:
+        if loads is None:
             print(f"{page.label:<24} {note}")
             continue
-        queries, cpu = measures
-        ratio = load.rate / reference if reference else 0.0
-        layout = rates.get(f"layout page ({page.role})")
-        by_layout = f"{load.rate / layout:>7.2f}" if layout and not page.reference else f"{'':>7}"
+        load, (queries, cpu) = median_load(loads), measures
+        ratio = median_ratio(loads, by_label[REFERENCE]) if REFERENCE in by_label else 0.0
+        layout = by_label.get(f"layout page ({page.role})")
+        by_layout = f"{median_ratio(loads, layout):>7.2f}" if layout and not page.reference else f"{'':>7}"
         verdict = "reference" if page.reference else "ok" if ratio >= TARGET_RATIO else "MISSED"
         print(
             f"{page.label:<24} {load.rate:>7.1f} {load.p50_ms:>7.1f} {load.p95_ms:>7.1f} {ratio:>6.2f} {by_layout} "
             f"{queries:>7} {cpu:>7.1f} {load.errors:>6}  {verdict}{note}"
         )
     print(
-        "\nratio: requests/s over the minimal page's; /layout: over the layout page of the same role; "
-        "CPU ms: one request in-process (median of 7), without the database server's share."
+        "\nEach figure is the median over the rounds; a ratio is taken within each round. ratio: requests/s "
+        "over the minimal page's; /layout: over the layout page of the same role; CPU ms: one request "
+        "in-process (median of 7), without the database server's share."
     )
 
 
@@ -419,9 +428,7 @@ def main():
                 result = load(url, cookies[page.role], args.seconds)
                 measured[page.label].append(result)
                 print(f"  round {round_number}: {page.label}: {result.rate:.1f} req/s", flush=True)
-    rows = [
-        (page, median_load(measured[page.label]) if url else None, measures, note) for page, url, measures, note in plan
-    ]
+    rows = [(page, measured[page.label] if url else None, measures, note) for page, url, measures, note in plan]
     best, median, cpu, created = generation_seconds()
     print()
     print_table(rows)
