@@ -2,19 +2,27 @@
 clients than the cohort's capacity, or more clients per facilitator than the
 program allows (``Program.max_clients_per_staff``)."""
 
+import bisect
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from iop.models import Program
 
-from .enrollment import rosters
+from .enrollment import expected_counts
 from .models import Session
 
 ROOM = "room"
 FACILITATOR = "facilitator"
 CAPACITY = "capacity"
 RATIO = "ratio"
+
+# An evening ends on the day it starts or the next: bounding the start lets the
+# overlap search use the start-time index instead of reading all history.
+LONGEST_EVENING = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -23,41 +31,82 @@ class Conflict:
     message: str
 
 
-def conflicts_for(sessions):
-    """{session pk: [Conflict, ...]} for scheduled sessions, in a fixed number of queries."""
+@dataclass(frozen=True)
+class _Booking:
+    """What an evening books, worked out once: its room and its facilitators' ids."""
+
+    session: Session
+    room: str
+    staff: frozenset
+
+
+def conflicts_for(sessions, expected=None):
+    """{session pk: [Conflict, ...]} for scheduled sessions, in a fixed number of queries.
+    ``expected`` is ``enrollment.expected_counts(sessions)`` if the caller has it. Every
+    evening in the same hours is read once, with its facilitators' ids only; people are
+    loaded only when one of them is booked twice."""
     sessions = [s for s in sessions if not s.is_cancelled]
     if not sessions:
         return {}
-    others = list(
-        Session.objects.scheduled()
-        .filter(starts_at__lt=max(s.ends_at for s in sessions), ends_at__gt=min(s.starts_at for s in sessions))
-        .select_related("cohort")
-        .prefetch_related("facilitators")
+    first_start = min(s.starts_at for s in sessions)
+    window = Session.objects.scheduled().filter(
+        starts_at__gte=first_start - LONGEST_EVENING,
+        starts_at__lt=max(s.ends_at for s in sessions),
+        ends_at__gt=first_start,
     )
-    expected = rosters(sessions)
+    staff = defaultdict(set)
+    for session_id, user_id in Session.facilitators.through.objects.filter(session__in=window).values_list(
+        "session_id", "user_id"
+    ):
+        staff[session_id].add(user_id)
+    known = {s.pk: s for s in sessions}
+    everyone = [*known.values(), *window.exclude(pk__in=known).select_related("cohort")]
+    others = sorted(
+        (_Booking(s, s.room.strip().lower(), frozenset(staff[s.pk])) for s in everyone),
+        key=lambda booking: booking.session.starts_at,
+    )
+    starts = [booking.session.starts_at for booking in others]
+    if expected is None:
+        expected = expected_counts(sessions)
     limit = Program.current().max_clients_per_staff
-    found = {}
-    for session in sessions:
-        staff = {person.pk: person for person in session.facilitators.all()}
-        found[session.pk] = _double_bookings(session, staff, others) + _numbers(
-            session, len(expected[session.pk]), len(staff), limit
-        )
+    overlaps = {s.pk: _overlapping(others, starts, s) for s in sessions}
+    people = _people_booked_twice(sessions, staff, overlaps)
+    return {
+        session.pk: _double_bookings(session, staff[session.pk], people, overlaps[session.pk])
+        + _numbers(session, expected[session.pk], len(staff[session.pk]), limit)
+        for session in sessions
+    }
+
+
+def _people_booked_twice(sessions, staff, overlaps):
+    """{pk: User} of facilitators of ``sessions`` who also facilitate an overlapping evening."""
+    twice = {pk for s in sessions for other in overlaps[s.pk] for pk in staff[s.pk] & other.staff}
+    if not twice:
+        return {}
+    return {person.pk: person for person in get_user_model().objects.filter(pk__in=twice)}
+
+
+def _overlapping(others, starts, session):
+    """The bookings (sorted by start, ``starts`` their start times) that overlap ``session``."""
+    found = []
+    for other in others[bisect.bisect_left(starts, session.starts_at - LONGEST_EVENING) :]:
+        if other.session.starts_at >= session.ends_at:
+            break
+        if other.session.ends_at > session.starts_at and other.session.pk != session.pk:
+            found.append(other)
     return found
 
 
-def _double_bookings(session, staff, others):
+def _double_bookings(session, staff, people, overlapping):
     conflicts = []
-    for other in others:
-        if other.pk == session.pk or not (other.starts_at < session.ends_at and other.ends_at > session.starts_at):
-            continue
-        if other.room.strip().lower() == session.room.strip().lower():
-            conflicts.append(
-                Conflict(ROOM, _("%(room)s is also booked for %(other)s.") % {"room": session.room, "other": other})
-            )
-        for person in other.facilitators.all():
-            if person.pk in staff:
-                message = _("%(person)s also facilitates %(other)s.") % {"person": person, "other": other}
-                conflicts.append(Conflict(FACILITATOR, message))
+    room = session.room.strip().lower()
+    for other in overlapping:
+        if other.room == room:
+            message = _("%(room)s is also booked for %(other)s.") % {"room": session.room, "other": other.session}
+            conflicts.append(Conflict(ROOM, message))
+        for person in (person for pk, person in people.items() if pk in staff and pk in other.staff):
+            message = _("%(person)s also facilitates %(other)s.") % {"person": person, "other": other.session}
+            conflicts.append(Conflict(FACILITATOR, message))
     return conflicts
 
 

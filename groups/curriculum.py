@@ -20,15 +20,27 @@ def rotation_skill(cohort, monday, modules):
 def ensure_weeks(cohort, mondays):
     """Give each of the weeks a skill by rotation, leaving chosen ones alone.
     Returns {monday: CohortWeek}."""
-    modules = list(SkillModule.objects.all())
-    weeks = {
-        w.week_of: w for w in CohortWeek.objects.filter(cohort=cohort, week_of__in=mondays).select_related("skill")
-    }
-    for monday in mondays:
-        if monday not in weeks and modules:
-            weeks[monday], _ = CohortWeek.objects.select_related("skill").get_or_create(
-                cohort=cohort, week_of=monday, defaults={"skill": rotation_skill(cohort, monday, modules)}
-            )
+    return ensure_weeks_for([cohort], mondays)[cohort.pk]
+
+
+def ensure_weeks_for(cohorts, mondays):
+    """``ensure_weeks`` for several cohorts, in a fixed number of queries whatever the
+    number of cohorts and weeks. Returns {cohort pk: {monday: CohortWeek}}."""
+    mondays = list(dict.fromkeys(mondays))
+    weeks = {cohort.pk: {} for cohort in cohorts}
+    for week in CohortWeek.objects.filter(cohort__in=cohorts, week_of__in=mondays).select_related("skill"):
+        weeks[week.cohort_id][week.week_of] = week
+    missing = [(cohort, monday) for cohort in cohorts for monday in mondays if monday not in weeks[cohort.pk]]
+    modules = list(SkillModule.objects.all()) if missing else []
+    if modules:
+        # ignore_conflicts: a week another request filled meanwhile keeps its skill.
+        CohortWeek.objects.bulk_create(
+            [CohortWeek(cohort=c, week_of=m, skill=rotation_skill(c, m, modules)) for c, m in missing],
+            ignore_conflicts=True,
+        )
+        added = CohortWeek.objects.filter(cohort__in={c for c, _ in missing}, week_of__in={m for _, m in missing})
+        for week in added.select_related("skill"):
+            weeks[week.cohort_id].setdefault(week.week_of, week)
     return weeks
 
 

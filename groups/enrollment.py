@@ -134,4 +134,25 @@ def rosters(sessions, *, with_clients=False):
     by_cohort = defaultdict(list)
     for enrollment in enrollments:
         by_cohort[enrollment.cohort_id].append(enrollment)
-    return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(s.local_date)] for s in sessions}
+    days = {s.pk: s.local_date for s in sessions}
+    return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(days[s.pk])] for s in sessions}
+
+
+def expected_counts(sessions):
+    """{session pk: number of clients expected} for many sessions in one query, reading
+    only the enrollments' cohorts and days."""
+    sessions = list(sessions)
+    if not sessions:
+        return {}
+    days = {s.pk: s.local_date for s in sessions}
+    spans = defaultdict(list)
+    for cohort_id, started_on, ended_on in (
+        Enrollment.objects.filter(cohort__in={s.cohort_id for s in sessions}, started_on__lte=max(days.values()))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=min(days.values())))
+        .values_list("cohort_id", "started_on", "ended_on")
+    ):
+        spans[cohort_id].append((started_on, ended_on))
+    return {
+        s.pk: sum(1 for start, end in spans[s.cohort_id] if start <= days[s.pk] and (end is None or days[s.pk] <= end))
+        for s in sessions
+    }

@@ -48,20 +48,25 @@ def evenings(
         return []
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
 
-    pairs = []
-    for day in rrule(DAILY, dtstart=_midnight(first), until=_midnight(last), byweekday=days):
-        # fold=0 on purpose. An ambiguous time (clocks go back) takes its first
-        # occurrence, the one a person watching the clock reaches first. A time that
-        # does not exist (clocks go forward) is read with the offset in force before
-        # the jump; the UTC round trip below then shows it as the real wall time one
-        # hour later (02:30 becomes 03:30), never as a time no clock showed.
-        local = datetime.combine(day.date(), start_time.replace(fold=0), tzinfo=zone)
-        start = local.astimezone(UTC).astimezone(zone)
-        # Add the duration in UTC: aware arithmetic in one zone is wall-clock arithmetic
-        # and would stretch or shrink an evening that spans a change.
-        end = (start.astimezone(UTC) + duration).astimezone(zone)
-        pairs.append((start, end))
-    return pairs
+    return [
+        span_on(day.date(), start_time, duration, zone)
+        for day in rrule(DAILY, dtstart=_midnight(first), until=_midnight(last), byweekday=days)
+    ]
+
+
+def span_on(day: date, start_time: time, duration: timedelta, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """(start, end) of something starting at the wall-clock ``start_time`` on ``day`` in ``zone``."""
+    # fold=0 on purpose. An ambiguous time (clocks go back) takes its first
+    # occurrence, the one a person watching the clock reaches first. A time that
+    # does not exist (clocks go forward) is read with the offset in force before
+    # the jump; the UTC round trip below then shows it as the real wall time one
+    # hour later (02:30 becomes 03:30), never as a time no clock showed.
+    local = datetime.combine(day, start_time.replace(fold=0), tzinfo=zone)
+    start = local.astimezone(UTC).astimezone(zone)
+    # Add the duration in UTC: aware arithmetic in one zone is wall-clock arithmetic
+    # and would stretch or shrink an evening that spans a change.
+    end = (start.astimezone(UTC) + duration).astimezone(zone)
+    return start, end
 
 
 def week_start(d: date) -> date:

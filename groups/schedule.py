@@ -5,12 +5,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from .curriculum import ensure_weeks
-from .models import Closure, Session
-from .recurrence import evenings, weeks_between
+from .curriculum import ensure_weeks_for
+from .models import Closure, Cohort, Session
+from .recurrence import evenings, span_on, weeks_between
 
 
 @dataclass
@@ -40,53 +39,53 @@ def family_group_window(cohort, day):
     if not cohort.has_family_group or day.weekday() != cohort.family_group_weekday:
         return None
     duration = datetime.timedelta(minutes=cohort.family_group_minutes)
-    zone = timezone.get_current_timezone()
-    return evenings([day.weekday()], cohort.family_group_start, duration, zone, day, day)[0]
-
-
-def closures_for(cohort, first, last):
-    overlapping = Closure.objects.filter(starts_on__lte=last, ends_on__gte=first)
-    return list(overlapping.filter(Q(cohort__isnull=True) | Q(cohort=cohort)))
+    return span_on(day, cohort.family_group_start, duration, timezone.get_current_timezone())
 
 
 def covering_closure(closures, day):
     return next((c for c in closures if c.starts_on <= day <= c.ends_on), None)
 
 
-@transaction.atomic
 def generate(cohort, first, last):
     """Create the missing evenings of ``cohort`` in [first, last]. Evenings already
     there are kept as they are (edited, cancelled or charted). Future regular
     evenings that no longer fit the pattern, and have nothing recorded, are removed,
     so a changed pattern moves the coming weeks without doubling any evening."""
+    return generate_all([cohort], first, last)
+
+
+@transaction.atomic
+def generate_all(cohorts, first, last):
+    """``generate`` for several cohorts at once, in a fixed number of queries whatever
+    the number of cohorts and the length of the range: existing evenings and closures
+    are read once, new evenings are written in bulk with their facilitators and weeks."""
+    cohorts = list(cohorts)
     result = Generated()
-    slots = pattern_evenings(cohort, first, last)
-    starts = {start for start, _ in slots}
-    existing = Session.objects.filter(cohort=cohort).between_days(first, last)
-    result.removed = _remove_off_pattern(existing, starts)
-    taken = set(existing.values_list("starts_at", flat=True))
-    closures = closures_for(cohort, first, last)
-    facilitators = [cohort.lead_clinician_id, *cohort.co_facilitators.values_list("pk", flat=True)]
-    for start, end in slots:
-        if start in taken:
-            result.kept += 1
-            continue
-        session = _new_session(cohort, start, end, covering_closure(closures, start.date()))
-        session.facilitators.set(facilitators)
-        result.created += 1
-        result.cancelled_by_closure += session.is_cancelled
-    ensure_weeks(cohort, weeks_between(first, last))
+    if not cohorts:
+        return result
+    slots = {cohort.pk: pattern_evenings(cohort, first, last) for cohort in cohorts}
+    existing = Session.objects.filter(cohort__in=cohorts).between_days(first, last)
+    result.removed = _remove_off_pattern(existing, {(pk, start) for pk, pairs in slots.items() for start, _ in pairs})
+    taken = set(existing.values_list("cohort_id", "starts_at"))
+    closures = list(Closure.objects.filter(starts_on__lte=last, ends_on__gte=first))
+    new = []
+    for cohort in cohorts:
+        own = [c for c in closures if c.cohort_id in (None, cohort.pk)]
+        for start, end in slots[cohort.pk]:
+            if (cohort.pk, start) in taken:
+                result.kept += 1
+            else:
+                new.append(_new_session(cohort, start, end, covering_closure(own, start.date())))
+    Session.objects.bulk_create(new)
+    _add_facilitators(cohorts, new)
+    result.created = len(new)
+    result.cancelled_by_closure = sum(session.is_cancelled for session in new)
+    ensure_weeks_for(cohorts, weeks_between(first, last))
     return result
 
 
-def generate_all(cohorts, first, last):
-    total = Generated()
-    for cohort in cohorts:
-        total += generate(cohort, first, last)
-    return total
-
-
 def _new_session(cohort, start, end, closure):
+    """An unsaved evening of ``cohort``, cancelled if a closure covers it."""
     window = family_group_window(cohort, start.date())
     session = Session(
         cohort=cohort,
@@ -100,11 +99,29 @@ def _new_session(cohort, start, end, closure):
         session.status = Session.Status.CANCELLED
         session.closure = closure
         session.cancel_reason = closure.get_reason_display()
-    session.save()
     return session
 
 
-def _remove_off_pattern(existing, starts):
+def _add_facilitators(cohorts, sessions):
+    """Each cohort's lead and co-facilitators on its new ``sessions``, in one insert."""
+    if not sessions:
+        return
+    people = {cohort.pk: [cohort.lead_clinician_id] for cohort in cohorts}
+    for cohort_id, user_id in Cohort.co_facilitators.through.objects.filter(cohort__in=cohorts).values_list(
+        "cohort_id", "user_id"
+    ):
+        people[cohort_id].append(user_id)
+    through = Session.facilitators.through
+    through.objects.bulk_create(
+        through(session_id=session.pk, user_id=pk)
+        for session in sessions
+        for pk in dict.fromkeys(people[session.cohort_id])
+    )
+
+
+def _remove_off_pattern(existing, slots):
+    """Delete the future, untouched regular evenings of ``existing`` that are not in
+    ``slots`` ({(cohort pk, start)}); returns how many."""
     stale = existing.filter(
         kind=Session.Kind.REGULAR,
         status=Session.Status.SCHEDULED,
@@ -112,8 +129,13 @@ def _remove_off_pattern(existing, starts):
         starts_at__gt=timezone.now(),
         attendance__isnull=True,
         replacements__isnull=True,
-    ).exclude(starts_at__in=starts)
-    stale_ids = list(stale.values_list("pk", flat=True))
-    Session.facilitators.through.objects.filter(session_id__in=stale_ids).delete()
-    Session.objects.filter(pk__in=stale_ids).delete()
+    )
+    stale_ids = [
+        pk
+        for pk, cohort_id, start in stale.values_list("pk", "cohort_id", "starts_at")
+        if (cohort_id, start) not in slots
+    ]
+    if stale_ids:
+        Session.facilitators.through.objects.filter(session_id__in=stale_ids).delete()
+        Session.objects.filter(pk__in=stale_ids).delete()
     return len(stale_ids)

@@ -11,7 +11,7 @@ from iop.models import Client
 
 from ..conflicts import conflicts_for
 from ..curriculum import skills_by_week
-from ..enrollment import rosters
+from ..enrollment import expected_counts
 from ..hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, PROGRAM_WEEKLY_HOURS_OFFERED, weekly_hours
 from ..models import Session
 from ..recurrence import week_start
@@ -32,22 +32,19 @@ def monday_from(value):
 def week(request):
     monday = monday_from(request.GET.get("week"))
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    sessions = list(
-        Session.objects.visible_to(request.user)
-        .between_days(days[0], days[-1])
-        .select_related("cohort")
-        .prefetch_related("facilitators")
-    )
-    expected = rosters(sessions)
-    conflicts = conflicts_for(sessions)
+    sessions = list(Session.objects.visible_to(request.user).between_days(days[0], days[-1]).select_related("cohort"))
+    expected = expected_counts(sessions)
+    conflicts = conflicts_for(sessions, expected)
     skills = skills_by_week({s.cohort_id for s in sessions}, [monday])
+    by_day = {day: [] for day in days}
     for session in sessions:
-        session.expected_count = len(expected[session.pk])
+        by_day.setdefault(session.local_date, []).append(session)
+        session.expected_count = expected[session.pk]
         session.conflicts = conflicts.get(session.pk, [])
         session.skill = skills.get((session.cohort_id, monday))
     context = {
         "monday": monday,
-        "days": [(day, [s for s in sessions if s.local_date == day]) for day in days],
+        "days": [(day, by_day[day]) for day in days],
         "previous": monday - datetime.timedelta(weeks=1),
         "next": monday + datetime.timedelta(weeks=1),
         "today": timezone.localdate(),

@@ -107,3 +107,24 @@ def test_enrollments_are_visible_only_to_those_who_see_the_client(enrolled):
     assert list(Enrollment.objects.visible_to(enrolled.family_a).values_list("client", flat=True)) == [
         enrolled.client_a.pk
     ]
+
+
+def test_expected_counts_agree_with_the_rosters(enrolled):
+    cohort = enrolled.client_a.cohort
+    today = timezone.localdate()
+    later = factories.ClientFactory(cohort=cohort)
+    factories.EnrollmentFactory(client=later, cohort=cohort, started_on=today + datetime.timedelta(days=3))
+    gone = factories.ClientFactory(cohort=cohort)
+    factories.EnrollmentFactory(
+        client=gone,
+        cohort=cohort,
+        started_on=today - datetime.timedelta(weeks=6),
+        ended_on=today,
+        end_reason="discharge",
+    )
+    sessions = [factories.SessionFactory(cohort=cohort, day=today + datetime.timedelta(days=n)) for n in range(5)]
+
+    counts = enrollment.expected_counts(sessions)
+
+    assert counts == {pk: len(expected) for pk, expected in enrollment.rosters(sessions).items()}
+    assert [counts[s.pk] for s in sessions] == [2, 1, 1, 2, 2]

@@ -4,7 +4,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from groups import schedule
@@ -189,3 +190,70 @@ def test_database_refuses_cancelling_a_charted_session(cohort):
     session.mark_charted()
     with pytest.raises(IntegrityError):
         Session.objects.filter(pk=session.pk).update(status="cancelled", cancel_reason="Weather")
+
+
+def _queries_to_generate(cohort, first, last):
+    with CaptureQueriesContext(connection) as captured:
+        schedule.generate(cohort, first, last)
+    return len(captured)
+
+
+def test_generating_costs_the_same_queries_for_one_week_as_for_twelve():
+    factories.SkillModuleFactory.create_batch(3)
+    short = factories.CohortFactory(active_from=datetime.date(2026, 1, 1))
+    long = factories.CohortFactory(active_from=datetime.date(2026, 1, 1))
+    for cohort in (short, long):
+        cohort.co_facilitators.add(factories.ClinicianFactory())
+    factories.ClosureFactory(starts_on=datetime.date(2026, 1, 8))
+
+    one_week = _queries_to_generate(short, datetime.date(2026, 1, 5), datetime.date(2026, 1, 11))
+    twelve_weeks = _queries_to_generate(long, datetime.date(2026, 1, 5), datetime.date(2026, 3, 29))
+
+    assert Session.objects.filter(cohort=long).count() == 48
+    assert one_week == twelve_weeks
+
+
+def test_bulk_generation_gives_every_new_evening_its_facilitators_once(cohort):
+    co = factories.ClinicianFactory()
+    cohort.co_facilitators.add(co, cohort.lead_clinician)  # the lead listed twice is still one facilitator
+
+    schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 1, 18))
+
+    for session in Session.objects.filter(cohort=cohort).prefetch_related("facilitators"):
+        assert {p.pk for p in session.facilitators.all()} == {cohort.lead_clinician_id, co.pk}
+    assert Session.facilitators.through.objects.filter(session__cohort=cohort).count() == 16
+
+
+def test_regenerating_a_year_adds_only_the_evenings_that_are_missing(cohort):
+    factories.SkillModuleFactory()
+    first = schedule.generate(cohort, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    Session.objects.filter(cohort=cohort, starts_at__date=datetime.date(2026, 6, 2)).delete()
+
+    again = schedule.generate(cohort, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+
+    assert (again.created, again.kept) == (1, first.created - 1)
+    assert Session.objects.filter(cohort=cohort).count() == first.created
+    assert CohortWeek.objects.filter(cohort=cohort).count() == 53
+
+
+def test_generating_for_many_cohorts_costs_the_same_queries_as_for_one():
+    factories.SkillModuleFactory.create_batch(2)
+    factories.ClosureFactory(starts_on=datetime.date(2026, 1, 8))
+    one = [factories.CohortFactory(active_from=datetime.date(2026, 1, 1))]
+    three = [factories.CohortFactory(active_from=datetime.date(2026, 1, 1)) for _ in range(3)]
+    for cohort in [*one, *three]:
+        cohort.co_facilitators.add(factories.ClinicianFactory())
+
+    with CaptureQueriesContext(connection) as for_one:
+        schedule.generate_all(one, datetime.date(2026, 1, 5), datetime.date(2026, 2, 1))
+    with CaptureQueriesContext(connection) as for_three:
+        result = schedule.generate_all(three, datetime.date(2026, 1, 5), datetime.date(2026, 2, 1))
+
+    assert (result.created, result.cancelled_by_closure) == (48, 3)
+    assert len(for_one) == len(for_three)
+    for cohort in three:
+        session = Session.objects.filter(cohort=cohort).prefetch_related("facilitators").first()
+        assert {p.pk for p in session.facilitators.all()} == {
+            cohort.lead_clinician_id,
+            *cohort.co_facilitators.values_list("pk", flat=True),
+        }
