@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
+from groups.hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, weekly_hours
 from groups.models import Session
+from groups.recurrence import weeks_between
 from iop.models import Program
 
 from .models import (
@@ -24,6 +26,8 @@ from .models import (
 RECENT_SCORES = 4
 #: Progress reports listed on the chart, newest first.
 RECENT_REPORTS = 10
+#: Weeks of attendance on the chart (a typical stay is 6-12 weeks).
+RECENT_WEEKS = 12
 
 
 @dataclass
@@ -97,4 +101,18 @@ def chart(client, user):
         "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
         "reports": list(ProgressReport.objects.visible_to(user).filter(client=client)[:RECENT_REPORTS]),
         "can_prescribe": user.is_prescriber,
+        "attendance_weeks": attendance_weeks(client),
+        "minimum_hours": ADOLESCENT_MINIMUM_WEEKLY_HOURS,
     }
+
+
+def attendance_weeks(client, today=None):
+    """Hours attended per week of the stay (newest first, the last RECENT_WEEKS),
+    against the 6-hour adolescent minimum; empty before admission."""
+    today = today or timezone.localdate()
+    if client.admitted_on is None:
+        return []
+    last = min(client.discharged_on or today, today)
+    mondays = weeks_between(client.admitted_on, last)[-RECENT_WEEKS:]
+    (weeks,) = weekly_hours([client], mondays, today)
+    return [week for week in reversed(weeks.weeks) if week.enrolled]

@@ -24,7 +24,7 @@ from groups.curriculum import skills_by_week
 from groups.hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, PROGRAM_WEEKLY_HOURS_OFFERED, weekly_hours
 from groups.models import Attendance, Enrollment, Session
 from groups.models.sessions import local_midnight
-from groups.recurrence import week_start
+from groups.recurrence import week_start, weeks_between
 from iop.models import Program
 
 from . import charts
@@ -107,15 +107,6 @@ class Sections:
         return seen
 
 
-def period_mondays(start, end):
-    monday, last = week_start(start), week_start(end)
-    mondays = []
-    while monday <= last:
-        mondays.append(monday)
-        monday += datetime.timedelta(days=7)
-    return mondays
-
-
 def sections(report, today=None):
     """Everything the report shows, for its client and period."""
     today = today or timezone.localdate()
@@ -140,7 +131,7 @@ def sections(report, today=None):
 
 
 def _weeks(client, start, end, today):
-    mondays = period_mondays(start, end)
+    mondays = weeks_between(start, end)
     (client_weeks,) = weekly_hours([client], mondays, today)
     rows = {
         w.week_of: ReportWeek(w.week_of, w.hours, w.hours_offered, w.under_minimum, w.enrolled)

@@ -54,3 +54,30 @@ def test_chart_header_shows_the_open_safety_alert_and_measures_show_the_last_sco
     page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
     assert "Open safety alert" in page and reverse("clinicians:alert", args=[alert.pk]) in page
     assert "9 · Mild" in page
+
+
+def test_chart_shows_hours_per_week_against_the_six_hour_minimum(clinic, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from groups.recurrence import week_start
+
+    client = clinic.client_a
+    this_monday = week_start(timezone.localdate())
+    two_weeks_ago, last_week = this_monday - datetime.timedelta(weeks=2), this_monday - datetime.timedelta(weeks=1)
+    client.admitted_on = two_weeks_ago
+    client.save(update_fields=["admitted_on"])
+    factories.EnrollmentFactory(client=client, started_on=two_weeks_ago)
+    for monday, status in ((two_weeks_ago, "present"), (last_week, "absent")):
+        for day in range(4):
+            session = factories.SessionFactory(cohort=client.cohort, day=monday + datetime.timedelta(days=day))
+            factories.AttendanceFactory(session=session, client=client, status=status)
+
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[client.pk])).content.decode()
+    section = page.split('id="attendance"', 1)[1].split("</section>", 1)[0]
+    rows = section.split("<tbody>", 1)[1].split("<tr")[1:]
+    assert len(rows) == 3  # this week, last week, the week before: newest first
+    assert "Week in progress" in rows[0]
+    assert 'class="table-warning"' in rows[1] and "Under the minimum" in rows[1] and ">0.0<" in rows[1]
+    assert ">12.0<" in rows[2] and "Met" in rows[2]
