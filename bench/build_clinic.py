@@ -9,8 +9,8 @@ Every active client's cohort has 15 places filled back to back by episodes of
 today. Logins (password ``bench-pass-2026``): ``lead-01@bench.clinic`` (lead
 clinician of cohort 1), ``admin@bench.clinic`` (program admin) and
 ``family-01-01@bench.clinic`` (parent of the first active client of cohort 1).
-Running it again on a built clinic does nothing; ``--fresh`` drops and
-recreates the database first (PostgreSQL only)."""
+The database is created if it does not exist. Running it again on a built
+clinic does nothing; ``--fresh`` drops and recreates the database first."""
 
 import argparse
 import datetime
@@ -38,8 +38,9 @@ ADMIN_LOGIN = f"admin@{DOMAIN}"
 FAMILY_LOGIN = f"family-01-01@{DOMAIN}"
 
 
-def recreate_database():
-    """Drop and create the database named by DATABASE_URL (connecting to 'postgres')."""
+def prepare_database(fresh):
+    """Create the database named by DATABASE_URL if it does not exist (``fresh``:
+    drop it first), connecting to the server's 'postgres' database."""
     import environ
     import psycopg
 
@@ -53,8 +54,10 @@ def recreate_database():
         port=config.get("PORT") or None,
         autocommit=True,
     ) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        if fresh:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def build(today=None, log=print):
@@ -395,8 +398,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/iop_bench")
-    if args.fresh:
-        recreate_database()
+    prepare_database(args.fresh)
     import django
 
     django.setup()

@@ -14,4 +14,4 @@ TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": "WARNING"}}
 # whitenoise looks for collected files too; the benchmark serves pages, not static files.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)

@@ -161,6 +161,12 @@ class Session(models.Model):
         return self.local_start.date()
 
     @property
+    def hours_label(self):
+        """Clinic-local start and end, "17:30–20:30" (strftime: the week calendar shows
+        dozens of these, and the template date filters cost far more)."""
+        return f"{self.local_start:%H:%M}\u2013{self.local_end:%H:%M}"
+
+    @property
     def duration_minutes(self):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 

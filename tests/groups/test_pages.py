@@ -21,6 +21,7 @@ def test_week_calendar_shows_each_evening_and_links_to_the_next_week(enrolled, e
     teens, _ = evenings
     page = text(login(enrolled.admin).get(reverse("groups:week")))
     assert teens.cohort.name in page and "1 client expected" in page
+    assert "17:30\u201320:30" in page
     nxt = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()) + datetime.timedelta(7)
     assert f"?week={nxt:%Y-%m-%d}" in page
 
