@@ -1,15 +1,20 @@
 """Emergency access ("break the glass"): a clinician opens a client outside
 their cohorts by stating a reason. It grants access for the program's set
-hours, is audited (break_glass, by the grant's own signal), shows on the
-client's lead clinician's home page, and waits in the privacy review until
-someone marks it reviewed."""
+hours, read-only, is audited (break_glass, by the grant's own signal), shows
+on the client's lead clinician's home page, and waits in the privacy review
+until someone marks it reviewed."""
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import ClientAccessGrant, Program
+from .models import Client, ClientAccessGrant, Program
+
+#: Apps whose records a break-the-glass access may read but never write.
+READ_ONLY_APPS = ("clinicians", "groups", "families")
 
 #: How long a break-the-glass stays on the lead clinician's home page.
 SHOWN_TO_LEAD_DAYS = 14
@@ -54,3 +59,55 @@ def _emergency():
     return ClientAccessGrant.objects.filter(kind=ClientAccessGrant.Kind.EMERGENCY).select_related(
         "client", "grantee", "reviewed_by"
     )
+
+
+def emergency_only_clients(user):
+    """Ids of the clients ``user`` reaches only through an active emergency
+    grant: readable, never writable. One query for someone holding none."""
+    now = timezone.now()
+    emergency = set(
+        ClientAccessGrant.objects.filter(
+            grantee=user, kind=ClientAccessGrant.Kind.EMERGENCY, starts_at__lte=now, expires_at__gt=now
+        ).values_list("client_id", flat=True)
+    )
+    if not emergency:
+        return frozenset()
+    ordinary = Client.objects.filter(pk__in=emergency).filter(
+        Q(cohort__lead_clinician=user)
+        | Q(cohort__co_facilitators=user)
+        | Q(lead_clinician=user)
+        | Q(
+            access_grants__grantee=user,
+            access_grants__starts_at__lte=now,
+            access_grants__expires_at__gt=now,
+            access_grants__kind=ClientAccessGrant.Kind.GRANTED,
+        )
+    )
+    return frozenset(emergency - set(ordinary.values_list("pk", flat=True)))
+
+
+def refuse_writes_under_emergency_access(user, instance):
+    """Called before a record of the clinical side is saved in a request: a
+    clinician who reaches its client only by breaking the glass may not change it."""
+    if not getattr(user, "is_clinician", False) or user.is_superuser:
+        return
+    client_id = client_of(instance)
+    if client_id is None:
+        return
+    # Worked out once per request (the user object lives as long as the request).
+    if not hasattr(user, "_emergency_only_clients"):
+        user._emergency_only_clients = emergency_only_clients(user)
+    if client_id in user._emergency_only_clients:
+        raise PermissionDenied(_("Emergency access is read-only: ask the client's team to record this."))
+
+
+def client_of(instance):
+    """The client a record concerns: its own client, or its plan's or session entry's."""
+    for path in ("client_id", "plan", "note", "entry"):
+        value = getattr(instance, path, None)
+        if path == "client_id":
+            if value is not None:
+                return value
+        elif value is not None and getattr(value, "client_id", None) is not None:
+            return value.client_id
+    return None

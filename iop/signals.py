@@ -2,6 +2,7 @@
 every change to who may see a client outside their cohorts (access grants and
 break-the-glass), whoever makes it: a page, the Django admin or the shell."""
 
+from auditlog.context import auditlog_value
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -72,3 +73,16 @@ def _grant_saved(sender, instance, created, **kwargs):
 @receiver(post_delete, sender=ClientAccessGrant)
 def _grant_deleted(sender, instance, **kwargs):
     audit.record("revoke_grant", instance, action=audit.Action.DELETE, grantee=instance.grantee.email)
+
+
+@receiver(pre_save)
+def _emergency_access_is_read_only(sender, instance, raw=False, **kwargs):
+    """Break-the-glass grants read access only: whatever page or form tries to
+    save a record of the clinical side for such a client, the save is refused."""
+    from .emergency import READ_ONLY_APPS, refuse_writes_under_emergency_access
+
+    if raw or sender._meta.app_label not in READ_ONLY_APPS:
+        return
+    actor = (auditlog_value.get(None) or {}).get("actor")
+    if actor is not None:
+        refuse_writes_under_emergency_access(actor, instance)

@@ -125,3 +125,29 @@ def test_role_change_in_the_django_admin_is_recorded_with_before_and_after(clini
     entry = AuditEntry.objects.get(event="role_change")
     assert entry.actor == clinic.superuser
     assert entry.changes["is_privacy_officer"] == ["False", "True"]
+
+
+def test_emergency_access_reads_but_never_writes(clinic, login):
+    from clinicians.models import Note
+
+    browser = login(clinic.clinician_2)
+    break_glass(browser, clinic)
+    assert browser.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).status_code == 200
+    new_note = reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"])
+    typed = {
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 20,
+        "mode": "in_person",
+        "content": "Seen at the desk.",
+        "plan": "Call home.",
+    }
+    response = browser.post(new_note, typed)
+    assert response.status_code == 403
+    assert not Note.objects.filter(client=clinic.client_a).exists()
+
+    # The client's own team writes as before, and so does the same clinician for their own cohort.
+    assert login(clinic.clinician_1).post(new_note, typed).status_code == 302
+    assert Note.objects.filter(client=clinic.client_a, author=clinic.clinician_1).count() == 1
+    own = reverse("clinicians:note_new", args=[clinic.client_b.pk, "individual_checkin"])
+    assert login(clinic.clinician_2).post(own, typed).status_code == 302
+    assert Note.objects.filter(client=clinic.client_b, author=clinic.clinician_2).count() == 1
