@@ -56,9 +56,7 @@ def group_chart(request, pk):
 
 
 def _show(request, sheet, status=200):
-    for record in sheet.shown_records():
-        client = getattr(record, "client", None)
-        audit.record("view_group_note", record, client=client, session=sheet.session.pk)
+    audit.record_each("view_group_note", sheet.shown_records(), session=sheet.session.pk)
     return render(request, "clinicians/group_chart.html", {"sheet": sheet, "session": sheet.session}, status=status)
 
 

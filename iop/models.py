@@ -391,6 +391,44 @@ class AuditEntry(AbstractLogEntry):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
+        self._prepare_entry()
+        with transaction.atomic():
+            # The head row's lock makes appends take turns (on SQLite the write
+            # transaction itself does), so every entry links to the one before.
+            head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
+            self._link(head)
+            super().save(*args, **kwargs)
+            AuditChainHead.objects.filter(pk=1).update(last_hash=head.last_hash, last_timestamp=head.last_timestamp)
+
+    @classmethod
+    def append_all(cls, entries):
+        """Several entries in one turn of the chain (a page that shows many
+        records): one lock of the head, one insert, one update of the head."""
+        entries = list(entries)
+        for entry in entries:
+            if entry.pk is not None:
+                raise ValueError("Audit entries are append-only.")
+            entry._prepare_entry()
+        if not entries:
+            return entries
+        with transaction.atomic():
+            head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
+            for entry in entries:
+                entry._link(head)
+            cls.objects.bulk_create(entries)
+            AuditChainHead.objects.filter(pk=1).update(last_hash=head.last_hash, last_timestamp=head.last_timestamp)
+        return entries
+
+    def _link(self, head):
+        """Date and chain this entry after ``head`` (the newest link), and move ``head`` on to it."""
+        # Never earlier than the entry before, so time order is chain order.
+        now = audit_clock.get() or timezone.now()
+        self.timestamp = max(now, head.last_timestamp) if head.last_timestamp else now
+        self.prev_hash = head.last_hash
+        self.entry_hash = self.compute_hash()
+        head.last_hash, head.last_timestamp = self.entry_hash, self.timestamp
+
+    def _prepare_entry(self):
         self._fill_from_request_context()
         if not self.event:
             self._name_recorded_change()
@@ -404,17 +442,6 @@ class AuditEntry(AbstractLogEntry):
         self.serialized_data = None  # snapshots of clinical records do not belong in the trail
         self.object_pk = str(self.object_pk)
         self.user_agent = (self.user_agent or "")[:300]
-        with transaction.atomic():
-            # The head row's lock makes appends take turns (on SQLite the write
-            # transaction itself does), so every entry links to the one before.
-            head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
-            # Never earlier than the entry before, so time order is chain order.
-            now = audit_clock.get() or timezone.now()
-            self.timestamp = max(now, head.last_timestamp) if head.last_timestamp else now
-            self.prev_hash = head.last_hash
-            self.entry_hash = self.compute_hash()
-            super().save(*args, **kwargs)
-            AuditChainHead.objects.filter(pk=1).update(last_hash=self.entry_hash, last_timestamp=self.timestamp)
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are append-only.")

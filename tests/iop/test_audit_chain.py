@@ -136,3 +136,18 @@ def test_a_chart_view_that_cannot_be_audited_fails_with_a_clear_503(clinic, logi
     text = response.content.decode()
     assert "audit trail cannot be written" in text
     assert clinic.client_a.legal_last_name not in text
+
+
+def test_entries_appended_together_keep_one_unbroken_chain(clinic):
+    from iop import audit
+    from iop.audit import verify_chain
+
+    audit.record("view_chart", clinic.client_a, actor=clinic.clinician_1)
+    entries = audit.record_each("view_chart", [clinic.client_a, clinic.client_b], actor=clinic.superuser)
+    audit.record("view_chart", clinic.client_b, actor=clinic.clinician_2)
+
+    assert [entry.client_id for entry in entries] == [clinic.client_a.pk, clinic.client_b.pk]
+    assert entries[1].prev_hash == entries[0].entry_hash
+    checked, bad, why = verify_chain()
+    assert bad is None, why
+    assert checked == AuditEntry.objects.count()
