@@ -37,7 +37,7 @@ class Page:
 
 
 PAGES = {
-    "clinician_home": Page(("clinician_home",), "clinician_1", 14),
+    "clinician_home": Page(("clinician_home",), "clinician_1", 12),
     "tonight": Page(("clinicians:tonight",), "clinician_1", 40),
     "chart": Page(("clinicians:chart",), "clinician_1", 26, client_arg=True),
     "caseload": Page(("clinicians:caseload",), "clinician_1", 16),
