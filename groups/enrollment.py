@@ -145,14 +145,16 @@ def expected_counts(sessions):
     if not sessions:
         return {}
     days = {s.pk: s.local_date for s in sessions}
+    cohorts = {s.pk: s.cohort_id for s in sessions}
     spans = defaultdict(list)
     for cohort_id, started_on, ended_on in (
-        Enrollment.objects.filter(cohort__in={s.cohort_id for s in sessions}, started_on__lte=max(days.values()))
+        Enrollment.objects.filter(cohort__in=set(cohorts.values()), started_on__lte=max(days.values()))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=min(days.values())))
         .values_list("cohort_id", "started_on", "ended_on")
     ):
         spans[cohort_id].append((started_on, ended_on))
-    return {
-        s.pk: sum(1 for start, end in spans[s.cohort_id] if start <= days[s.pk] and (end is None or days[s.pk] <= end))
-        for s in sessions
-    }
+    counts = {}
+    for pk, day in days.items():
+        cohort_spans = spans[cohorts[pk]]
+        counts[pk] = sum(1 for start, end in cohort_spans if start <= day and (end is None or day <= end))
+    return counts

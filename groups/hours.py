@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
-from .models import Attendance, Enrollment, Session
+from .models import Attendance, Enrollment, Session, minutes_attended
 from .recurrence import week_start
 
 # ASAM Criteria, level 2.1 (intensive outpatient): at least 6 hours of structured
@@ -62,10 +63,23 @@ def weekly_hours(clients, mondays, today):
     ):
         enrollments[e.client_id].append(e)
     cohorts = {e.cohort_id for items in enrollments.values() for e in items}
-    sessions = list(Session.objects.scheduled().filter(cohort__in=cohorts).between_days(first, last))
+    evenings = Session.objects.scheduled().filter(cohort__in=cohorts).between_days(first, last)
+    # Each evening's cohort, clinic-local day and length, worked out once rather than
+    # once per client and week (the time-zone conversion is what the loops would repeat).
+    cohort_of, day_of, minutes_of = {}, {}, {}
+    by_week = defaultdict(list)
+    for pk, cohort_id, starts_at, ends_at in evenings.values_list("pk", "cohort_id", "starts_at", "ends_at"):
+        cohort_of[pk] = cohort_id
+        day_of[pk] = timezone.localtime(starts_at).date()
+        minutes_of[pk] = int((ends_at - starts_at).total_seconds() // 60)
+        by_week[week_start(day_of[pk])].append(pk)
     attended = defaultdict(int)
-    for row in Attendance.objects.filter(client__in=clients, session__in=sessions).select_related("session"):
-        attended[row.client_id, week_start(row.session.local_date)] += row.minutes_attended
+    rows = Attendance.objects.filter(client__in=clients, session__in=list(day_of)).values_list(
+        "client_id", "session_id", "status", "late_minutes", "left_early_minutes"
+    )
+    for client_id, session_id, status, late, left_early in rows:
+        minutes = minutes_attended(status, minutes_of[session_id], late, left_early)
+        attended[client_id, week_start(day_of[session_id])] += minutes
     result = []
     for client in clients:
         weeks = []
@@ -75,10 +89,9 @@ def weekly_hours(clients, mondays, today):
             mine = [e for e in mine if e.ended_on is None or e.ended_on >= monday]
             week.enrolled = bool(mine)
             week.minutes_offered = sum(
-                s.duration_minutes
-                for s in sessions
-                if week_start(s.local_date) == monday
-                and any(e.cohort_id == s.cohort_id and e.covers(s.local_date) for e in mine)
+                minutes_of[pk]
+                for pk in by_week[monday]
+                if any(e.cohort_id == cohort_of[pk] and e.covers(day_of[pk]) for e in mine)
             )
             week.minutes_attended = attended[client.pk, monday]
             weeks.append(week)

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import beat_init, worker_ready
+from celery.signals import beat_init, task_postrun, task_prerun, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 
@@ -17,6 +17,20 @@ def _worker_ready(**_kwargs):
     ensure_broker_folders()
     # Report in through the broker at once, so admins see a live worker within seconds.
     app.send_task("iop.tasks.record_heartbeat", args=("worker",))
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender=None, **_kwargs):
+    # What Django does around a request: a connection older than CONN_MAX_AGE or
+    # broken is closed (and reopened on first use); a healthy one is kept, so a
+    # short task such as a reminder does not pay for connecting every time.
+    # A task run eagerly is inside its caller's connection and transaction.
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @beat_init.connect

@@ -5,8 +5,10 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import ngettext
 
 from iop.access import staff_required
+from iop.links import url_for_each
 from iop.models import Client
 
 from ..conflicts import conflicts_for
@@ -37,9 +39,15 @@ def week(request):
     conflicts = conflicts_for(sessions, expected)
     skills = skills_by_week({s.cohort_id for s in sessions}, [monday])
     by_day = {day: [] for day in days}
+    detail_url = url_for_each("groups:session_detail")
     for session in sessions:
         by_day.setdefault(session.local_date, []).append(session)
+        # Worked out here rather than by a tag per card: a week has dozens of evenings.
+        session.detail_url = detail_url(session.pk)
         session.expected_count = expected[session.pk]
+        session.expected_label = ngettext("%(n)s client expected", "%(n)s clients expected", session.expected_count) % {
+            "n": session.expected_count
+        }
         session.conflicts = conflicts.get(session.pk, [])
         session.skill = skills.get((session.cohort_id, monday))
     context = {
