@@ -38,12 +38,14 @@ import datetime
 import email.utils
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import DatabaseError
-from django.db.models import F
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .models import OutboxMessage, Program
@@ -59,6 +61,11 @@ Channel = OutboxMessage.Channel
 EARLY_TOLERANCE = datetime.timedelta(seconds=1)
 # How many due messages one sweep enqueues at most (the next sweep takes the rest).
 SWEEP_BATCH = 500
+
+# How long one worker process keeps the program's settings (quiet hours, the
+# clinic's name) before reading them again: an admin's change applies to
+# deliveries within this many seconds, and a message costs no query for them.
+PROGRAM_SETTINGS_SECONDS = 10.0
 
 INTERRUPTED_AGAIN = "Interrupted while sending (the worker stopped); sending again."
 INTERRUPTED_FAILED = "Interrupted while sending on the last attempt (the worker stopped); it may not have gone out."
@@ -98,10 +105,26 @@ def route(message):
     return channel, address, None
 
 
+_program_cache = {}
+
+
+def program_settings():
+    """``Program.current()``, read at most every ``PROGRAM_SETTINGS_SECONDS`` by this process."""
+    cached = _program_cache.get("program")
+    if cached is None or time.monotonic() >= cached[1]:
+        cached = _program_cache["program"] = (Program.current(), time.monotonic() + PROGRAM_SETTINGS_SECONDS)
+    return cached[0]
+
+
+@receiver(post_save, sender=Program)
+def forget_program_settings(**_kwargs):
+    _program_cache.clear()
+
+
 def quiet_hours_end(moment, program=None):
     """When the quiet hours around ``moment`` end, or None if ``moment`` is not
     in them. Quiet hours are clinic-local times and may cross midnight."""
-    program = program or Program.current()
+    program = program or program_settings()
     start, end = program.quiet_hours_start, program.quiet_hours_end
     if start == end:
         return None
@@ -140,17 +163,21 @@ def deliver(message_id, sent_marker=None):
     if reason:
         _pending(message).update(status=Status.SKIPPED, skipped_reason=reason)
         return Outcome("skipped")
-    program = Program.current()
+    program = program_settings()
     held_until = None if message.urgent else quiet_hours_end(now, program)
     if held_until:
         _pending(message).update(due_at=held_until, held_for_quiet_hours=True)
         return Outcome("held for quiet hours")
-    claimed = _pending(message).filter(due_at__lte=now + EARLY_TOLERANCE)
-    if not claimed.update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, channel=channel, to_address=address
-    ):
+    # The claim: one conditional UPDATE. It also requires the attempts read
+    # above, so what this worker knows of the message is what it claimed and
+    # nothing needs reading again.
+    claim = {"status": Status.SENDING, "claimed_at": now, "attempts": message.attempts + 1}
+    claim |= {"channel": channel, "to_address": address}
+    claimed = _pending(message).filter(due_at__lte=now + EARLY_TOLERANCE, attempts=message.attempts)
+    if not claimed.update(**claim):
         return Outcome("claimed by another worker")
-    message.refresh_from_db(fields=["status", "claimed_at", "attempts", "channel", "to_address"])
+    for field, value in claim.items():
+        setattr(message, field, value)
     try:
         provider_id = send(message, program)
     except Exception as exc:  # noqa: BLE001 - any provider error is retried, then shown

@@ -23,6 +23,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_program_settings():
+    """Deliveries keep the program's settings for a few seconds; every test
+    starts from its own database, so none inherits another's."""
+    from iop.delivery import forget_program_settings
+
+    forget_program_settings()
+
+
 @dataclass
 class Clinic:
     """Two cohorts, each with its lead clinician, one client and that client's parent."""

@@ -69,6 +69,21 @@ def test_delivering_twice_sends_once(clinic):
     assert message.provider_id == mail.outbox[0].extra_headers["Message-ID"]
 
 
+def test_one_delivery_takes_three_queries(clinic, django_assert_num_queries):
+    message = message_for(clinic.family_a)
+    delivery.program_settings()  # read once per few seconds by each worker process, not per message
+    with django_assert_num_queries(3):  # the message with its recipient, the claim, the sent marker
+        assert deliver_message(message.pk) == "sent"
+    assert (reload(message).status, message.attempts, len(mail.outbox)) == (Status.SENT, 1, 1)
+
+
+def test_program_settings_are_read_again_when_saved(clinic):
+    program = delivery.program_settings()
+    program.clinic_name = "Harbor Clinic"
+    program.save()
+    assert delivery.program_settings().clinic_name == "Harbor Clinic"
+
+
 def test_message_claimed_by_another_worker_is_left_alone(clinic):
     message = message_for(clinic.family_a, status=Status.SENDING, claimed_at=timezone.now())
     assert delivery.deliver(message.pk).status == "nothing to do"
