@@ -38,7 +38,10 @@
     data.append("part", part.dataset.autosavePart);
     fields(part).forEach(function (field) { data.append(field.name, field.value); });
     show(part, text.savingText);
-    return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf } })
+    part.pending = new AbortController();
+    return fetch(url, {
+      method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf }, signal: part.pending.signal,
+    })
       .then(function (response) {
         if (response.status === 204) {
           show(part, text.savedText + " " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
@@ -49,7 +52,8 @@
           show(part, text.failedText + " " + messages(body.errors || {}), true);
         });
       })
-      .catch(function () {
+      .catch(function (error) {
+        if (error.name === "AbortError") return;
         part.dirty = true;
         show(part, text.failedText + " " + text.offlineText, true);
       });
@@ -64,7 +68,11 @@
     part.addEventListener("input", changed);
     part.addEventListener("change", changed);
     part.addEventListener("focusout", function (event) {
-      if (!part.contains(event.relatedTarget)) save(part);
+      const next = event.relatedTarget;
+      // Leaving for a Save or Sign button: that submit saves the part itself, and an
+      // autosave racing it could arrive after the signature and be refused.
+      if (next && next.type === "submit" && form.contains(next)) return;
+      if (!part.contains(next)) save(part);
     });
   });
 
@@ -73,6 +81,7 @@
     document.querySelectorAll("[data-autosave-part]").forEach(function (part) {
       clearTimeout(part.autosaveTimer);
       part.dirty = false;
+      if (part.pending) part.pending.abort();
     });
   });
 
