@@ -11,7 +11,8 @@ from django.urls import reverse
 from iop import audit
 from iop.models import AuditEntry
 
-on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL behaviour")
+# The UPDATE/DELETE trigger and row-lock concurrency exist on PostgreSQL only; CI runs these there.
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL-only trigger and locking")
 
 
 def test_entries_link_each_to_the_one_before(clinic):
