@@ -5,7 +5,7 @@ module holds the gates that are about the person, not the client."""
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from iop.access import clinician_required
 from iop.models import Client
@@ -13,7 +13,10 @@ from iop.models import Client
 
 def clinical_client(user, pk):
     """The client whose clinical record ``user`` may read, or 404."""
-    return get_object_or_404(Client.objects.clinical_for(user).select_related("cohort", "lead_clinician"), pk=pk)
+    try:
+        return Client.objects.select_related("cohort", "lead_clinician").open_clinical(user, pk)
+    except Client.DoesNotExist:
+        raise Http404 from None
 
 
 def prescriber_required(view):

@@ -57,7 +57,9 @@ def plan_versions(client):
 
 
 def chart(client, user):
-    """The sections of ``client``'s chart, for a ``user`` already allowed to read it."""
+    """The sections of ``client``'s chart, for a ``user`` already allowed to read it
+    (``client`` opened with ``Client.objects.open_clinical``; any other client object
+    makes each section apply its model's full ``visible_to``)."""
     plans = plan_versions(client)
     current = plans.current
     last_review = current.reviews.all()[0] if current and current.reviews.all() else None
@@ -66,14 +68,12 @@ def chart(client, user):
         last_reviewed_on = last_review.reviewed_on if last_review else None
         review_due_on = current.review_due_on(last_reviewed_on, Program.current().plan_review_days)
     notes = list(
-        Note.objects.visible_to(user)
-        .filter(client=client)
+        Note.objects.of_opened(client, user)
         .select_related("author", "signed_by")
         .annotate(addenda_count=Count("addenda"))
     )
     group_entries = list(
-        IndividualEntry.objects.visible_to(user)
-        .filter(client=client)
+        IndividualEntry.objects.of_opened(client, user)
         .select_related("session__cohort", "session__group_note", "author", "signed_by")
         .annotate(
             addenda_count=Count("addenda"),
@@ -97,9 +97,9 @@ def chart(client, user):
         "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
         "safety_plans": Versions(list(SafetyPlan.objects.filter(client=client).order_by("-version"))),
         "discharge": Discharge.objects.filter(client=client).first(),
-        "open_alerts": list(SafetyAlert.objects.visible_to(user).unhandled().filter(client=client)),
+        "open_alerts": list(SafetyAlert.objects.of_opened(client, user).unhandled()),
         "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
-        "reports": list(ProgressReport.objects.visible_to(user).filter(client=client)[:RECENT_REPORTS]),
+        "reports": list(ProgressReport.objects.of_opened(client, user)[:RECENT_REPORTS]),
         "can_prescribe": user.is_prescriber,
         "attendance_weeks": attendance_weeks(client),
         "minimum_hours": ADOLESCENT_MINIMUM_WEEKLY_HOURS,

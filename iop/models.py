@@ -218,6 +218,32 @@ class ClientQuerySet(models.QuerySet):
             return self.visible_to(user)
         return self.none()
 
+    def open_clinical(self, user, pk):
+        """The client ``pk`` if ``user`` may read their clinical record (else
+        ``Client.DoesNotExist``), marked as opened by ``user``: queries of this one
+        client's records through ``ClientRecordsQuerySet.of_opened`` then need not
+        repeat the visibility subquery this lookup has just applied."""
+        client = self.clinical_for(user).get(pk=pk)
+        client.opened_clinically_by = user.pk
+        return client
+
+
+class ClientRecordsQuerySet(models.QuerySet):
+    """Rows that belong to one client (through ``client_path``), seen through the
+    model's ``visible_to``."""
+
+    client_path = "client"
+
+    def of_opened(self, client, user):
+        """``client``'s rows that ``user`` may see. For a client opened with
+        ``Client.objects.open_clinical(user, pk)`` every row of the client is
+        visible (each ``visible_to`` admits all rows of a client whose clinical
+        record the user may read), so the lookup is by client alone; any other
+        client object goes through ``visible_to`` in full."""
+        if user.is_authenticated and getattr(client, "opened_clinically_by", None) == user.pk:
+            return self.filter(**{self.client_path: client})
+        return self.visible_to(user).filter(**{self.client_path: client})
+
 
 class Client(models.Model):
     class Status(models.TextChoices):

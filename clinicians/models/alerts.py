@@ -9,7 +9,7 @@ from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iop.models import Client, Program
+from iop.models import Client, ClientRecordsQuerySet, Program
 from iop.outbox import queue_message
 
 from .measures import Administration, ClinicalQuerySet
@@ -20,7 +20,7 @@ ALERT_MESSAGE_SUBJECT = "Please open the app"
 ALERT_MESSAGE_BODY = "Please open the app now."
 
 
-class SafetyAlertQuerySet(models.QuerySet):
+class SafetyAlertQuerySet(ClientRecordsQuerySet):
     def visible_to(self, user):
         """Alerts of clients whose chart ``user`` may read, plus those the program
         puts on them: alerts they own, every alert while they are the on-call

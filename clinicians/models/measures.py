@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from clinicians.instruments import GAD7, INSTRUMENTS, PHQ9, YesNoQuestion
 from clinicians.scoring import Answer as AnswerValue
 from clinicians.scoring import score
-from iop.models import Client
+from iop.models import Client, ClientRecordsQuerySet
 
 # A link sent to the client's phone works for a day; a kiosk session on a
 # clinic tablet is started while the client waits, so it lasts an hour.
@@ -39,11 +39,9 @@ class Mode(models.TextChoices):
     LINK = "link", _("Client by one-time link")
 
 
-class ClinicalQuerySet(models.QuerySet):
+class ClinicalQuerySet(ClientRecordsQuerySet):
     """Rows of a client's clinical record: visible to the clinicians who may read
     that client's chart (never to program admins or families)."""
-
-    client_path = "client"
 
     def visible_to(self, user):
         return self.filter(**{f"{self.client_path}__in": Client.objects.clinical_for(user)})

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from iop.models import Client
+from iop.models import Client, ClientRecordsQuerySet
 
 
 @deconstructible
@@ -45,7 +45,7 @@ def report_path(report, filename):
     return f"reports/{report.client_id}/{filename}"
 
 
-class ProgressReportQuerySet(models.QuerySet):
+class ProgressReportQuerySet(ClientRecordsQuerySet):
     def visible_to(self, user):
         """Staff: reports of clients whose clinical record ``user`` may read.
         Families: the family-facing reports released to them, once ready."""
