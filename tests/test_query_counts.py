@@ -32,14 +32,14 @@ class Page:
 
 
 PAGES = {
-    "clinician_home": Page("clinician_home", "clinician_1", 13),
+    "clinician_home": Page("clinician_home", "clinician_1", 12),
     "tonight": Page("clinicians:tonight", "clinician_1", 18),
     "chart": Page("clinicians:chart", "clinician_1", 27, client_arg=True),
-    "caseload": Page("clinicians:caseload", "clinician_1", 17),
+    "caseload": Page("clinicians:caseload", "clinician_1", 16),
     "client_list": Page("client_list", "clinician_1", 9),
     "admin_home": Page("admin_home", "admin", 8),
-    "admin_week": Page("groups:week", "admin", 12),
-    "clinician_week": Page("groups:week", "clinician_1", 14),
+    "admin_week": Page("groups:week", "admin", 11),
+    "clinician_week": Page("groups:week", "clinician_1", 13),
     "family_home": Page("families:home", "family_a", 25),
     "audit": Page("audit_log", "admin", 15),
 }
