@@ -52,7 +52,8 @@ def on_lead_clinicians_home(user):
     """Break-the-glass accesses to the clients ``user`` leads, recent or not yet reviewed."""
     since = timezone.now() - datetime.timedelta(days=SHOWN_TO_LEAD_DAYS)
     leads = Q(client__lead_clinician=user) | Q(client__cohort__lead_clinician=user)
-    return _emergency().filter(leads).filter(Q(starts_at__gte=since) | Q(reviewed_at__isnull=True)).distinct()
+    # Both paths are to-one joins (client, its cohort): each grant comes once.
+    return _emergency().filter(leads).filter(Q(starts_at__gte=since) | Q(reviewed_at__isnull=True))
 
 
 def _emergency():

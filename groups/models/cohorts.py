@@ -24,7 +24,7 @@ class CohortQuerySet(models.QuerySet):
         if user.is_superuser or user.is_program_admin:
             return self.all()
         if user.is_clinician:
-            return self.filter(Q(lead_clinician=user) | Q(co_facilitators=user)).distinct()
+            return self.worked_by(user)
         if user.is_family:
             return self.filter(
                 clients__family_links__family_member=user, clients__family_links__portal_suspended=False
@@ -32,7 +32,9 @@ class CohortQuerySet(models.QuerySet):
         return self.none()
 
     def worked_by(self, user):
-        return self.filter(Q(lead_clinician=user) | Q(co_facilitators=user)).distinct()
+        """Cohorts ``user`` leads or co-facilitates (a subquery, not a join: no duplicates)."""
+        co_facilitated = Cohort.co_facilitators.through.objects.filter(user=user).values("cohort_id")
+        return self.filter(Q(lead_clinician=user) | Q(pk__in=co_facilitated))
 
 
 class Cohort(models.Model):

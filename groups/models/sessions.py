@@ -59,9 +59,9 @@ class SessionQuerySet(models.QuerySet):
         if user.is_superuser or user.is_program_admin:
             return self.all()
         if user.is_clinician:
-            return self.filter(
-                Q(cohort__lead_clinician=user) | Q(cohort__co_facilitators=user) | Q(facilitators=user)
-            ).distinct()
+            # Subqueries rather than joins: no duplicate rows, so no DISTINCT.
+            facilitated = Session.facilitators.through.objects.filter(user=user).values("session_id")
+            return self.filter(Q(cohort__in=Cohort.objects.worked_by(user).values("pk")) | Q(pk__in=facilitated))
         if user.is_family:
             return self.filter(
                 cohort__enrollments__client__family_links__family_member=user,
