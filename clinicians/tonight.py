@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from groups.attendance import AttendanceSheet
 from groups.enrollment import roster, rosters
-from groups.models import Attendance, Session, local_midnight
+from groups.models import Attendance, Cohort, Session, local_midnight
 from iop.models import Client
 
 from .group_charting import ATTENDED, group_note_for
@@ -34,11 +34,11 @@ class Evening:
 
 
 def my_sessions(user):
-    return (
-        Session.objects.filter(Q(cohort__lead_clinician=user) | Q(cohort__co_facilitators=user) | Q(facilitators=user))
-        .distinct()
-        .select_related("cohort")
-    )
+    """Evenings of the cohorts ``user`` leads or co-facilitates, and evenings they facilitate."""
+    facilitated = Session.facilitators.through.objects.filter(user=user).values("session_id")
+    return Session.objects.filter(
+        Q(cohort__in=Cohort.objects.worked_by(user).values("pk")) | Q(pk__in=facilitated)
+    ).select_related("cohort")
 
 
 def my_evenings(user, today=None):
