@@ -115,6 +115,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters bound by the server, and psycopg prepares a query once a connection
+    # has run it five times (every page runs the same visibility and section queries):
+    # PostgreSQL then parses and plans it once per connection instead of on every
+    # request. DB_PREPARED_STATEMENTS=false turns this off (behind a pooler in
+    # transaction mode, for instance).
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 # Keep connections between requests and tasks: opening one costs more than a
 # whole reminder delivery (iop/celery.py closes them as Django does after a request).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

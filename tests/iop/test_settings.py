@@ -85,3 +85,17 @@ def test_readme_documents_every_compose_variable():
     readme = (ROOT / "README.md").read_text()
     for variable in compose()["services"]["web"]["environment"]:
         assert f"`{variable}`" in readme, f"README's configuration table lacks {variable}"
+
+
+def test_postgresql_prepares_repeated_queries_unless_turned_off():
+    script = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    for value, expected in (("", "True 5"), ("false", "None None")):
+        env = {**PRODUCTION_ENV, "IOP_DEPLOYMENT": "development", "DB_PREPARED_STATEMENTS": value}
+        if not value:
+            del env["DB_PREPARED_STATEMENTS"]
+        result = run_manage("shell", "-c", script, env_extra=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == expected
