@@ -40,12 +40,15 @@ def mark_reviewed(grant, by):
     return grant
 
 
-def awaiting_review():
-    return _emergency().filter(reviewed_at__isnull=True).order_by("starts_at")
-
-
-def recently_reviewed(limit=10):
-    return _emergency().filter(reviewed_at__isnull=False).order_by("-reviewed_at")[:limit]
+def for_review(limit=10):
+    """The privacy review's two lists, read in one query: every emergency access
+    awaiting review (oldest first) and the ``limit`` last reviewed (newest review first)."""
+    recent = ClientAccessGrant.objects.filter(kind=ClientAccessGrant.Kind.EMERGENCY, reviewed_at__isnull=False)
+    recent = recent.order_by("-reviewed_at").values("pk")[:limit]
+    grants = list(_emergency().filter(Q(reviewed_at__isnull=True) | Q(pk__in=recent)).order_by("starts_at"))
+    awaiting = [grant for grant in grants if grant.reviewed_at is None]
+    reviewed = [grant for grant in grants if grant.reviewed_at is not None]
+    return awaiting, sorted(reviewed, key=lambda grant: (grant.reviewed_at, grant.starts_at), reverse=True)
 
 
 def on_lead_clinicians_home(user):
