@@ -39,10 +39,9 @@ class Select(forms.Select):
     on every request. The markup is the same as ``forms.Select`` renders, and the
     class keeps its name, which the form layout turns into the field's CSS class."""
 
-    def __init__(self, choices_for_language, attrs=None):
-        super().__init__(attrs)
-        self.choices_for_language = choices_for_language
-        self._options = {}
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self._options = {}  # shared by the copies each form makes
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = self.format_value(value)
@@ -73,7 +72,7 @@ class Select(forms.Select):
                     format_html('\n  <option value="{}">{}</option>\n', option_value, label),
                     format_html('\n  <option value="{}" selected>{}</option>\n', option_value, label),
                 )
-                for option_value, label in self.choices_for_language()
+                for option_value, label in self.choices
             )
         return options
 
@@ -85,15 +84,11 @@ def _event_choices():
 class AuditFilterForm(PeriodForm):
     user = forms.CharField(label=_("User (email)"), required=False, max_length=254)
     client = forms.CharField(label=_("Client (chart number)"), required=False, max_length=20)
-    event = forms.ChoiceField(label=_("Action"), required=False, widget=Select(_event_choices))
+    event = forms.ChoiceField(label=_("Action"), required=False, choices=_event_choices, widget=Select)
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("Any"))] + list(AuditEntry.Outcome.choices)
     )
     field_order = ["user", "client", "event", "outcome", "date_from", "date_to"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["event"].choices = _event_choices()
 
     def clean_user(self):
         email = self.cleaned_data["user"].strip()
