@@ -4,6 +4,7 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
@@ -81,6 +82,9 @@ def _event_choices():
     return [("", str(_("Any"))), *audit.event_choices()]
 
 
+_BLANK_FILTER_FORMS = {}  # language -> the filter form's markup with nothing filled in
+
+
 class AuditFilterForm(PeriodForm):
     user = forms.CharField(label=_("User (email)"), required=False, max_length=254)
     client = forms.CharField(label=_("Client (chart number)"), required=False, max_length=20)
@@ -89,6 +93,17 @@ class AuditFilterForm(PeriodForm):
         label=_("Outcome"), required=False, choices=[("", _("Any"))] + list(AuditEntry.Outcome.choices)
     )
     field_order = ["user", "client", "event", "outcome", "date_from", "date_to"]
+
+    def html(self):
+        """The form's markup. With no filter filled in it is the same for everyone
+        and depends only on the language, so that one is rendered once per language."""
+        if self.is_bound and (self.errors or any(self.data.get(name) for name in self.fields)):
+            return render_crispy_form(self)
+        language = get_language()
+        html = _BLANK_FILTER_FORMS.get(language)
+        if html is None:
+            html = _BLANK_FILTER_FORMS[language] = render_crispy_form(type(self)())
+        return html
 
     def clean_user(self):
         email = self.cleaned_data["user"].strip()

@@ -35,6 +35,7 @@ def audit_log(request):
     awaiting_review, recently_reviewed = emergency.for_review()
     context = {
         "form": form,
+        "form_html": form.html(),
         "page": page,
         "query": query.urlencode(),
         "awaiting_review": awaiting_review,

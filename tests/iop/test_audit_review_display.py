@@ -80,3 +80,16 @@ def test_the_page_still_audits_its_view_with_the_filters(clinic, login):
     entry = AuditEntry.objects.filter(event="view_audit").latest("pk")
     assert entry.actor == clinic.admin
     assert entry.additional_data["filters"] == {"event": "view_chart", "outcome": "allowed"}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("data", [None, {"before": "12"}, {"event": "", "user": ""}, {"event": "login"}, {"user": "x"}])
+def test_filter_form_markup_is_what_the_crispy_tag_renders(language, data, clinic):
+    from django.template import engines
+
+    tag = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}")
+    with translation.override(language):
+        for _ in range(2):  # the second time a blank form's markup comes from the per-language copy
+            form = AuditFilterForm(data)
+            form.is_valid()
+            assert form.html() == tag.render({"form": form})
