@@ -102,6 +102,11 @@ class Row:
     def __getattr__(self, name):
         return getattr(self.entry, name)
 
+    def __getitem__(self, name):
+        # The template engine tries a key before an attribute: answering with the
+        # display strings directly spares an exception per cell.
+        return self.__dict__[name]
+
     def show(self, client_url, outcomes):
         entry = self.entry
         self.when = timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S")
