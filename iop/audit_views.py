@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,7 +32,7 @@ def audit_log(request):
     query = request.GET.copy()
     for key in ("before", "after"):
         query.pop(key, None)
-    awaiting_review, recently_reviewed = (_shown(grants) for grants in emergency.for_review())
+    awaiting_review, recently_reviewed = (emergency.shown(grants) for grants in emergency.for_review())
     context = {
         "form": form,
         "form_html": form.html(),
@@ -43,25 +42,6 @@ def audit_log(request):
         "recently_reviewed": recently_reviewed,
     }
     return render(request, "iop/audit/log.html", context)
-
-
-def _shown(grants):
-    """The review lists' grants with what they print worked out once, in Python."""
-    for grant in grants:
-        grant.grantee_name = str(grant.grantee)
-        grant.client_name, grant.client_chart = grant.client.display_name, grant.client.chart_number
-        grant.starts, grant.ends = _minute(grant.starts_at), _minute(grant.expires_at)
-        grant.open_now = grant.is_active
-        if grant.reviewed_at:
-            grant.reviewer, grant.reviewed = str(grant.reviewed_by), _minute(grant.reviewed_at)
-        else:
-            grant.review_url = reverse("emergency_review", args=[grant.pk])
-            grant.history_url = reverse("client_access_history", args=[grant.client_id])
-    return grants
-
-
-def _minute(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @audit_reviewer_required
