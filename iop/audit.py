@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from auditlog.models import AbstractLogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, audit_clock
@@ -127,7 +128,27 @@ class Event(models.TextChoices):
 
 def label(event):
     """The human label of an event name (the name itself for one the catalogue no longer lists)."""
-    return Event(event).label if event in Event.values else event
+    return _catalogue()[0].get(event, event)
+
+
+def event_choices():
+    """The catalogue as (name, label) pairs sorted by label, in the active language."""
+    return _catalogue()[1]
+
+
+_CATALOGUES = {}
+
+
+def _catalogue():
+    """Labels by name and the sorted choices, translated once per language (the
+    catalogue is fixed in code, so nothing here depends on the request)."""
+    language = get_language()
+    catalogue = _CATALOGUES.get(language)
+    if catalogue is None:
+        labels = {name: str(text) for name, text in Event.choices}
+        choices = tuple(sorted(labels.items(), key=lambda choice: choice[1]))
+        catalogue = _CATALOGUES[language] = (labels, choices)
+    return catalogue
 
 
 def record(event, obj, *, client=None, action=Action.ACCESS, outcome=AuditEntry.Outcome.ALLOWED, actor=None, **data):

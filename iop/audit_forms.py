@@ -4,8 +4,12 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
@@ -30,18 +34,76 @@ class PeriodForm(forms.Form):
         return data
 
 
+class Select(forms.Select):
+    """A select over a fixed list of choices (the event catalogue): each option's
+    markup is built once per language instead of through a template per option
+    on every request. The markup is the same as ``forms.Select`` renders, and the
+    class keeps its name, which the form layout turns into the field's CSS class."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self._options = {}  # shared by the copies each form makes
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = self.format_value(value)
+        options, found = [], False
+        for option_value, plain, chosen in self._options_html():
+            if not found and option_value in selected:
+                options.append(chosen)
+                found = True
+            else:
+                options.append(plain)
+        attrs_html = "".join(
+            ""
+            if attr_value is False
+            else format_html(" {}", attr)
+            if attr_value is True
+            else format_html(' {}="{}"', attr, attr_value)
+            for attr, attr_value in self.build_attrs(self.attrs, attrs).items()
+        )
+        return mark_safe(format_html('<select name="{}"', name) + attrs_html + ">" + "".join(options) + "\n</select>")
+
+    def _options_html(self):
+        language = get_language()
+        options = self._options.get(language)
+        if options is None:
+            options = self._options[language] = tuple(
+                (
+                    str(option_value),
+                    format_html('\n  <option value="{}">{}</option>\n', option_value, label),
+                    format_html('\n  <option value="{}" selected>{}</option>\n', option_value, label),
+                )
+                for option_value, label in self.choices
+            )
+        return options
+
+
+def _event_choices():
+    return [("", str(_("Any"))), *audit.event_choices()]
+
+
+_BLANK_FILTER_FORMS = {}  # language -> the filter form's markup with nothing filled in
+
+
 class AuditFilterForm(PeriodForm):
     user = forms.CharField(label=_("User (email)"), required=False, max_length=254)
     client = forms.CharField(label=_("Client (chart number)"), required=False, max_length=20)
-    event = forms.ChoiceField(label=_("Action"), required=False)
+    event = forms.ChoiceField(label=_("Action"), required=False, choices=_event_choices, widget=Select)
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("Any"))] + list(AuditEntry.Outcome.choices)
     )
     field_order = ["user", "client", "event", "outcome", "date_from", "date_to"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["event"].choices = [("", _("Any"))] + sorted(audit.Event.choices, key=lambda c: str(c[1]))
+    def html(self):
+        """The form's markup. With no filter filled in it is the same for everyone
+        and depends only on the language, so that one is rendered once per language."""
+        if self.is_bound and (self.errors or any(self.data.get(name) for name in self.fields)):
+            return render_crispy_form(self)
+        language = get_language()
+        html = _BLANK_FILTER_FORMS.get(language)
+        if html is None:
+            html = _BLANK_FILTER_FORMS[language] = render_crispy_form(type(self)())
+        return html
 
     def clean_user(self):
         email = self.cleaned_data["user"].strip()

@@ -3,9 +3,11 @@ time (keyset pagination, no counting, so it stays fast on millions of entries),
 its CSV rows, and one client's accounting of who has seen their record."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min
+from django.urls import reverse
 from django.utils import timezone
 
 from . import audit
@@ -79,41 +81,77 @@ def page(entries, *, before=None, after=None, size=PAGE_SIZE):
         rows = rows[:size]
         more_newer = before is not None and bool(rows)
     return Page(
-        entries=describe(rows),
+        entries=describe(rows, shown=True),
         newer=rows[0].pk if rows and more_newer else None,
         older=rows[-1].pk if rows and more_older else None,
     )
 
 
-@dataclass
 class Row:
-    """One entry as the review pages and the CSV show it."""
+    """One entry as the review pages and the CSV show it: the entry's own fields
+    (``row.event``, ``row.pk`` ...), its label, the record's name and the client.
+    ``describe(..., shown=True)`` also works out the table's display strings once,
+    so the page's template only prints them."""
 
-    entry: AuditEntry
-    label: str
-    record: str
-    client: Client | None
+    def __init__(self, entry, label, record, client):
+        self.entry = entry
+        self.label = label
+        self.record = record
+        self.client = client
 
     def __getattr__(self, name):
         return getattr(self.entry, name)
 
+    def __getitem__(self, name):
+        # The template engine tries a key before an attribute: answering with the
+        # display strings directly spares an exception per cell.
+        return self.__dict__[name]
 
-def describe(entries):
+    def show(self, client_url, outcomes):
+        entry = self.entry
+        self.when = timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S")
+        self.who = entry.actor_email or "—"
+        self.role = entry.actor_role
+        self.emergency = entry.event == "break_glass"
+        self.refused = entry.outcome == AuditEntry.Outcome.REFUSED
+        self.outcome_label = outcomes.get(entry.outcome, entry.outcome)
+        self.address = entry.remote_addr or "—"
+        if self.client is not None:
+            self.client_url = client_url(self.client.pk)
+            self.client_name = self.client.display_name
+            self.client_chart = self.client.chart_number
+
+
+def describe(entries, *, shown=False):
     entries = list(entries)
     clients = Client.objects.in_bulk({e.client_id for e in entries if e.client_id})
-    return [
-        Row(entry=e, label=audit.label(e.event), record=record_name(e), client=clients.get(e.client_id))
-        for e in entries
-    ]
+    labels, record_names = {}, {}
+    rows = []
+    for e in entries:
+        if e.event not in labels:
+            labels[e.event] = audit.label(e.event)
+        rows.append(Row(e, labels[e.event], record_name(e, record_names), clients.get(e.client_id)))
+    if shown:
+        outcomes = {value: str(text) for value, text in AuditEntry.Outcome.choices}
+        client_url = functools.lru_cache(maxsize=None)(lambda pk: reverse("client_access_history", args=[pk]))
+        for row in rows:
+            row.show(client_url, outcomes)
+    return rows
 
 
-def record_name(entry):
+def record_name(entry, clinical_names=None):
+    """The record an entry is about; a clinical record by type and number only.
+    ``clinical_names`` keeps each type's name for the next entry of a page."""
     content_type = entry.content_type
-    if content_type.app_label in CLINICAL_APPS:
+    if content_type.app_label not in CLINICAL_APPS:
+        return entry.object_repr
+    name = None if clinical_names is None else clinical_names.get(content_type.pk)
+    if name is None:
         model = content_type.model_class()
-        name = model._meta.verbose_name if model else content_type.model
-        return f"{str(name).capitalize()} #{entry.object_pk}"
-    return entry.object_repr
+        name = str(model._meta.verbose_name if model else content_type.model).capitalize()
+        if clinical_names is not None:
+            clinical_names[content_type.pk] = name
+    return f"{name} #{entry.object_pk}"
 
 
 CSV_HEADER = [

@@ -32,12 +32,14 @@ def audit_log(request):
     query = request.GET.copy()
     for key in ("before", "after"):
         query.pop(key, None)
+    awaiting_review, recently_reviewed = (emergency.shown(grants) for grants in emergency.for_review())
     context = {
         "form": form,
+        "form_html": form.html(),
         "page": page,
         "query": query.urlencode(),
-        "awaiting_review": emergency.awaiting_review(),
-        "recently_reviewed": emergency.recently_reviewed(),
+        "awaiting_review": awaiting_review,
+        "recently_reviewed": recently_reviewed,
     }
     return render(request, "iop/audit/log.html", context)
 
@@ -86,7 +88,7 @@ def access_history(request, pk):
     entries = audit_review.within(audit_review.filtered(client=client), date_from, date_to)
     audit.record("view_access_history", client, date_from=str(date_from), date_to=str(date_to))
     limit = 2000
-    rows = audit_review.describe(entries.select_related("content_type").order_by("pk")[: limit + 1])
+    rows = audit_review.describe(entries.select_related("content_type").order_by("pk")[: limit + 1], shown=True)
     context = {
         "client": client,
         "form": form,

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,12 +41,35 @@ def mark_reviewed(grant, by):
     return grant
 
 
-def awaiting_review():
-    return _emergency().filter(reviewed_at__isnull=True).order_by("starts_at")
+def for_review(limit=10):
+    """The privacy review's two lists, read in one query: every emergency access
+    awaiting review (oldest first) and the ``limit`` last reviewed (newest review first)."""
+    recent = ClientAccessGrant.objects.filter(kind=ClientAccessGrant.Kind.EMERGENCY, reviewed_at__isnull=False)
+    recent = recent.order_by("-reviewed_at").values("pk")[:limit]
+    grants = list(_emergency().filter(Q(reviewed_at__isnull=True) | Q(pk__in=recent)).order_by("starts_at"))
+    awaiting = [grant for grant in grants if grant.reviewed_at is None]
+    reviewed = [grant for grant in grants if grant.reviewed_at is not None]
+    return awaiting, sorted(reviewed, key=lambda grant: (grant.reviewed_at, grant.starts_at), reverse=True)
 
 
-def recently_reviewed(limit=10):
-    return _emergency().filter(reviewed_at__isnull=False).order_by("-reviewed_at")[:limit]
+def shown(grants):
+    """The grants with what the lists of emergency accesses print worked out once, in Python."""
+    grants = list(grants)
+    for grant in grants:
+        grant.grantee_name = str(grant.grantee)
+        grant.client_name, grant.client_chart = grant.client.display_name, grant.client.chart_number
+        grant.starts, grant.ends = _to_the_minute(grant.starts_at), _to_the_minute(grant.expires_at)
+        grant.open_now = grant.is_active
+        if grant.reviewed_at:
+            grant.reviewer, grant.reviewed = str(grant.reviewed_by), _to_the_minute(grant.reviewed_at)
+        else:
+            grant.review_url = reverse("emergency_review", args=[grant.pk])
+            grant.history_url = reverse("client_access_history", args=[grant.client_id])
+    return grants
+
+
+def _to_the_minute(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def on_lead_clinicians_home(user):

@@ -33,7 +33,10 @@ def home(request):
 @staff_required
 def clinician_home(request):
     clients = Client.objects.visible_to(request.user).filter(status=Client.Status.ADMITTED).select_related("cohort")
-    context = {"clients": clients, "emergency_accesses": emergency.on_lead_clinicians_home(request.user)}
+    context = {
+        "clients": clients,
+        "emergency_accesses": emergency.shown(emergency.on_lead_clinicians_home(request.user)),
+    }
     return render(request, "iop/clinician_home.html", context)
 
 

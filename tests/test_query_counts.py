@@ -41,7 +41,7 @@ PAGES = {
     "admin_week": Page("groups:week", "admin", 11),
     "clinician_week": Page("groups:week", "clinician_1", 13),
     "family_home": Page("families:home", "family_a", 25),
-    "audit": Page("audit_log", "admin", 15),
+    "audit": Page("audit_log", "admin", 14),
 }
 
 
