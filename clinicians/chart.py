@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from groups.hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, weekly_hours
@@ -75,12 +75,9 @@ def chart(client, user):
     group_entries = list(
         IndividualEntry.objects.of_opened(client, user)
         .select_related("session__cohort", "session__group_note", "author", "signed_by")
-        .annotate(
-            addenda_count=Count("addenda"),
-            # Whether the evening's chart page opens for this user (not for a clinician with a grant only).
-            session_openable=Exists(Session.objects.visible_to(user).filter(pk=OuterRef("session_id"))),
-        )
+        .annotate(addenda_count=Count("addenda"))
     )
+    mark_openable_evenings(group_entries, user)
     return {
         "client": client,
         "plans": plans,
@@ -104,6 +101,20 @@ def chart(client, user):
         "attendance_weeks": attendance_weeks(client),
         "minimum_hours": ADOLESCENT_MINIMUM_WEEKLY_HOURS,
     }
+
+
+def mark_openable_evenings(entries, user):
+    """Set ``session_openable`` on each entry: whether its evening's chart page opens
+    for ``user`` (not for a clinician who reaches the client through a grant only).
+    One query, and none when there are no entries."""
+    evenings = {entry.session_id for entry in entries}
+    openable = (
+        set(Session.objects.visible_to(user).filter(pk__in=evenings).values_list("pk", flat=True))
+        if evenings
+        else set()
+    )
+    for entry in entries:
+        entry.session_openable = entry.session_id in openable
 
 
 def attendance_weeks(client, today=None):

@@ -283,6 +283,19 @@ def test_client_chart_shows_a_group_entry_and_a_check_in_of_the_same_evening(cli
     assert AuditEntry.objects.filter(event="view_group_note", client_id=clinic.client_a.pk).exists()
 
 
+def test_group_evening_links_to_its_chart_page_only_for_the_evenings_team(clinic, login):
+    session = factories.charted_evening(clinic.client_a)
+    evening_url = reverse("clinicians:group_chart", args=[session.pk])
+    chart = reverse("clinicians:chart", args=[clinic.client_a.pk])
+    page = login(clinic.clinician_1).get(chart).content.decode()
+    assert f'href="{evening_url}#entry-{clinic.client_a.pk}"' in page
+    # A clinician who reaches the client through emergency access reads the entry, not the evening.
+    factories.emergency_grant(clinic.client_a, clinic.clinician_2)
+    page = login(clinic.clinician_2).get(chart).content.decode()
+    assert "Group evening" in page and factories.IndividualEntryFactory.progress in page
+    assert evening_url not in page
+
+
 def test_chart_queries_do_not_grow_with_group_evenings(clinic, login, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
