@@ -58,3 +58,13 @@ def skills_by_week(cohorts, mondays):
     """{(cohort pk, monday): SkillModule} for already-assigned weeks, in one query."""
     rows = CohortWeek.objects.filter(cohort__in=cohorts, week_of__in=mondays).select_related("skill")
     return {(row.cohort_id, row.week_of): row.skill for row in rows}
+
+
+def skill_titles_by_week(cohorts, mondays):
+    """{(cohort pk, monday): skill title} for already-assigned weeks, in one query that
+    reads only the titles (the week calendar shows nothing else of a module)."""
+    rows = CohortWeek.objects.filter(cohort__in=cohorts, week_of__in=mondays)
+    return {
+        (cohort_id, week_of): title
+        for cohort_id, week_of, title in rows.values_list("cohort_id", "week_of", "skill__title")
+    }

@@ -8,7 +8,7 @@ def clinic(request):
     user = request.user
     staff = user.is_authenticated and not user.is_family
     return {
-        "program": Program.current() if user.is_authenticated else None,
+        "program": Program.for_request(request) if user.is_authenticated else None,
         "idle_timeout_seconds": settings.STAFF_SESSION_SECONDS if staff else None,
         # django-htmx's {% htmx_script %} reads this name for the CSP nonce.
         "csp_nonce": getattr(request, "csp_nonce", ""),

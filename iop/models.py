@@ -188,6 +188,15 @@ class Program(models.Model):
         program, _created = cls.objects.get_or_create(pk=1)
         return program
 
+    @classmethod
+    def for_request(cls, request):
+        """``current()``, read once per request: a page and its layout both need the
+        settings, and they cannot change under one request."""
+        program = getattr(request, "_program", None)
+        if program is None:
+            program = request._program = cls.current()
+        return program
+
 
 # --- Clients ------------------------------------------------------------------------
 

@@ -5,14 +5,15 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from iop.access import staff_required
 from iop.links import url_for_each
-from iop.models import Client
+from iop.models import Client, Program
 
 from ..conflicts import conflicts_for
-from ..curriculum import skills_by_week
+from ..curriculum import skill_titles_by_week
 from ..enrollment import expected_counts
 from ..hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, PROGRAM_WEEKLY_HOURS_OFFERED, weekly_hours
 from ..models import Session
@@ -34,10 +35,16 @@ def monday_from(value):
 def week(request):
     monday = monday_from(request.GET.get("week"))
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    sessions = list(Session.objects.visible_to(request.user).between_days(days[0], days[-1]).select_related("cohort"))
+    # The cards show no agenda, and a cohort's meeting days are not read here.
+    sessions = list(
+        Session.objects.visible_to(request.user)
+        .between_days(days[0], days[-1])
+        .select_related("cohort")
+        .defer("agenda", "cohort__weekdays")
+    )
     expected = expected_counts(sessions)
-    conflicts = conflicts_for(sessions, expected)
-    skills = skills_by_week({s.cohort_id for s in sessions}, [monday])
+    conflicts = conflicts_for(sessions, expected, Program.for_request(request).max_clients_per_staff)
+    skills = skill_titles_by_week({s.cohort_id for s in sessions}, [monday])
     by_day = {day: [] for day in days}
     detail_url = url_for_each("groups:session_detail")
     for session in sessions:
@@ -49,7 +56,14 @@ def week(request):
             "n": session.expected_count
         }
         session.conflicts = conflicts.get(session.pk, [])
-        session.skill = skills.get((session.cohort_id, monday))
+        session.warnings_label = ngettext("%(n)s warning", "%(n)s warnings", len(session.conflicts)) % {
+            "n": len(session.conflicts)
+        }
+        if session.has_family_group:
+            session.family_group_label = _("Family group %(t)s") % {
+                "t": f"{timezone.localtime(session.family_group_starts_at):%H:%M}"
+            }
+        session.skill_title = skills.get((session.cohort_id, monday))
     context = {
         "monday": monday,
         "days": [(day, by_day[day]) for day in days],
