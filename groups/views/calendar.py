@@ -48,22 +48,9 @@ def week(request):
     by_day = {day: [] for day in days}
     detail_url = url_for_each("groups:session_detail")
     for session in sessions:
-        by_day.setdefault(session.local_date, []).append(session)
-        # Worked out here rather than by a tag per card: a week has dozens of evenings.
-        session.detail_url = detail_url(session.pk)
-        session.expected_count = expected[session.pk]
-        session.expected_label = ngettext("%(n)s client expected", "%(n)s clients expected", session.expected_count) % {
-            "n": session.expected_count
-        }
-        session.conflicts = conflicts.get(session.pk, [])
-        session.warnings_label = ngettext("%(n)s warning", "%(n)s warnings", len(session.conflicts)) % {
-            "n": len(session.conflicts)
-        }
-        if session.has_family_group:
-            session.family_group_label = _("Family group %(t)s") % {
-                "t": f"{timezone.localtime(session.family_group_starts_at):%H:%M}"
-            }
-        session.skill_title = skills.get((session.cohort_id, monday))
+        card = _card(session, detail_url(session.pk), expected[session.pk], conflicts.get(session.pk, []))
+        card["skill"] = skills.get((session.cohort_id, monday))
+        by_day.setdefault(session.local_date, []).append(card)
     context = {
         "monday": monday,
         "days": [(day, by_day[day]) for day in days],
@@ -72,6 +59,37 @@ def week(request):
         "today": timezone.localdate(),
     }
     return render(request, "groups/week.html", context)
+
+
+def _card(session, url, expected, conflicts):
+    """What an evening's card on the week calendar shows, worked out here rather than by
+    tags per card (a week has dozens of evenings), as a dict: the template's quickest
+    lookup. Every key is set, so no lookup falls through to a missing one."""
+    card = {
+        "pk": session.pk,
+        "url": url,
+        "cohort": session.cohort.name,
+        "hours": session.hours_label,
+        "room": session.room,
+        "cancelled": session.is_cancelled,
+        "cancel_reason": session.cancel_reason,
+        "expected": "",
+        "kind": "",
+        "family_group": "",
+        "skill": None,
+        "warnings": "",
+    }
+    if card["cancelled"]:
+        return card
+    card["expected"] = ngettext("%(n)s client expected", "%(n)s clients expected", expected) % {"n": expected}
+    if session.kind != Session.Kind.REGULAR:
+        card["kind"] = session.get_kind_display()
+    if session.has_family_group:
+        starts = timezone.localtime(session.family_group_starts_at)
+        card["family_group"] = _("Family group %(t)s") % {"t": f"{starts:%H:%M}"}
+    if conflicts:
+        card["warnings"] = ngettext("%(n)s warning", "%(n)s warnings", len(conflicts)) % {"n": len(conflicts)}
+    return card
 
 
 @staff_required
