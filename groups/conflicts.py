@@ -123,6 +123,8 @@ def _double_bookings(session, booking, people, overlapping):
         if other.room == booking.room:
             message = _("%(room)s is also booked for %(other)s.") % {"room": session.room, "other": other.session}
             conflicts.append(Conflict(ROOM, message))
+        if not people:
+            continue
         for person in (person for pk, person in people.items() if pk in staff and pk in other.staff):
             message = _("%(person)s also facilitates %(other)s.") % {"person": person, "other": other.session}
             conflicts.append(Conflict(FACILITATOR, message))
