@@ -23,6 +23,7 @@ RATIO = "ratio"
 # An evening ends on the day it starts or the next: bounding the start lets the
 # overlap search use the start-time index instead of reading all history.
 LONGEST_EVENING = datetime.timedelta(days=1)
+OTHER_EVENING_FIELDS = ("cohort__name", "starts_at", "ends_at", "status", "room")
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,8 @@ def conflicts_for(sessions, expected=None, limit=None):
     ):
         staff[session_id].add(user_id)
     known = {s.pk: s for s in sessions}
-    # Only the room, times, cohort name and capacity of the other evenings are read.
-    rest = window.exclude(pk__in=known).select_related("cohort").defer("agenda", "cohort__weekdays")
+    # Of the other evenings only the room, the times and the cohort's name are read.
+    rest = window.exclude(pk__in=known).select_related("cohort").only(*OTHER_EVENING_FIELDS)
     others = sorted((_booking(s, staff[s.pk]) for s in [*known.values(), *rest]), key=lambda b: b.starts_at)
     starts = [booking.starts_at for booking in others]
     # An evening overlapping another starts less than the longest evening before it.

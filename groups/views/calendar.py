@@ -20,6 +20,19 @@ from ..models import Session
 from ..recurrence import week_start
 
 HOURS_WEEKS_SHOWN = 6
+# What the week's cards and their warnings read of an evening and its cohort: the
+# agenda, the cohort's other settings and the bookkeeping times are left unread.
+CARD_FIELDS = (
+    "cohort__name",
+    "cohort__capacity",
+    "starts_at",
+    "ends_at",
+    "status",
+    "kind",
+    "room",
+    "family_group_starts_at",
+    "cancel_reason",
+)
 
 
 def monday_from(value):
@@ -35,12 +48,11 @@ def monday_from(value):
 def week(request):
     monday = monday_from(request.GET.get("week"))
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    # The cards show no agenda, and a cohort's meeting days are not read here.
     sessions = list(
         Session.objects.visible_to(request.user)
         .between_days(days[0], days[-1])
         .select_related("cohort")
-        .defer("agenda", "cohort__weekdays")
+        .only(*CARD_FIELDS)
     )
     expected = expected_counts(sessions)
     conflicts = conflicts_for(sessions, expected, Program.for_request(request).max_clients_per_staff)
