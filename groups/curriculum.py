@@ -1,6 +1,7 @@
 """Which skill each cohort works on each week: a rotation through the program's
 curriculum, starting from the cohort's first week, unless a clinician chose another."""
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from iop import audit
@@ -60,11 +61,8 @@ def skills_by_week(cohorts, mondays):
     return {(row.cohort_id, row.week_of): row.skill for row in rows}
 
 
-def skill_titles_by_week(cohorts, mondays):
-    """{(cohort pk, monday): skill title} for already-assigned weeks, in one query that
-    reads only the titles (the week calendar shows nothing else of a module)."""
-    rows = CohortWeek.objects.filter(cohort__in=cohorts, week_of__in=mondays)
-    return {
-        (cohort_id, week_of): title
-        for cohort_id, week_of, title in rows.values_list("cohort_id", "week_of", "skill__title")
-    }
+def skill_title_of_week(monday):
+    """For annotating evenings: the title of the skill their cohort works on in the week
+    of ``monday`` (None if the week has none yet), read in the evenings' own query."""
+    week = CohortWeek.objects.filter(cohort_id=OuterRef("cohort_id"), week_of=monday)
+    return Subquery(week.values("skill__title")[:1])

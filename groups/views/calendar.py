@@ -13,7 +13,7 @@ from iop.links import url_for_each
 from iop.models import Client, Program
 
 from ..conflicts import conflicts_for
-from ..curriculum import skill_titles_by_week
+from ..curriculum import skill_title_of_week
 from ..enrollment import expected_counts
 from ..hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, PROGRAM_WEEKLY_HOURS_OFFERED, weekly_hours
 from ..models import Session
@@ -53,15 +53,14 @@ def week(request):
         .between_days(days[0], days[-1])
         .select_related("cohort")
         .only(*CARD_FIELDS)
+        .annotate(skill_title=skill_title_of_week(monday))
     )
     expected = expected_counts(sessions)
     conflicts = conflicts_for(sessions, expected, Program.for_request(request).max_clients_per_staff)
-    skills = skill_titles_by_week({s.cohort_id for s in sessions}, [monday])
     by_day = {day: [] for day in days}
     detail_url = url_for_each("groups:session_detail")
     for session in sessions:
         card = _card(session, detail_url(session.pk), expected[session.pk], conflicts.get(session.pk, []))
-        card["skill"] = skills.get((session.cohort_id, monday))
         by_day.setdefault(session.local_date, []).append(card)
     context = {
         "monday": monday,
@@ -88,7 +87,7 @@ def _card(session, url, expected, conflicts):
         "expected": "",
         "kind": "",
         "family_group": "",
-        "skill": None,
+        "skill": session.skill_title,
         "warnings": "",
     }
     if card["cancelled"]:
