@@ -45,7 +45,7 @@ def child_week(client, member, now=None):
     monday = week_start(today)
     sunday = monday + datetime.timedelta(days=6)
     # Every enrollment of the child, read once: for the summary's weeks and the hours.
-    enrollments = list(Enrollment.objects.filter(client=client))
+    enrollments = list(Enrollment.objects.filter(client=client).order_by())
     week = ChildWeek(client, monday, today, summary=this_weeks_summary(client, monday, enrollments))
     if client.cohort_id is None:
         return week
@@ -68,7 +68,7 @@ def child_week(client, member, now=None):
         .filter(Q(starts_at__gte=week_begins, starts_at__lt=week_ends) | Q(pk=Subquery(upcoming)))
         .order_by("starts_at")
     )
-    marks = {a.session_id: a for a in Attendance.objects.filter(client=client, session__in=loaded)}
+    marks = {a.session_id: a for a in Attendance.objects.filter(client=client, session__in=loaded).order_by()}
     in_week = [s for s in loaded if monday <= s.local_date <= sunday]
     sessions = [s for s in in_week if s.cohort_id == client.cohort_id]
     week.evenings = [Evening(s, marks.get(s.pk)) for s in sessions]
@@ -77,11 +77,12 @@ def child_week(client, member, now=None):
     )
     week.family_group = next((s for s in sessions if s.has_family_group and not s.is_cancelled), None)
     by_pk = {s.pk: s for s in sessions}
-    week.family_group_marks = list(
-        FamilyGroupAttendance.objects.filter(session__in=sessions, link__family_member=member, link__client=client)
-    )
-    for mark in week.family_group_marks:
+    marks_at_family_group = FamilyGroupAttendance.objects.filter(
+        session__in=sessions, link__family_member=member, link__client=client
+    ).order_by()
+    for mark in marks_at_family_group:
         mark.session = by_pk[mark.session_id]
+    week.family_group_marks = sorted(marks_at_family_group, key=lambda mark: mark.session.starts_at)
     week.hours = week_hours(client, monday, today, enrollments, in_week, marks.values())
     return week
 

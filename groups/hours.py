@@ -58,15 +58,20 @@ def weekly_hours(clients, mondays, today):
         return [ClientWeeks(client) for client in clients]
     first, last = mondays[0], mondays[-1] + datetime.timedelta(days=6)
     enrollments = defaultdict(list)
-    for e in Enrollment.objects.filter(client__in=clients, started_on__lte=last).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=first)
+    # Summed, not listed: read in no particular order (no joins for the models' orderings).
+    for e in (
+        Enrollment.objects.filter(client__in=clients, started_on__lte=last)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+        .order_by()
     ):
         enrollments[e.client_id].append(e)
     cohorts = {e.cohort_id for items in enrollments.values() for e in items}
     evenings = Session.objects.scheduled().filter(cohort__in=cohorts).between_days(first, last)
-    evenings = list(evenings.values_list("pk", "cohort_id", "starts_at", "ends_at"))
-    rows = Attendance.objects.filter(client__in=clients, session__in=[pk for pk, *_ in evenings]).values_list(
-        "client_id", "session_id", "status", "late_minutes", "left_early_minutes"
+    evenings = list(evenings.order_by().values_list("pk", "cohort_id", "starts_at", "ends_at"))
+    rows = (
+        Attendance.objects.filter(client__in=clients, session__in=[pk for pk, *_ in evenings])
+        .order_by()
+        .values_list("client_id", "session_id", "status", "late_minutes", "left_early_minutes")
     )
     return _client_weeks(clients, mondays, today, enrollments, evenings, rows)
 
