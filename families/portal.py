@@ -6,7 +6,7 @@ hours; every query is about the one child passed in."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from groups.hours import week_hours
@@ -89,13 +89,20 @@ def child_week(client, member, now=None):
 
 def this_weeks_summary(client, monday, enrollments=None):
     """The published summary of the child's cohort this week, if the child was enrolled
-    in it that week (``enrollments``: all of the child's, if the caller has read them)."""
+    in it that week (``enrollments``: all of the child's, if the caller has read them),
+    with ``has_released_note``: whether the team released a personal note on it for
+    this child (the home says so; the note itself is on the summary's page)."""
     summaries = (
         SkillSummary.objects.for_clients([client])
         if enrollments is None
         else SkillSummary.objects.for_enrollments(enrollments)
     )
-    return summaries.filter(cohort_week__cohort_id=client.cohort_id, cohort_week__week_of=monday).first()
+    note = PersonalNote.objects.released().filter(summary=OuterRef("pk"), client=client)
+    return (
+        summaries.filter(cohort_week__cohort_id=client.cohort_id, cohort_week__week_of=monday)
+        .annotate(has_released_note=Exists(note))
+        .first()
+    )
 
 
 def archive(client):

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from families import portal
+from families import portal, summaries
+from families.models import PersonalNote
 from groups.hours import weekly_hours
 from groups.models import Enrollment
 from groups.recurrence import week_start
@@ -165,3 +166,21 @@ def test_home_next_evening_is_the_cohorts_next_scheduled_one_even_in_a_later_wee
     week = portal.child_week(client, member, now=wednesday.ends_at)
     assert week.next_evening == later
     assert thursday not in [week.next_evening] and later not in [e.session for e in week.evenings]
+
+
+def test_home_mentions_a_note_only_once_released_to_this_child(family_week, login):
+    summary = family_week.summaries[family_week.client_a.pk]
+    browser = login(family_week.family_a)
+    mention = "The team has added a note for you."
+    other = factories.ClientFactory(cohort=family_week.client_a.cohort)
+    their_note = PersonalNote.objects.create(
+        summary=summary, client=other, text="Theirs.", written_by=family_week.clinician_1
+    )
+    summaries.release_note(their_note, by=family_week.clinician_1)
+    note = PersonalNote.objects.create(
+        summary=summary, client=family_week.client_a, text="A good week.", written_by=family_week.clinician_1
+    )
+
+    assert mention not in browser.get(reverse("families:home")).content.decode()
+    summaries.release_note(note, by=family_week.clinician_1)
+    assert mention in browser.get(reverse("families:home")).content.decode()
