@@ -76,14 +76,15 @@ def conflicts_for(sessions, expected=None, limit=None):
     rest = window.exclude(pk__in=known).select_related("cohort").only(*OTHER_EVENING_FIELDS)
     others = sorted((_booking(s, staff[s.pk]) for s in [*known.values(), *rest]), key=lambda b: b.starts_at)
     starts = [booking.starts_at for booking in others]
-    # An evening overlapping another starts less than the longest evening before it.
-    longest = max(booking.ends_at - booking.starts_at for booking in others)
+    # An evening overlapping another starts less than the longest evening before it:
+    # the search looks back that far (a day at most, as the window does).
+    lookback = min(max(booking.ends_at - booking.starts_at for booking in others), LONGEST_EVENING)
     if expected is None:
         expected = expected_counts(sessions)
     if limit is None:
         limit = Program.current().max_clients_per_staff
     mine = {booking.pk: booking for booking in others if booking.pk in known}
-    overlaps = {s.pk: _overlapping(others, starts, mine[s.pk], longest) for s in sessions}
+    overlaps = {s.pk: _overlapping(others, starts, mine[s.pk], lookback) for s in sessions}
     people = _people_booked_twice(mine, overlaps)
     return {
         session.pk: _double_bookings(session, mine[session.pk], people, overlaps[session.pk])
@@ -105,11 +106,12 @@ def _people_booked_twice(mine, overlaps):
     return {person.pk: person for person in get_user_model().objects.filter(pk__in=twice)}
 
 
-def _overlapping(others, starts, booking, longest):
-    """The bookings (sorted by start, ``starts`` their start times) that overlap ``booking``."""
+def _overlapping(others, starts, booking, lookback):
+    """The bookings (sorted by start, ``starts`` their start times) that overlap ``booking``
+    and start at most ``lookback`` before it."""
     found = []
     starts_at, ends_at, pk = booking.starts_at, booking.ends_at, booking.pk
-    for other in others[bisect.bisect_left(starts, starts_at - longest) :]:
+    for other in others[bisect.bisect_left(starts, starts_at - lookback) :]:
         if other.starts_at >= ends_at:
             break
         if other.ends_at > starts_at and other.pk != pk:
