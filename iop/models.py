@@ -190,8 +190,8 @@ class Program(models.Model):
 
     @classmethod
     def for_request(cls, request):
-        """``current()``, read once per request: a page and its layout both need the
-        settings, and they cannot change under one request."""
+        """``current()``, read once per request and kept on it: a page and its layout
+        both need the settings."""
         program = getattr(request, "_program", None)
         if program is None:
             program = request._program = cls.current()
