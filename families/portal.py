@@ -26,6 +26,14 @@ class Evening:
         return self.session.local_date == timezone.localdate()
 
 
+@dataclass(frozen=True)
+class FamilyGroupMark:
+    """Whether the family member came to an evening's family group."""
+
+    session: object
+    attended: bool
+
+
 @dataclass
 class ChildWeek:
     client: object
@@ -61,11 +69,17 @@ def child_week(client, member, now=None):
         .order_by("starts_at")
         .values("pk")[:1]
     )
+    # This member's mark at each evening's family group (one at most: one link per
+    # member and child, one mark per link and evening), read with the evenings.
+    family_mark = FamilyGroupAttendance.objects.filter(
+        session=OuterRef("pk"), link__family_member=member, link__client=client
+    ).values("attended")[:1]
     week_begins, week_ends = local_midnight(monday), local_midnight(sunday + datetime.timedelta(days=1))
     loaded = list(
         Session.objects.filter(cohort_id__in=cohorts | {client.cohort_id})
         .defer("agenda")
         .filter(Q(starts_at__gte=week_begins, starts_at__lt=week_ends) | Q(pk=Subquery(upcoming)))
+        .annotate(family_group_attended=Subquery(family_mark))
         .order_by("starts_at")
     )
     marks = {a.session_id: a for a in Attendance.objects.filter(client=client, session__in=loaded).order_by()}
@@ -76,13 +90,9 @@ def child_week(client, member, now=None):
         (s for s in loaded if s.cohort_id == client.cohort_id and not s.is_cancelled and s.ends_at > now), None
     )
     week.family_group = next((s for s in sessions if s.has_family_group and not s.is_cancelled), None)
-    by_pk = {s.pk: s for s in sessions}
-    marks_at_family_group = FamilyGroupAttendance.objects.filter(
-        session__in=sessions, link__family_member=member, link__client=client
-    ).order_by()
-    for mark in marks_at_family_group:
-        mark.session = by_pk[mark.session_id]
-    week.family_group_marks = sorted(marks_at_family_group, key=lambda mark: mark.session.starts_at)
+    week.family_group_marks = [
+        FamilyGroupMark(s, s.family_group_attended) for s in sessions if s.family_group_attended is not None
+    ]
     week.hours = week_hours(client, monday, today, enrollments, in_week, marks.values())
     return week
 

@@ -40,7 +40,7 @@ PAGES = {
     "admin_home": Page("admin_home", "admin", 8),
     "admin_week": Page("groups:week", "admin", 10),
     "clinician_week": Page("groups:week", "clinician_1", 12),
-    "family_home": Page("families:home", "family_a", 20),
+    "family_home": Page("families:home", "family_a", 19),
     "audit": Page("audit_log", "admin", 15),
 }
 
