@@ -102,8 +102,13 @@ class FamilyInvitation(models.Model):
 
 def enrolled_weeks(clients):
     """A filter on ``cohort_week`` for the weeks each client was enrolled in its cohort."""
+    return enrolled_weeks_of(Enrollment.objects.filter(client__in=clients))
+
+
+def enrolled_weeks_of(enrollments):
+    """``enrolled_weeks`` from enrollments already read (all of the clients' enrollments)."""
     spans = Q(pk__in=[])
-    for e in Enrollment.objects.filter(client__in=clients):
+    for e in enrollments:
         first = e.started_on - datetime.timedelta(days=e.started_on.weekday())
         span = Q(cohort_week__cohort_id=e.cohort_id, cohort_week__week_of__gte=first)
         if e.ended_on:
@@ -133,6 +138,10 @@ class SkillSummaryQuerySet(models.QuerySet):
 
     def for_clients(self, clients):
         return self.published().filter(enrolled_weeks(clients))
+
+    def for_enrollments(self, enrollments):
+        """``for_clients`` given every enrollment of the clients, already read."""
+        return self.published().filter(enrolled_weeks_of(enrollments))
 
 
 class SkillSummary(models.Model):

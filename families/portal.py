@@ -6,10 +6,11 @@ hours; every query is about the one child passed in."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from groups.hours import weekly_hours
-from groups.models import Attendance, Session
+from groups.hours import week_hours
+from groups.models import Attendance, Enrollment, Session, local_midnight
 from groups.recurrence import week_start
 
 from .models import FamilyGroupAttendance, PersonalNote, SkillSummary
@@ -23,6 +24,14 @@ class Evening:
     @property
     def is_tonight(self):
         return self.session.local_date == timezone.localdate()
+
+
+@dataclass(frozen=True)
+class FamilyGroupMark:
+    """Whether the family member came to an evening's family group."""
+
+    session: object
+    attended: bool
 
 
 @dataclass
@@ -42,33 +51,66 @@ def child_week(client, member, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     monday = week_start(today)
-    week = ChildWeek(client, monday, today, summary=this_weeks_summary(client, monday))
+    sunday = monday + datetime.timedelta(days=6)
+    # Every enrollment of the child, read once: for the summary's weeks and the hours.
+    enrollments = list(Enrollment.objects.filter(client=client).order_by())
+    week = ChildWeek(client, monday, today, summary=this_weeks_summary(client, monday, enrollments))
     if client.cohort_id is None:
         return week
-    sessions = list(
-        Session.objects.filter(cohort_id=client.cohort_id)
-        .between_days(monday, monday + datetime.timedelta(days=6))
+    # The week's evenings of every cohort the child was in this week (the page lists the
+    # current cohort's; the hours count all of them), and in the same query the
+    # cohort's next evening, which may fall in a later week.
+    cohorts = {
+        e.cohort_id for e in enrollments if e.started_on <= sunday and (e.ended_on is None or e.ended_on >= monday)
+    }
+    upcoming = (
+        Session.objects.filter(cohort_id=client.cohort_id, ends_at__gt=now)
+        .scheduled()
+        .order_by("starts_at")
+        .values("pk")[:1]
+    )
+    # This member's mark at each evening's family group (one at most: one link per
+    # member and child, one mark per link and evening), read with the evenings.
+    family_mark = FamilyGroupAttendance.objects.filter(
+        session=OuterRef("pk"), link__family_member=member, link__client=client
+    ).values("attended")[:1]
+    week_begins, week_ends = local_midnight(monday), local_midnight(sunday + datetime.timedelta(days=1))
+    loaded = list(
+        Session.objects.filter(cohort_id__in=cohorts | {client.cohort_id})
+        .defer("agenda")
+        .filter(Q(starts_at__gte=week_begins, starts_at__lt=week_ends) | Q(pk=Subquery(upcoming)))
+        .annotate(family_group_attended=Subquery(family_mark))
         .order_by("starts_at")
     )
-    marks = {a.session_id: a for a in Attendance.objects.filter(client=client, session__in=sessions)}
+    marks = {a.session_id: a for a in Attendance.objects.filter(client=client, session__in=loaded).order_by()}
+    in_week = [s for s in loaded if monday <= s.local_date <= sunday]
+    sessions = [s for s in in_week if s.cohort_id == client.cohort_id]
     week.evenings = [Evening(s, marks.get(s.pk)) for s in sessions]
-    week.next_evening = (
-        Session.objects.filter(cohort_id=client.cohort_id, ends_at__gt=now).scheduled().order_by("starts_at").first()
+    week.next_evening = next(
+        (s for s in loaded if s.cohort_id == client.cohort_id and not s.is_cancelled and s.ends_at > now), None
     )
     week.family_group = next((s for s in sessions if s.has_family_group and not s.is_cancelled), None)
-    week.family_group_marks = list(
-        FamilyGroupAttendance.objects.filter(
-            session__in=sessions, link__family_member=member, link__client=client
-        ).select_related("session")
-    )
-    (week.hours,) = weekly_hours([client], [monday], today)[0].weeks
+    week.family_group_marks = [
+        FamilyGroupMark(s, s.family_group_attended) for s in sessions if s.family_group_attended is not None
+    ]
+    week.hours = week_hours(client, monday, today, enrollments, in_week, marks.values())
     return week
 
 
-def this_weeks_summary(client, monday):
-    return (
+def this_weeks_summary(client, monday, enrollments=None):
+    """The published summary of the child's cohort this week, if the child was enrolled
+    in it that week (``enrollments``: all of the child's, if the caller has read them),
+    with ``has_released_note``: whether the team released a personal note on it for
+    this child (the home says so; the note itself is on the summary's page)."""
+    summaries = (
         SkillSummary.objects.for_clients([client])
-        .filter(cohort_week__cohort_id=client.cohort_id, cohort_week__week_of=monday)
+        if enrollments is None
+        else SkillSummary.objects.for_enrollments(enrollments)
+    )
+    note = PersonalNote.objects.released().filter(summary=OuterRef("pk"), client=client)
+    return (
+        summaries.filter(cohort_week__cohort_id=client.cohort_id, cohort_week__week_of=monday)
+        .annotate(has_released_note=Exists(note))
         .first()
     )
 

@@ -23,6 +23,7 @@ RATIO = "ratio"
 # An evening ends on the day it starts or the next: bounding the start lets the
 # overlap search use the start-time index instead of reading all history.
 LONGEST_EVENING = datetime.timedelta(days=1)
+OTHER_EVENING_FIELDS = ("cohort__name", "starts_at", "ends_at", "status", "room")
 
 
 @dataclass(frozen=True)
@@ -33,18 +34,29 @@ class Conflict:
 
 @dataclass(frozen=True)
 class _Booking:
-    """What an evening books, worked out once: its room and its facilitators' ids."""
+    """What an evening books, worked out once: its room, its facilitators' ids, and
+    its start, end and id as plain values (the overlap search compares them often)."""
 
     session: Session
     room: str
     staff: frozenset
+    pk: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
 
 
-def conflicts_for(sessions, expected=None):
+def _booking(session, staff):
+    return _Booking(
+        session, session.room.strip().lower(), frozenset(staff), session.pk, session.starts_at, session.ends_at
+    )
+
+
+def conflicts_for(sessions, expected=None, limit=None):
     """{session pk: [Conflict, ...]} for scheduled sessions, in a fixed number of queries.
-    ``expected`` is ``enrollment.expected_counts(sessions)`` if the caller has it. Every
-    evening in the same hours is read once, with its facilitators' ids only; people are
-    loaded only when one of them is booked twice."""
+    ``expected`` is ``enrollment.expected_counts(sessions)`` and ``limit`` the program's
+    ``max_clients_per_staff``, if the caller has them. Every evening in the same hours is
+    read once, with its facilitators' ids only; people are loaded only when one of them
+    is booked twice."""
     sessions = [s for s in sessions if not s.is_cancelled]
     if not sessions:
         return {}
@@ -60,50 +72,62 @@ def conflicts_for(sessions, expected=None):
     ):
         staff[session_id].add(user_id)
     known = {s.pk: s for s in sessions}
-    everyone = [*known.values(), *window.exclude(pk__in=known).select_related("cohort")]
-    others = sorted(
-        (_Booking(s, s.room.strip().lower(), frozenset(staff[s.pk])) for s in everyone),
-        key=lambda booking: booking.session.starts_at,
-    )
-    starts = [booking.session.starts_at for booking in others]
+    # Of the other evenings only the room, the times and the cohort's name are read.
+    rest = window.exclude(pk__in=known).select_related("cohort").only(*OTHER_EVENING_FIELDS)
+    others = sorted((_booking(s, staff[s.pk]) for s in [*known.values(), *rest]), key=lambda b: b.starts_at)
+    starts = [booking.starts_at for booking in others]
+    # An evening overlapping another starts less than the longest evening before it:
+    # the search looks back that far (a day at most, as the window does).
+    lookback = min(max(booking.ends_at - booking.starts_at for booking in others), LONGEST_EVENING)
     if expected is None:
         expected = expected_counts(sessions)
-    limit = Program.current().max_clients_per_staff
-    overlaps = {s.pk: _overlapping(others, starts, s) for s in sessions}
-    people = _people_booked_twice(sessions, staff, overlaps)
+    if limit is None:
+        limit = Program.current().max_clients_per_staff
+    mine = {booking.pk: booking for booking in others if booking.pk in known}
+    overlaps = {s.pk: _overlapping(others, starts, mine[s.pk], lookback) for s in sessions}
+    people = _people_booked_twice(mine, overlaps)
     return {
-        session.pk: _double_bookings(session, staff[session.pk], people, overlaps[session.pk])
-        + _numbers(session, expected[session.pk], len(staff[session.pk]), limit)
+        session.pk: _double_bookings(session, mine[session.pk], people, overlaps[session.pk])
+        + _numbers(session, expected[session.pk], len(mine[session.pk].staff), limit)
         for session in sessions
     }
 
 
-def _people_booked_twice(sessions, staff, overlaps):
-    """{pk: User} of facilitators of ``sessions`` who also facilitate an overlapping evening."""
-    twice = {pk for s in sessions for other in overlaps[s.pk] for pk in staff[s.pk] & other.staff}
+def _people_booked_twice(mine, overlaps):
+    """{pk: User} of facilitators of the bookings ``mine`` who also facilitate an
+    overlapping evening."""
+    twice = set()
+    for pk, booking in mine.items():
+        if booking.staff:
+            for other in overlaps[pk]:
+                twice |= booking.staff & other.staff
     if not twice:
         return {}
     return {person.pk: person for person in get_user_model().objects.filter(pk__in=twice)}
 
 
-def _overlapping(others, starts, session):
-    """The bookings (sorted by start, ``starts`` their start times) that overlap ``session``."""
+def _overlapping(others, starts, booking, lookback):
+    """The bookings (sorted by start, ``starts`` their start times) that overlap ``booking``
+    and start at most ``lookback`` before it."""
     found = []
-    for other in others[bisect.bisect_left(starts, session.starts_at - LONGEST_EVENING) :]:
-        if other.session.starts_at >= session.ends_at:
+    starts_at, ends_at, pk = booking.starts_at, booking.ends_at, booking.pk
+    for other in others[bisect.bisect_left(starts, starts_at - lookback) :]:
+        if other.starts_at >= ends_at:
             break
-        if other.session.ends_at > session.starts_at and other.session.pk != session.pk:
+        if other.ends_at > starts_at and other.pk != pk:
             found.append(other)
     return found
 
 
-def _double_bookings(session, staff, people, overlapping):
+def _double_bookings(session, booking, people, overlapping):
     conflicts = []
-    room = session.room.strip().lower()
+    staff = booking.staff
     for other in overlapping:
-        if other.room == room:
+        if other.room == booking.room:
             message = _("%(room)s is also booked for %(other)s.") % {"room": session.room, "other": other.session}
             conflicts.append(Conflict(ROOM, message))
+        if not people:
+            continue
         for person in (person for pk, person in people.items() if pk in staff and pk in other.staff):
             message = _("%(person)s also facilitates %(other)s.") % {"person": person, "other": other.session}
             conflicts.append(Conflict(FACILITATOR, message))

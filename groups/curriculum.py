@@ -1,6 +1,7 @@
 """Which skill each cohort works on each week: a rotation through the program's
 curriculum, starting from the cohort's first week, unless a clinician chose another."""
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from iop import audit
@@ -58,3 +59,10 @@ def skills_by_week(cohorts, mondays):
     """{(cohort pk, monday): SkillModule} for already-assigned weeks, in one query."""
     rows = CohortWeek.objects.filter(cohort__in=cohorts, week_of__in=mondays).select_related("skill")
     return {(row.cohort_id, row.week_of): row.skill for row in rows}
+
+
+def skill_title_of_week(monday):
+    """For annotating evenings: the title of the skill their cohort works on in the week
+    of ``monday`` (None if the week has none yet), read in the evenings' own query."""
+    week = CohortWeek.objects.filter(cohort_id=OuterRef("cohort_id"), week_of=monday)
+    return Subquery(week.values("skill__title")[:1])

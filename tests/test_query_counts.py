@@ -38,9 +38,9 @@ PAGES = {
     "caseload": Page("clinicians:caseload", "clinician_1", 16),
     "client_list": Page("client_list", "clinician_1", 9),
     "admin_home": Page("admin_home", "admin", 8),
-    "admin_week": Page("groups:week", "admin", 11),
-    "clinician_week": Page("groups:week", "clinician_1", 13),
-    "family_home": Page("families:home", "family_a", 25),
+    "admin_week": Page("groups:week", "admin", 10),
+    "clinician_week": Page("groups:week", "clinician_1", 12),
+    "family_home": Page("families:home", "family_a", 19),
     "audit": Page("audit_log", "admin", 14),
 }
 

@@ -69,7 +69,7 @@ def _render_child_home(request, child, children):
         "child": child,
         "children": children,
         "week": week,
-        "note": portal.released_note(week.summary, child) if week.summary else None,
+        "has_note": week.summary.has_released_note if week.summary else False,
         "family_sessions": family_sessions,
         "reports": released.family_reports(child),
         "calendar_link": FamilyCalendarToken.current_for(request.user),

@@ -150,11 +150,25 @@ class Session(models.Model):
 
     @property
     def local_start(self):
-        return timezone.localtime(self.starts_at)
+        return self._clinic_time(self.starts_at)
 
     @property
     def local_end(self):
-        return timezone.localtime(self.ends_at)
+        return self._clinic_time(self.ends_at)
+
+    def _clinic_time(self, moment):
+        """``moment`` in the clinic's time zone, converted once per evening: the week
+        calendar, rosters and expected counts ask for the same evening's day and hours
+        many times. Kept by value, so a changed start or end is converted afresh."""
+        if moment is None:
+            return timezone.localtime(moment)
+        zone = timezone.get_current_timezone()
+        converted = self.__dict__.setdefault("_clinic_times", {})
+        try:
+            return converted[moment, zone]
+        except KeyError:
+            local = converted[moment, zone] = timezone.localtime(moment, zone)
+            return local
 
     @property
     def local_date(self):

@@ -5,20 +5,34 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from iop.access import staff_required
 from iop.links import url_for_each
-from iop.models import Client
+from iop.models import Client, Program
 
 from ..conflicts import conflicts_for
-from ..curriculum import skills_by_week
+from ..curriculum import skill_title_of_week
 from ..enrollment import expected_counts
 from ..hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, PROGRAM_WEEKLY_HOURS_OFFERED, weekly_hours
 from ..models import Session
 from ..recurrence import week_start
 
 HOURS_WEEKS_SHOWN = 6
+# What the week's cards and their warnings read of an evening and its cohort: the
+# agenda, the cohort's other settings and the bookkeeping times are left unread.
+CARD_FIELDS = (
+    "cohort__name",
+    "cohort__capacity",
+    "starts_at",
+    "ends_at",
+    "status",
+    "kind",
+    "room",
+    "family_group_starts_at",
+    "cancel_reason",
+)
 
 
 def monday_from(value):
@@ -34,22 +48,20 @@ def monday_from(value):
 def week(request):
     monday = monday_from(request.GET.get("week"))
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    sessions = list(Session.objects.visible_to(request.user).between_days(days[0], days[-1]).select_related("cohort"))
+    sessions = list(
+        Session.objects.visible_to(request.user)
+        .between_days(days[0], days[-1])
+        .select_related("cohort")
+        .only(*CARD_FIELDS)
+        .annotate(skill_title=skill_title_of_week(monday))
+    )
     expected = expected_counts(sessions)
-    conflicts = conflicts_for(sessions, expected)
-    skills = skills_by_week({s.cohort_id for s in sessions}, [monday])
+    conflicts = conflicts_for(sessions, expected, Program.current().max_clients_per_staff)
     by_day = {day: [] for day in days}
     detail_url = url_for_each("groups:session_detail")
     for session in sessions:
-        by_day.setdefault(session.local_date, []).append(session)
-        # Worked out here rather than by a tag per card: a week has dozens of evenings.
-        session.detail_url = detail_url(session.pk)
-        session.expected_count = expected[session.pk]
-        session.expected_label = ngettext("%(n)s client expected", "%(n)s clients expected", session.expected_count) % {
-            "n": session.expected_count
-        }
-        session.conflicts = conflicts.get(session.pk, [])
-        session.skill = skills.get((session.cohort_id, monday))
+        card = _card(session, detail_url(session.pk), expected[session.pk], conflicts.get(session.pk, []))
+        by_day.setdefault(session.local_date, []).append(card)
     context = {
         "monday": monday,
         "days": [(day, by_day[day]) for day in days],
@@ -58,6 +70,37 @@ def week(request):
         "today": timezone.localdate(),
     }
     return render(request, "groups/week.html", context)
+
+
+def _card(session, url, expected, conflicts):
+    """What an evening's card on the week calendar shows, worked out here rather than by
+    tags per card (a week has dozens of evenings), as a dict: the template's quickest
+    lookup. Every key is set, so no lookup falls through to a missing one."""
+    card = {
+        "pk": session.pk,
+        "url": url,
+        "cohort": session.cohort.name,
+        "hours": session.hours_label,
+        "room": session.room,
+        "cancelled": session.is_cancelled,
+        "cancel_reason": session.cancel_reason,
+        "expected": "",
+        "kind": "",
+        "family_group": "",
+        "skill": session.skill_title,
+        "warnings": "",
+    }
+    if card["cancelled"]:
+        return card
+    card["expected"] = ngettext("%(n)s client expected", "%(n)s clients expected", expected) % {"n": expected}
+    if session.kind != Session.Kind.REGULAR:
+        card["kind"] = session.get_kind_display()
+    if session.has_family_group:
+        starts = timezone.localtime(session.family_group_starts_at)
+        card["family_group"] = _("Family group %(t)s") % {"t": f"{starts:%H:%M}"}
+    if conflicts:
+        card["warnings"] = ngettext("%(n)s warning", "%(n)s warnings", len(conflicts)) % {"n": len(conflicts)}
+    return card
 
 
 @staff_required

@@ -1,11 +1,20 @@
 """The family portal per child: what it shows, to whom, and that any URL about
 another client is a 404."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from families import portal, summaries
+from families.models import PersonalNote
+from groups.hours import weekly_hours
+from groups.models import Enrollment
+from groups.recurrence import week_start
 from iop.models import AuditEntry
 from tests import factories
+from tests.families.conftest import evening
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +131,56 @@ def test_home_query_count_is_pinned(family_week, login, django_assert_max_num_qu
     browser = login(family_week.family_a)
     with django_assert_max_num_queries(30):
         assert browser.get(reverse("families:home")).status_code == 200
+
+
+def test_home_week_hours_match_the_hours_page_after_a_mid_week_transfer(family_week):
+    """The home counts the week's hours from the evenings it has read; they are the
+    hours the staff's hours page shows, evenings of the cohort left mid-week included."""
+    client = family_week.client_a
+    monday, tuesday, wednesday, _thursday = family_week.sessions[client.pk]
+    first = Enrollment.objects.get(client=client)
+    first.ended_on, first.end_reason = tuesday.local_date, Enrollment.EndReason.TRANSFER
+    first.save()
+    factories.EnrollmentFactory(client=client, cohort=family_week.client_b.cohort, started_on=wednesday.local_date)
+    factories.AttendanceFactory(session=monday, client=client)
+    factories.AttendanceFactory(session=family_week.sessions[family_week.client_b.pk][2], client=client)
+
+    week = portal.child_week(client, family_week.family_a, now=monday.starts_at - datetime.timedelta(hours=1))
+
+    (expected,) = weekly_hours([client], [week.monday], week.today)[0].weeks
+    assert week.hours == expected
+    assert week.hours.minutes_attended == monday.duration_minutes * 2
+    assert [evening.session for evening in week.evenings] == family_week.sessions[client.pk]
+
+
+def test_home_next_evening_is_the_cohorts_next_scheduled_one_even_in_a_later_week(family_week):
+    client = family_week.client_a
+    monday, _tuesday, wednesday, thursday = family_week.sessions[client.pk]
+    member = family_week.family_a
+
+    assert portal.child_week(client, member, now=monday.starts_at).next_evening == monday
+    # Thursday is cancelled: after Wednesday the next evening is next week's.
+    assert portal.child_week(client, member, now=wednesday.ends_at).next_evening is None
+    later = evening(client.cohort, week_start(timezone.localdate()) + datetime.timedelta(days=7))
+    evening(client.cohort, week_start(timezone.localdate()) + datetime.timedelta(days=8))
+    week = portal.child_week(client, member, now=wednesday.ends_at)
+    assert week.next_evening == later
+    assert thursday not in [week.next_evening] and later not in [e.session for e in week.evenings]
+
+
+def test_home_mentions_a_note_only_once_released_to_this_child(family_week, login):
+    summary = family_week.summaries[family_week.client_a.pk]
+    browser = login(family_week.family_a)
+    mention = "The team has added a note for you."
+    other = factories.ClientFactory(cohort=family_week.client_a.cohort)
+    their_note = PersonalNote.objects.create(
+        summary=summary, client=other, text="Theirs.", written_by=family_week.clinician_1
+    )
+    summaries.release_note(their_note, by=family_week.clinician_1)
+    note = PersonalNote.objects.create(
+        summary=summary, client=family_week.client_a, text="A good week.", written_by=family_week.clinician_1
+    )
+
+    assert mention not in browser.get(reverse("families:home")).content.decode()
+    summaries.release_note(note, by=family_week.clinician_1)
+    assert mention in browser.get(reverse("families:home")).content.decode()
