@@ -2,7 +2,12 @@
 (prefork, two processes) against no-op tasks per second on the same broker,
 for the filesystem broker and Redis.
 
-    .venv/bin/python bench/reminders.py [-n 300]
+    .venv/bin/python bench/reminders.py [-n 300] [--rounds 3]
+
+Rounds alternate the brokers (filesystem, Redis, filesystem, ...) so both see
+the same load on a shared machine; the last table holds the medians. The CPU
+columns are the worker's own CPU time (main and pool processes) per task, the
+steadiest figure when other work shares the machine.
 
 Uses a throw-away SQLite database and mail folder (or DATABASE_URL if set; its
 bench rows are removed afterwards), REDIS_URL if set or else a private
@@ -12,6 +17,7 @@ checks, the file email backend, marking sent."""
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +36,9 @@ os.environ.update(
 )
 for variable in ("CELERY_BROKER_URL", "CELERY_QUEUE"):
     os.environ.pop(variable, None)
+# This process publishes to both brokers; with REDIS_URL in its settings it
+# would carry Redis transport options to the filesystem broker too.
+REDIS_URL = os.environ.pop("REDIS_URL", "")
 
 import django  # noqa: E402
 
@@ -42,6 +51,24 @@ from iop.models import OutboxMessage  # noqa: E402
 from tests.worker import RedisServer, Worker, unique_queue, wait_until  # noqa: E402
 
 NOOP = "celery.accumulate"  # Celery's built-in task that returns its arguments
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def worker_cpu_seconds(pid):
+    """User and system CPU time of the worker and its pool processes so far (from /proc):
+    steadier than rates when other work shares the machine."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            # The fields after the command name: state, ppid, ..., utime and stime at 11 and 12.
+            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
 
 
 def publish(broker_url, queue, name, argument_lists):
@@ -54,10 +81,11 @@ def run(broker_url, label, count):
     queue = unique_queue()
     worker = Worker(broker_url, queue, WORK / f"worker-{label}.log", env={"LOG_LEVEL": "INFO"}).start()
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), worker_cpu_seconds(worker.process.pid)
         publish(broker_url, queue, NOOP, [(i,) for i in range(count)])
         wait_until(lambda: worker.log.count(f"{NOOP}[") >= 2 * count, timeout=600, interval=0.05, what="no-ops")
         noop_rate = count / (time.perf_counter() - started)
+        noop_cpu = (worker_cpu_seconds(worker.process.pid) - cpu) * 1000 / count
 
         messages = OutboxMessage.objects.bulk_create(
             OutboxMessage(
@@ -77,34 +105,52 @@ def run(broker_url, label, count):
             )
         )
         sent = OutboxMessage.objects.filter(pk__in=ids, status=OutboxMessage.Status.SENT)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), worker_cpu_seconds(worker.process.pid)
         publish(broker_url, queue, "iop.tasks.deliver_message", [(pk,) for pk in ids])
         wait_until(lambda: sent.count() == count, timeout=600, interval=0.05, what="deliveries")
         delivery_rate = count / (time.perf_counter() - started)
+        delivery_cpu = (worker_cpu_seconds(worker.process.pid) - cpu) * 1000 / count
         OutboxMessage.objects.filter(pk__in=ids).delete()
     finally:
         worker.stop()
-    return noop_rate, delivery_rate
+    return noop_rate, delivery_rate, noop_cpu, delivery_cpu
+
+
+def format_row(row):
+    noop_rate, delivery_rate, ratio, noop_cpu, delivery_cpu = row
+    return f"{noop_rate:>16.0f}{delivery_rate:>16.0f}{ratio:>16.2f}{noop_cpu:>16.2f}{delivery_cpu:>16.2f}"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--count", type=int, default=300)
-    count = parser.parse_args().count
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    count = options.count
     call_command("migrate", verbosity=0)
     (WORK / "broker" / "queue").mkdir(parents=True, exist_ok=True)
     (WORK / "broker" / "control").mkdir(parents=True, exist_ok=True)
     redis_server = None
-    redis_url = os.environ.get("REDIS_URL")
+    redis_url = REDIS_URL
     if not redis_url:
         redis_server = RedisServer().start()
         redis_url = redis_server.url
     print(f"{count} tasks each; one worker, prefork, 2 processes; database: {django.db.connection.vendor}")
-    print(f"{'broker':<12} {'no-op tasks/s':>14} {'deliveries/s':>14} {'ratio':>7}")
+    header = ("no-op tasks/s", "deliveries/s", "ratio", "CPU ms/no-op", "CPU ms/delivery")
+    print(f"{'round':<6} {'broker':<11}" + "".join(f"{title:>16}" for title in header))
+    results = {"filesystem": [], "redis": []}
     try:
-        for label, url in (("filesystem", "filesystem://"), ("redis", redis_url)):
-            noop_rate, delivery_rate = run(url, label, count)
-            print(f"{label:<12} {noop_rate:>14.0f} {delivery_rate:>14.0f} {delivery_rate / noop_rate:>7.2f}")
+        for round_number in range(1, options.rounds + 1):
+            for label, url in (("filesystem", "filesystem://"), ("redis", redis_url)):
+                noop_rate, delivery_rate, noop_cpu, delivery_cpu = run(url, label, count)
+                row = (noop_rate, delivery_rate, delivery_rate / noop_rate, noop_cpu, delivery_cpu)
+                results[label].append(row)
+                print(f"{round_number:<6} {label:<11}" + format_row(row))
+        print(f"median of {options.rounds}")
+        for label, rows in results.items():
+            print(
+                f"{'':<6} {label:<11}" + format_row([statistics.median(column) for column in zip(*rows, strict=True)])
+            )
     finally:
         if redis_server:
             redis_server.stop()

@@ -4,8 +4,12 @@ import os
 
 from celery import Celery
 from celery.signals import beat_init, task_postrun, task_prerun, worker_ready
+from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
+# filesystem:// (the embedded broker) writes each message whole, so a worker
+# never takes a half-written one (iop/broker.py).
+TRANSPORT_ALIASES["filesystem"] = "iop.broker:Transport"
 
 app = Celery("iop")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -38,16 +38,20 @@ import datetime
 import email.utils
 import hashlib
 import logging
+import os
+import threading
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.core.signals import setting_changed
 from django.db import DatabaseError
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from . import outbox_queries
 from .models import OutboxMessage, Program
 from .sms import send_sms
 
@@ -153,7 +157,7 @@ def deliver(message_id, sent_marker=None):
     number of workers, at any moment: see the module docstring."""
     if sent_marker is not None:
         return _mark_sent_again(message_id, sent_marker)
-    message = OutboxMessage.objects.select_related("recipient").filter(pk=message_id).first()
+    message = outbox_queries.load(message_id)
     if message is None or message.status != Status.PENDING:
         return Outcome("nothing to do")
     now = timezone.now()
@@ -171,13 +175,10 @@ def deliver(message_id, sent_marker=None):
     # The claim: one conditional UPDATE. It also requires the attempts read
     # above, so what this worker knows of the message is what it claimed and
     # nothing needs reading again.
-    claim = {"status": Status.SENDING, "claimed_at": now, "attempts": message.attempts + 1}
-    claim |= {"channel": channel, "to_address": address}
-    claimed = _pending(message).filter(due_at__lte=now + EARLY_TOLERANCE, attempts=message.attempts)
-    if not claimed.update(**claim):
+    if not outbox_queries.claim(message, now, now + EARLY_TOLERANCE, channel, address):
         return Outcome("claimed by another worker")
-    for field, value in claim.items():
-        setattr(message, field, value)
+    message.status, message.claimed_at, message.attempts = Status.SENDING, now, message.attempts + 1
+    message.channel, message.to_address = channel, address
     try:
         provider_id = send(message, program)
     except Exception as exc:  # noqa: BLE001 - any provider error is retried, then shown
@@ -194,15 +195,73 @@ def send(message, program):
     """Hand the message to its channel's backend; returns the provider's id."""
     if message.channel == Channel.SMS:
         return str(send_sms(message.to_address, message.body) or "")
+    connection = mail_connection()
     mail = EmailMessage(
         subject=message.subject or program.clinic_name,
         body=message.body,
         to=[message.to_address],
         headers={"Message-ID": message_id_header(message)},
+        connection=connection,
     )
-    mail.send(fail_silently=False)
+    try:
+        mail.send(fail_silently=False)
+    except Exception:
+        # Whatever state the connection is in, the next message starts afresh.
+        forget_mail_connection()
+        raise
+    _mail.last_used = time.monotonic()
     status = getattr(mail, "anymail_status", None)  # provider backends report their own id
     return str(getattr(status, "message_id", None) or mail.extra_headers["Message-ID"])
+
+
+# --- One mail connection per worker process ---------------------------------------------
+
+# A connection left unused longer than this is closed and a new one opened
+# before the next message: mail servers drop idle sessions after a few
+# minutes, and a send on a dropped one would fail and wait for its retry.
+MAIL_CONNECTION_IDLE_SECONDS = 30.0
+
+_mail = threading.local()
+
+
+def mail_connection():
+    """This worker's open connection to the mail backend, opened on first use.
+
+    Opening one per message costs an SMTP or HTTPS handshake (a new file with
+    the file backend) for every reminder. A connection is never shared between
+    threads or with a forked child, and is replaced after an error, after an
+    idle spell, or when the mail settings change."""
+    current = getattr(_mail, "connection", None)
+    if current is not None and (
+        _mail.pid != os.getpid()
+        or _mail.backend != settings.EMAIL_BACKEND
+        or time.monotonic() - _mail.last_used > MAIL_CONNECTION_IDLE_SECONDS
+    ):
+        forget_mail_connection()
+        current = None
+    if current is None:
+        current = get_connection(fail_silently=False)
+        current.open()
+        _mail.connection, _mail.pid, _mail.backend = current, os.getpid(), settings.EMAIL_BACKEND
+        _mail.last_used = time.monotonic()
+    return current
+
+
+def forget_mail_connection():
+    connection = getattr(_mail, "connection", None)
+    _mail.connection = None
+    if connection is None or _mail.pid != os.getpid():
+        return  # a forked child leaves its parent's connection alone
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - closing a broken connection may fail; it is dropped either way
+        log.info("Closing the mail connection failed", exc_info=True)
+
+
+@receiver(setting_changed)
+def _mail_settings_changed(setting, **_kwargs):
+    if setting.startswith("EMAIL_"):
+        forget_mail_connection()
 
 
 def message_id_header(message):
@@ -221,7 +280,7 @@ def _claimed(message):
 
 
 def _mark_sent(message, provider_id):
-    if not _claimed(message).update(status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id[:200]):
+    if not outbox_queries.mark_sent(message, timezone.now(), provider_id[:200]):
         log.error("Message %s was sent but its claim had been taken over", message.pk)
 
 

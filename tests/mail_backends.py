@@ -13,6 +13,7 @@ import smtplib
 import time
 from pathlib import Path
 
+from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 
 
@@ -58,3 +59,18 @@ class FlakyFileBackend(BaseEmailBackend):
             counter.truncate()
             counter.write(str(attempts))
         return attempts <= int(limit_file.read_text())
+
+
+class CountingBackend(locmem.EmailBackend):
+    """Django's in-memory backend that counts how often a connection is opened and closed."""
+
+    opened = 0
+    closed = 0
+
+    def open(self):
+        type(self).opened += 1
+        return super().open()
+
+    def close(self):
+        type(self).closed += 1
+        return super().close()

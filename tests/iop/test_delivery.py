@@ -16,12 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from iop import delivery, sms
+from iop import delivery, outbox_queries, sms
 from iop.models import AuditEntry, OutboxMessage, Program
 from iop.outbox import queue_message, requeue_failed
 from iop.tasks import deliver_message
 from tests import factories
-from tests.mail_backends import sent_messages
+from tests.mail_backends import CountingBackend, sent_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,92 @@ def test_one_delivery_takes_three_queries(clinic, django_assert_num_queries):
     with django_assert_num_queries(3):  # the message with its recipient, the claim, the sent marker
         assert deliver_message(message.pk) == "sent"
     assert (reload(message).status, message.attempts, len(mail.outbox)) == (Status.SENT, 1, 1)
+
+
+def test_message_is_read_as_the_orm_reads_it(clinic):
+    clinic.family_a.give_sms_consent()
+    clinic.family_a.save()
+    with_recipient = message_for(clinic.family_a, channel=OutboxMessage.Channel.SMS, to_address="+15550100")
+    without = factories.OutboxMessageFactory(recipient=None, to_address="someone@example.test", urgent=True)
+    for message in (with_recipient, without):
+        loaded = outbox_queries.load(message.pk)
+        expected = OutboxMessage.objects.select_related("recipient").get(pk=message.pk)
+        fields = OutboxMessage._meta.concrete_fields
+        assert [f.value_from_object(loaded) for f in fields] == [f.value_from_object(expected) for f in fields]
+        if expected.recipient is None:
+            assert loaded.recipient is None
+        else:
+            person_fields = type(expected.recipient)._meta.concrete_fields
+            got = [f.value_from_object(loaded.recipient) for f in person_fields]
+            assert got == [f.value_from_object(expected.recipient) for f in person_fields]
+        assert loaded.due_at.tzinfo is not None and not loaded._state.adding
+    assert outbox_queries.load(without.pk + 1000) is None
+
+
+def test_worker_that_read_a_message_another_worker_sent_does_not_send_it(clinic, monkeypatch):
+    message = message_for(clinic.family_a)
+    load = outbox_queries.load
+    other_worker = []
+
+    def another_worker_delivers_right_after_this_one_read(message_id):
+        loaded = load(message_id)
+        monkeypatch.setattr(outbox_queries, "load", load)
+        other_worker.append(delivery.deliver(message_id).status)
+        return loaded
+
+    monkeypatch.setattr(outbox_queries, "load", another_worker_delivers_right_after_this_one_read)
+    assert delivery.deliver(message.pk).status == "claimed by another worker"
+    assert other_worker == ["sent"]
+    assert len(mail.outbox) == 1
+    assert (reload(message).status, message.attempts) == (Status.SENT, 1)
+
+
+@pytest.fixture
+def counted_mail(settings):
+    settings.EMAIL_BACKEND = "tests.mail_backends.CountingBackend"
+    CountingBackend.opened = CountingBackend.closed = 0
+    yield CountingBackend
+    delivery.forget_mail_connection()
+
+
+def test_worker_keeps_one_mail_connection_open(clinic, counted_mail):
+    for _ in range(3):
+        assert delivery.deliver(message_for(clinic.family_a).pk).status == "sent"
+    assert len(mail.outbox) == 3
+    assert (counted_mail.opened, counted_mail.closed) == (1, 0)
+
+
+def test_mail_connection_is_replaced_after_a_failure_and_after_an_idle_spell(clinic, counted_mail, monkeypatch):
+    assert delivery.deliver(message_for(clinic.family_a).pk).status == "sent"
+
+    def refuse(self, messages):
+        raise ConnectionResetError("The mail server went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(CountingBackend, "send_messages", refuse)
+        failing = message_for(clinic.family_a)
+        assert delivery.deliver(failing.pk).status == "will retry"
+    assert "The mail server went away" in reload(failing).last_error
+    assert (counted_mail.opened, counted_mail.closed) == (1, 1)
+    assert delivery.deliver(message_for(clinic.family_a).pk).status == "sent"
+    assert (counted_mail.opened, counted_mail.closed) == (2, 1)
+
+    monkeypatch.setattr(delivery, "MAIL_CONNECTION_IDLE_SECONDS", -1)
+    assert delivery.deliver(message_for(clinic.family_a).pk).status == "sent"
+    assert (counted_mail.opened, counted_mail.closed) == (3, 2)
+    assert len(mail.outbox) == 3
+
+
+def test_development_mail_holds_every_message_sent(clinic, settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    messages = [message_for(clinic.family_a) for _ in range(3)]
+    for message in messages:
+        assert delivery.deliver(message.pk).status == "sent"
+    written = "".join(path.read_text() for path in tmp_path.iterdir())  # before the connection is closed
+    delivery.forget_mail_connection()
+    for message in messages:
+        assert written.count(delivery.message_id_header(message)) == 1
 
 
 def test_program_settings_are_read_again_when_saved(clinic):

@@ -154,3 +154,20 @@ def test_opted_out_and_do_not_contact_families_get_nothing(clinic, redis_url, qu
     assert opted_out.skipped_reason == "Opted out of reminders"
     assert not_to_contact.skipped_reason == "Do not contact (set by a clinician)"
     assert not_to_contact.sent_at is None and timezone.now() > not_to_contact.created_at
+
+
+def test_two_workers_each_given_every_message_deliver_each_once(
+    clinic, redis_url, queue, start_worker, mailbox, worker_env
+):
+    workers = [start_worker(redis_url, queue, **worker_env) for _ in range(2)]
+    with publishing_to(redis_url, queue):
+        messages = [queue_reminder(clinic.family_a, key=f"group:{n}") for n in range(20)]  # each enqueued once
+        for message in messages * 2:  # and twice more, so both workers race for each
+            deliver_message.delay(message.pk)
+        sent = OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], status=Status.SENT)
+        wait_until(lambda: sent.count() == len(messages), what="every message to be sent")
+        finished = "iop.tasks.deliver_message["  # in a "received" and a "succeeded" line per task
+        wait_until(lambda: sum(w.log.count(finished) for w in workers) >= 2 * 3 * len(messages), what="every task")
+    assert all(finished in worker.log for worker in workers)  # both workers took part
+    for message in messages:
+        assert len(deliveries_of(mailbox, message)) == 1
