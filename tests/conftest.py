@@ -4,6 +4,7 @@ browser set-up for Debian's Chromium."""
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from iop.models import Client, User
 
@@ -80,6 +81,14 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A family member's page leaves their language active in this thread (as a
+    request does); the next test starts from the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
