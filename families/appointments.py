@@ -102,9 +102,9 @@ def tell_invited(appointment, event):
 def for_family(client, member, now=None):
     """``client``'s upcoming appointments that ``member`` is invited to."""
     links = FamilyLink.objects.live().filter(client=client, family_member=member)
+    invitations = FamilyAppointment.invited.through.objects.filter(familylink__in=links)
     return list(
         FamilyAppointment.objects.upcoming(now)
-        .filter(client=client, invited__in=links)
+        .filter(client=client, pk__in=invitations.values("familyappointment_id"))
         .select_related("clinician")
-        .distinct()
     )

@@ -241,7 +241,8 @@ class ClientQuerySet(models.QuerySet):
                 Q(cohort__in=cohorts.values("pk")) | Q(lead_clinician=user) | Q(pk__in=granted.values("client_id"))
             )
         if user.is_family:
-            return self.filter(family_links__family_member=user, family_links__portal_suspended=False).distinct()
+            links = self.model._meta.get_field("family_links").related_model.objects
+            return self.filter(pk__in=links.filter(family_member=user, portal_suspended=False).values("client_id"))
         return self.none()
 
     def clinical_for(self, user):

@@ -91,3 +91,14 @@ def test_inactive_clinician_sees_nothing(world):
     assert ids(Client.objects.visible_to(world["lead"])) == set()
     assert ids(Session.objects.visible_to(world["lead"])) == set()
     assert ids(Cohort.objects.visible_to(world["lead"])) == set()
+
+
+def test_a_family_member_sees_their_linked_children_unless_suspended(world):
+    first, second = world["own_clients"]
+    parent = factories.FamilyLinkFactory(client=first).family_member
+    factories.FamilyLinkFactory(client=second, family_member=parent)
+    factories.FamilyLinkFactory(client=first)  # the other parent: changes nothing for this one
+    assert ids(Client.objects.visible_to(parent)) == {first.pk, second.pk}
+    parent.family_links.filter(client=second).update(portal_suspended=True, suspended_reason="Court order")
+    assert ids(Client.objects.visible_to(parent)) == {first.pk}
+    assert ids(Client.objects.clinical_for(parent)) == set()
