@@ -44,34 +44,32 @@ def my_sessions(user):
 def my_evenings(user, today=None):
     """``user``'s evenings today (as lead or co-facilitator); the next one when there is none today."""
     today = today or timezone.localdate()
-    sessions = list(my_sessions(user).between_days(today, today))
+    # Each evening with its group note and its counts, in the evenings' own query
+    # (an evening has a few attendees and entries: the joined rows stay few).
+    evenings = (
+        my_sessions(user)
+        .select_related("group_note")
+        .annotate(
+            attended=Count("attendance", filter=Q(attendance__status__in=ATTENDED), distinct=True),
+            entries_total=Count("entries", distinct=True),
+            entries_signed=Count("entries", filter=Q(entries__signed_at__isnull=False), distinct=True),
+        )
+    )
+    sessions = list(evenings.between_days(today, today))
     if not sessions:
-        upcoming = my_sessions(user).scheduled().filter(starts_at__gte=local_midnight(today + datetime.timedelta(1)))
+        upcoming = evenings.scheduled().filter(starts_at__gte=local_midnight(today + datetime.timedelta(1)))
         sessions = list(upcoming.order_by("starts_at")[:1])
     if not sessions:
         return []
     expected = rosters(sessions)
-    notes = {n.session_id: n for n in GroupNote.objects.filter(session__in=sessions)}
-    entries = {
-        row["session"]: row
-        for row in IndividualEntry.objects.filter(session__in=sessions)
-        .values("session")
-        .annotate(total=Count("pk"), signed=Count("pk", filter=Q(signed_at__isnull=False)))
-    }
-    attended = dict(
-        Attendance.objects.filter(session__in=sessions, status__in=ATTENDED)
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values_list("session", "n")
-    )
     return [
         Evening(
             session=s,
             roster_size=len(expected.get(s.pk, [])),
-            attended=attended.get(s.pk, 0),
-            note=notes.get(s.pk),
-            entries=entries.get(s.pk, {}).get("total", 0),
-            entries_signed=entries.get(s.pk, {}).get("signed", 0),
+            attended=s.attended,
+            note=getattr(s, "group_note", None),
+            entries=s.entries_total,
+            entries_signed=s.entries_signed,
         )
         for s in sessions
     ]
