@@ -210,8 +210,12 @@ def written_at(when):
         audit_clock.reset(token)
 
 
+#: Every name in the catalogue (``Event.values`` builds its list anew on each use).
+EVENT_NAMES = frozenset(Event.values)
+
+
 def _check_event(event):
-    if event not in Event.values:
+    if event not in EVENT_NAMES:
         raise ValueError(f"{event!r} is not in the audit event catalogue (iop.audit.Event)")
 
 
