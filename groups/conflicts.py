@@ -51,12 +51,11 @@ def _booking(session, staff):
     )
 
 
-def conflicts_for(sessions, expected=None, limit=None):
+def conflicts_for(sessions, expected=None):
     """{session pk: [Conflict, ...]} for scheduled sessions, in a fixed number of queries.
-    ``expected`` is ``enrollment.expected_counts(sessions)`` and ``limit`` the program's
-    ``max_clients_per_staff``, if the caller has them. Every evening in the same hours is
-    read once, with its facilitators' ids only; people are loaded only when one of them
-    is booked twice."""
+    ``expected`` is ``enrollment.expected_counts(sessions)`` if the caller has it. Every
+    evening in the same hours is read once, with its facilitators' ids only; people are
+    loaded only when one of them is booked twice."""
     sessions = [s for s in sessions if not s.is_cancelled]
     if not sessions:
         return {}
@@ -81,8 +80,7 @@ def conflicts_for(sessions, expected=None, limit=None):
     lookback = min(max(booking.ends_at - booking.starts_at for booking in others), LONGEST_EVENING)
     if expected is None:
         expected = expected_counts(sessions)
-    if limit is None:
-        limit = Program.current().max_clients_per_staff
+    limit = Program.current().max_clients_per_staff
     mine = {booking.pk: booking for booking in others if booking.pk in known}
     overlaps = {s.pk: _overlapping(others, starts, mine[s.pk], lookback) for s in sessions}
     people = _people_booked_twice(mine, overlaps)

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from iop.access import staff_required
 from iop.links import url_for_each
-from iop.models import Client, Program
+from iop.models import Client
 
 from ..conflicts import conflicts_for
 from ..curriculum import skill_title_of_week
@@ -56,7 +56,7 @@ def week(request):
         .annotate(skill_title=skill_title_of_week(monday))
     )
     expected = expected_counts(sessions)
-    conflicts = conflicts_for(sessions, expected, Program.current().max_clients_per_staff)
+    conflicts = conflicts_for(sessions, expected)
     by_day = {day: [] for day in days}
     detail_url = url_for_each("groups:session_detail")
     for session in sessions:
