@@ -164,7 +164,21 @@ def record_each(event, records, *, action=Action.ACCESS, actor=None, **data):
     entries at the cost of about one."""
     _check_event(event)
     outcome = AuditEntry.Outcome.ALLOWED
-    entries = [AuditEntry(**_fields(event, obj, None, action, outcome, actor, data)) for obj in records]
+    return _append_all([AuditEntry(**_fields(event, obj, None, action, outcome, actor, data)) for obj in records])
+
+
+def record_together(*events, actor=None):
+    """Several events of one page, each ``(event, obj, data)``, appended in one turn
+    of the chain (a page that records what it showed in more than one entry)."""
+    outcome = AuditEntry.Outcome.ALLOWED
+    entries = []
+    for event, obj, data in events:
+        _check_event(event)
+        entries.append(AuditEntry(**_fields(event, obj, None, Action.ACCESS, outcome, actor, data)))
+    return _append_all(entries)
+
+
+def _append_all(entries):
     try:
         return AuditEntry.append_all(entries)
     except DatabaseError as error:

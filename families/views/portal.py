@@ -61,10 +61,11 @@ def child_home(request, pk):
 
 def _render_child_home(request, child, children):
     week = portal.child_week(child, request.user)
-    audit.record("family_view", child, page="home")
     family_sessions = released.upcoming_family_sessions(child, request.user)
+    shown = [("family_view", child, {"page": "home"})]
     if family_sessions:
-        audit.record("family_view_appointments", child, appointments=[a.pk for a in family_sessions])
+        shown.append(("family_view_appointments", child, {"appointments": [a.pk for a in family_sessions]}))
+    audit.record_together(*shown)
     context = {
         "child": child,
         "children": children,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from families.models import FamilyAppointment
-from iop import reminders
+from iop import audit, reminders
 from iop.models import AuditEntry, OutboxMessage
 from tests import factories
 
@@ -207,6 +207,11 @@ def test_family_sees_their_appointment_with_time_mode_and_clinician_only(clinic,
     assert "Content" not in page  # nothing of the clinical note
     entry = AuditEntry.objects.get(event="family_view_appointments")
     assert entry.actor == clinic.family_a and entry.additional_data == {"appointments": [appointment.pk]}
+    # The page's view and the appointments it showed: two entries, one after the other in the chain.
+    viewed = AuditEntry.objects.get(event="family_view", client_id=clinic.client_a.pk)
+    assert viewed.actor == clinic.family_a and viewed.additional_data == {"page": "home"}
+    assert entry.prev_hash == viewed.entry_hash
+    assert audit.verify_chain()[1] is None
 
 
 def test_another_family_neither_sees_nor_reaches_the_appointment(clinic, login):
