@@ -155,7 +155,7 @@ def record(event, obj, *, client=None, action=Action.ACCESS, outcome=AuditEntry.
     """Append one entry: ``event`` ("view", "sign", "export"...) on ``obj``,
     concerning ``client`` (defaults to ``obj`` itself when it is a Client)."""
     _check_event(event)
-    return _append(**_fields(event, obj, client, action, outcome, actor, data))
+    return _append_all([AuditEntry(**_fields(event, obj, client, action, outcome, actor, data))])[0]
 
 
 def record_each(event, records, *, action=Action.ACCESS, actor=None, **data):

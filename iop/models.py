@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.signals import request_finished, request_started
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -449,21 +449,17 @@ class AuditEntry(AbstractLogEntry):
     ROLE_FIELDS = frozenset({"role", "credential", "is_active", "is_superuser", "is_staff", "is_privacy_officer"})
 
     def save(self, *args, **kwargs):
+        """Only ever a new entry, appended to the chain (``iop.audit_append``)."""
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
-        self._prepare_entry()
-        with transaction.atomic():
-            # The head row's lock makes appends take turns (on SQLite the write
-            # transaction itself does), so every entry links to the one before.
-            head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
-            self._link(head)
-            super().save(*args, **kwargs)
-            AuditChainHead.objects.filter(pk=1).update(last_hash=head.last_hash, last_timestamp=head.last_timestamp)
+        self.append_all([self])
 
     @classmethod
     def append_all(cls, entries):
         """Several entries in one turn of the chain (a page that shows many
-        records): one lock of the head, one insert, one update of the head."""
+        records): one lock of the head, then the entries and the head's move."""
+        from .audit_append import append
+
         entries = list(entries)
         for entry in entries:
             if entry.pk is not None:
@@ -471,13 +467,7 @@ class AuditEntry(AbstractLogEntry):
             entry._prepare_entry()
         if not entries:
             return entries
-        with transaction.atomic():
-            head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
-            for entry in entries:
-                entry._link(head)
-            cls.objects.bulk_create(entries)
-            AuditChainHead.objects.filter(pk=1).update(last_hash=head.last_hash, last_timestamp=head.last_timestamp)
-        return entries
+        return append(entries)
 
     def _link(self, head):
         """Date and chain this entry after ``head`` (the newest link), and move ``head`` on to it."""
@@ -523,7 +513,7 @@ class AuditEntry(AbstractLogEntry):
         if self.actor is None and context.get("actor") is not None:
             self.actor = context["actor"]
             self.actor_email = self.actor.email
-        for key in ("remote_addr", "user_agent", "cid"):
+        for key in ("remote_addr", "remote_port", "user_agent", "cid"):
             if not getattr(self, key, None) and context.get(key):
                 setattr(self, key, context[key])
 

@@ -4,6 +4,7 @@ browser set-up for Debian's Chromium."""
 from dataclasses import dataclass
 
 import pytest
+from auditlog.context import auditlog_value
 from django.utils import translation
 
 from iop.models import Client, User
@@ -89,6 +90,16 @@ def _default_language():
     request does); the next test starts from the default language again."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _no_audit_context_left():
+    """auditlog keeps a request's actor and address in a context variable after its
+    context manager ends; each test starts with none, so no entry it writes can
+    borrow an earlier test's (since deleted) actor."""
+    token = auditlog_value.set({})
+    yield
+    auditlog_value.reset(token)
 
 
 @pytest.fixture(autouse=True)
