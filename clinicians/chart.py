@@ -69,12 +69,12 @@ def chart(client, user):
         review_due_on = current.review_due_on(last_reviewed_on, Program.current().plan_review_days)
     notes = list(
         Note.objects.of_opened(client, user)
-        .select_related("author", "signed_by")
+        .select_related("author")
         .annotate(addenda_count=Count("addenda"))
     )
     group_entries = list(
         IndividualEntry.objects.of_opened(client, user)
-        .select_related("session__cohort", "session__group_note", "author", "signed_by")
+        .select_related("session__cohort", "session__group_note", "author")
         .annotate(addenda_count=Count("addenda"))
     )
     mark_openable_evenings(group_entries, user)

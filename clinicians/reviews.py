@@ -1,32 +1,46 @@
 """Treatment-plan reviews on the program's cadence (Program.plan_review_days):
 which plan is current, when its review is due, and whose reviews are late."""
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 from django.utils import timezone
 
 from iop.models import Client, Program
 
-from .models import TreatmentPlan
-
-
-def current_plans(user):
-    """The latest signed plan of each admitted client ``user`` may read, with
-    ``last_reviewed_on`` annotated."""
-    latest_signed = (
-        TreatmentPlan.objects.signed().filter(client=OuterRef("client")).order_by("-version").values("pk")[:1]
-    )
-    return (
-        TreatmentPlan.objects.visible_to(user)
-        .signed()
-        .filter(client__status=Client.Status.ADMITTED, pk=Subquery(latest_signed))
-        .annotate(last_reviewed_on=Max("reviews__reviewed_on"))
-        .select_related("client")
-    )
+from .models import PlanReview, TreatmentPlan
 
 
 def reviews_overdue(user, today=None):
-    """(plan, due date) for current plans whose review date has passed, most overdue first."""
+    """(plan, due date) for current plans whose review date has passed, most overdue first.
+
+    Read in steps, each only when the one before found something: the signed versions
+    of the admitted clients ``user`` may read (numbers and dates only), the last review
+    of each current plan, then the overdue plans with their clients."""
     today = today or timezone.localdate()
     days = Program.current().plan_review_days
-    due = [(plan, plan.review_due_on(plan.last_reviewed_on, days)) for plan in current_plans(user)]
-    return sorted(((plan, day) for plan, day in due if day < today), key=lambda item: item[1])
+    versions = (
+        TreatmentPlan.objects.visible_to(user)
+        .signed()
+        .filter(client__status=Client.Status.ADMITTED)
+        .values_list("client_id", "version", "pk", "signed_at")
+    )
+    current = {}
+    for client_id, version, pk, signed_at in versions:
+        if client_id not in current or version > current[client_id][0]:
+            current[client_id] = (version, pk, timezone.localdate(signed_at))
+    candidates = {pk: signed_on for _version, pk, signed_on in current.values()}
+    if not candidates:
+        return []
+    reviewed = dict(
+        PlanReview.objects.filter(plan__in=candidates)
+        .order_by()
+        .values("plan")
+        .annotate(last=Max("reviewed_on"))
+        .values_list("plan", "last")
+    )
+    # Due ``days`` after the last review, or after signing when there is none.
+    due = {pk: (reviewed.get(pk) or signed_on) + timezone.timedelta(days=days) for pk, signed_on in candidates.items()}
+    overdue = {pk: day for pk, day in due.items() if day < today}
+    if not overdue:
+        return []
+    plans = TreatmentPlan.objects.filter(pk__in=overdue).select_related("client")
+    return sorted(((plan, overdue[plan.pk]) for plan in plans), key=lambda item: (item[1], item[0].pk))

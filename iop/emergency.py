@@ -73,11 +73,17 @@ def _to_the_minute(moment):
 
 
 def on_lead_clinicians_home(user):
-    """Break-the-glass accesses to the clients ``user`` leads, recent or not yet reviewed."""
+    """Break-the-glass accesses to the clients ``user`` leads, recent or not yet reviewed.
+    Most home pages have none: a short query of ids says whether there are any before
+    the grants are read with their clients and people."""
     since = timezone.now() - datetime.timedelta(days=SHOWN_TO_LEAD_DAYS)
     leads = Q(client__lead_clinician=user) | Q(client__cohort__lead_clinician=user)
     # Both paths are to-one joins (client, its cohort): each grant comes once.
-    return _emergency().filter(leads).filter(Q(starts_at__gte=since) | Q(reviewed_at__isnull=True))
+    shown = ClientAccessGrant.objects.filter(kind=ClientAccessGrant.Kind.EMERGENCY).filter(leads)
+    found = list(shown.filter(Q(starts_at__gte=since) | Q(reviewed_at__isnull=True)).values_list("pk", flat=True))
+    if not found:
+        return []
+    return list(_emergency().filter(pk__in=found))
 
 
 def _emergency():

@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinicians.guardrails import copied_texts
-from clinicians.models import Intervention, Objective, PlanAcknowledgement, SignedRecordLocked, TreatmentPlan
+from clinicians.models import (
+    Intervention,
+    Objective,
+    PlanAcknowledgement,
+    PlanReview,
+    SignedRecordLocked,
+    TreatmentPlan,
+)
 from clinicians.reviews import reviews_overdue
 from iop.models import AuditEntry, Program
 from tests import factories
@@ -186,6 +193,30 @@ def test_review_is_due_on_the_program_cadence_and_flagged_when_overdue(clinic):
     assert reviews_overdue(clinic.clinician_2, today=signed_on + datetime.timedelta(days=31)) == []
     Program.objects.filter(pk=Program.current().pk).update(plan_review_days=14)
     assert plan.review_due_on() == signed_on + datetime.timedelta(days=14)
+
+
+def test_overdue_reviews_count_from_the_current_version_and_its_last_review(clinic):
+    factories.signed_plan(clinic.client_a)
+    current = factories.signed_plan(clinic.client_a, version=2)
+    other = factories.signed_plan(clinic.client_b)
+    signed_on = timezone.localdate(current.signed_at)
+    today = signed_on + datetime.timedelta(days=31)
+    # Only each client's current version counts (version 1 is as old, and not listed).
+    assert reviews_overdue(clinic.superuser, today=today) == [
+        (current, signed_on + datetime.timedelta(days=30)),
+        (other, signed_on + datetime.timedelta(days=30)),
+    ]
+    # The last review moves the due date, even one dated before signing.
+    for plan, days in ((current, 10), (current, 2), (other, -20)):
+        PlanReview.objects.create(
+            plan=plan, reviewed_on=signed_on + datetime.timedelta(days=days), reviewer=clinic.clinician_1, summary="-"
+        )
+    assert reviews_overdue(clinic.superuser, today=today) == [(other, signed_on + datetime.timedelta(days=10))]
+    # Each clinician sees their own clients only; discharged clients are not flagged.
+    assert reviews_overdue(clinic.clinician_2, today=today) == [(other, signed_on + datetime.timedelta(days=10))]
+    assert reviews_overdue(clinic.clinician_1, today=today) == []
+    type(clinic.client_b).objects.filter(pk=clinic.client_b.pk).update(status="discharged")
+    assert reviews_overdue(clinic.superuser, today=today) == []
 
 
 def test_recording_a_review_with_progress_resets_the_due_date(clinic, login):
