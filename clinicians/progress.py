@@ -97,6 +97,10 @@ def _due(client, latest_phq, due_days, today):
     return due_on, today > due_on
 
 
+#: The fields of an administration the caseload reads (progress_for and the score badge).
+CASELOAD_FIELDS = ("client", "instrument", "administered_at", "total", "band", "prorated")
+
+
 @dataclass(frozen=True)
 class CaseloadRow:
     client: object
@@ -107,7 +111,9 @@ class CaseloadRow:
 def caseload(clients, due_days, today):
     """One row per client: two queries whatever the number of clients."""
     by_client = defaultdict(list)
-    for administration in Administration.objects.filter(client__in=clients, instrument__in=PHQ_KINDS):
+    # Only what progress and the score badge read: a client's whole history is loaded.
+    administrations = Administration.objects.filter(client__in=clients, instrument__in=PHQ_KINDS).only(*CASELOAD_FIELDS)
+    for administration in administrations:
         by_client[administration.client_id].append(administration)
     alerts = {}
     for alert in SafetyAlert.objects.filter(client__in=clients).unhandled().order_by("created_at"):
