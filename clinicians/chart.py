@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from groups.hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, weekly_hours
@@ -46,14 +46,20 @@ class Versions:
 
 
 def plan_versions(client):
-    plans = TreatmentPlan.objects.filter(client=client).select_related("author", "signed_by").order_by("-version")
-    return Versions(
-        list(
-            plans.prefetch_related(
-                "objectives", Prefetch("interventions__responsible"), "acknowledgements__family_member", "reviews"
-            )
-        )
+    """The client's plan versions; only the current (signed) one is shown in full,
+    so only its objectives, interventions, acknowledgements and reviews are read."""
+    plans = Versions(
+        list(TreatmentPlan.objects.filter(client=client).select_related("author", "signed_by").order_by("-version"))
     )
+    if plans.current:
+        prefetch_related_objects(
+            [plans.current],
+            "objectives",
+            Prefetch("interventions__responsible"),
+            "acknowledgements__family_member",
+            "reviews",
+        )
+    return plans
 
 
 def chart(client, user):
@@ -67,11 +73,7 @@ def chart(client, user):
     if current:
         last_reviewed_on = last_review.reviewed_on if last_review else None
         review_due_on = current.review_due_on(last_reviewed_on, Program.current().plan_review_days)
-    notes = list(
-        Note.objects.of_opened(client, user)
-        .select_related("author")
-        .annotate(addenda_count=Count("addenda"))
-    )
+    notes = list(Note.objects.of_opened(client, user).select_related("author").annotate(addenda_count=Count("addenda")))
     group_entries = list(
         IndividualEntry.objects.of_opened(client, user)
         .select_related("session__cohort", "session__group_note", "author")

@@ -13,6 +13,8 @@ from django.db import connections, router, transaction
 
 #: SQL per (database vendor, statement, number of entries): it depends only on quoting.
 _sql = {}
+#: Entries per insert statement: well under PostgreSQL's 65535 parameters per statement.
+BATCH = 500
 
 
 def append(entries):
@@ -49,6 +51,14 @@ def _append_postgresql(connection, entries):
         head = AuditChainHead.objects.using(connection.alias).select_for_update().get_or_create(pk=1)[0]
     else:
         head = AuditChainHead(pk=1, last_hash=row[0], last_timestamp=row[1])
+    for start in range(0, len(entries), BATCH):
+        _insert(connection, head, entries[start : start + BATCH])
+
+
+def _insert(connection, head, entries):
+    """Link ``entries`` after ``head``, then insert them and move the head in one statement."""
+    from .models import AuditChainHead
+
     for entry in entries:
         entry._link(head)
     fields = _insert_fields()

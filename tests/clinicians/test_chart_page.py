@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from clinicians.models import PlanAcknowledgement
 from iop.models import AuditEntry
 from tests import factories
 
@@ -81,3 +82,18 @@ def test_chart_shows_hours_per_week_against_the_six_hour_minimum(clinic, login):
     assert "Week in progress" in rows[0]
     assert 'class="table-warning"' in rows[1] and "Under the minimum" in rows[1] and ">0.0<" in rows[1]
     assert ">12.0<" in rows[2] and "Met" in rows[2]
+
+
+def test_chart_shows_the_current_plan_in_full_and_not_earlier_versions(clinic, login):
+    earlier = factories.signed_plan(clinic.client_a)
+    current = factories.signed_plan(clinic.client_a, version=2)
+    for plan, who in ((earlier, clinic.family_b), (current, clinic.family_a)):
+        PlanAcknowledgement.objects.create(plan=plan, party="family", family_member=who, recorded_by=clinic.clinician_1)
+    draft = factories.TreatmentPlanFactory(client=clinic.client_a, version=3)
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert current.objectives.get().text in page
+    assert str(current.interventions.get().responsible) in page
+    assert clinic.family_a.get_full_name() in page.split('id="plan"')[1].split("</section>")[0]
+    assert earlier.objectives.get().text not in page
+    assert clinic.family_b.get_full_name() not in page.split('id="plan"')[1].split("</section>")[0]
+    assert reverse("clinicians:plan_edit", args=[draft.pk]) in page

@@ -5,7 +5,7 @@ On PostgreSQL this runs the statements written once per process; elsewhere the O
 import pytest
 from auditlog.context import set_extra_data
 
-from iop import audit
+from iop import audit, audit_append
 from iop.models import AuditChainHead, AuditEntry
 
 
@@ -48,3 +48,12 @@ def test_a_saved_entry_cannot_be_saved_again(clinic):
     entry = audit.record("view_profile", clinic.client_a)
     with pytest.raises(ValueError, match="append-only"):
         entry.save()
+
+
+def test_a_long_list_is_appended_in_batches_that_chain_on(clinic, monkeypatch):
+    monkeypatch.setattr(audit_append, "BATCH", 2)
+    clients = [clinic.client_a, clinic.client_b] * 3
+    entries = audit.record_each("view_chart", clients)
+    assert [stored(entry).prev_hash for entry in entries[1:]] == [entry.entry_hash for entry in entries[:-1]]
+    assert AuditChainHead.objects.get(pk=1).last_hash == entries[-1].entry_hash
+    assert audit.verify_chain()[1] is None
