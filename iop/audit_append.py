@@ -9,10 +9,12 @@ still prepared by the model fields themselves, exactly as the ORM's insert
 prepares them. Other databases (SQLite in development) take the ORM's path,
 where the write transaction itself serialises appends."""
 
+from functools import partial
+
 from django.db import connections, router, transaction
 
-#: SQL per (database vendor, statement, number of entries): it depends only on quoting.
-_sql = {}
+from .statements import statement
+
 #: Entries per insert statement: well under PostgreSQL's 65535 parameters per statement.
 BATCH = 500
 
@@ -45,7 +47,7 @@ def _append_postgresql(connection, entries):
     from .models import AuditChainHead
 
     with connection.cursor() as cursor:
-        cursor.execute(_statement(connection, "lock", 0, _lock_sql))
+        cursor.execute(statement(connection, "audit lock head", _lock_sql))
         row = cursor.fetchone()
     if row is None:  # a new database: the head is made once, then locked as usual
         head = AuditChainHead.objects.using(connection.alias).select_for_update().get_or_create(pk=1)[0]
@@ -69,19 +71,13 @@ def _insert(connection, head, entries):
     for entry in entries:
         params += [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(_statement(connection, "insert", len(entries), _insert_sql), params)
+        count = len(entries)
+        cursor.execute(statement(connection, f"audit insert {count}", partial(_insert_sql, count=count)), params)
         ids = [pk for (pk,) in cursor.fetchall()]
     for entry, pk in zip(entries, ids, strict=True):
         entry.pk = pk
         entry._state.adding = False
         entry._state.db = connection.alias
-
-
-def _statement(connection, name, count, build):
-    key = (connection.vendor, name, count)
-    if key not in _sql:
-        _sql[key] = build(connection.ops.quote_name, count)
-    return _sql[key]
 
 
 def _insert_fields():
@@ -90,7 +86,7 @@ def _insert_fields():
     return [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
 
 
-def _lock_sql(quote, _count):
+def _lock_sql(quote):
     from .models import AuditChainHead
 
     meta = AuditChainHead._meta

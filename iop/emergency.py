@@ -79,8 +79,9 @@ def on_lead_clinicians_home(user):
     since = timezone.now() - datetime.timedelta(days=SHOWN_TO_LEAD_DAYS)
     leads = Q(client__lead_clinician=user) | Q(client__cohort__lead_clinician=user)
     # Both paths are to-one joins (client, its cohort): each grant comes once.
-    shown = ClientAccessGrant.objects.filter(kind=ClientAccessGrant.Kind.EMERGENCY).filter(leads)
-    found = list(shown.filter(Q(starts_at__gte=since) | Q(reviewed_at__isnull=True)).values_list("pk", flat=True))
+    to_my_clients = ClientAccessGrant.objects.filter(kind=ClientAccessGrant.Kind.EMERGENCY).filter(leads)
+    shown_now = to_my_clients.filter(Q(starts_at__gte=since) | Q(reviewed_at__isnull=True))
+    found = list(shown_now.values_list("pk", flat=True))
     if not found:
         return []
     return list(_emergency().filter(pk__in=found))

@@ -14,24 +14,17 @@ import weakref
 from django.db import connections, router, transaction
 
 from .models import OutboxMessage, User
+from .statements import statement
 
 Status = OutboxMessage.Status
 
-# The SQL depends only on the database's quoting; converters are bound to one
-# connection (a worker thread has its own), so they are kept per connection.
-_sql = {}
+# Converters are bound to one connection (a worker thread has its own), so they
+# are kept per connection; the SQL itself is kept by iop.statements.
 _converters = weakref.WeakKeyDictionary()
 
 
 def _connection():
     return connections[router.db_for_write(OutboxMessage)]
-
-
-def _statement(connection, name, build):
-    key = (connection.vendor, name)
-    if key not in _sql:
-        _sql[key] = build(connection.ops.quote_name)
-    return _sql[key]
 
 
 def _column(quote, model, name):
@@ -73,7 +66,7 @@ def load(message_id):
     """The message with its recipient (None without one), or None if there is no such message."""
     connection = _connection()
     with connection.cursor() as cursor:
-        cursor.execute(_statement(connection, "load", _select_sql), [message_id])
+        cursor.execute(statement(connection, "outbox load", _select_sql), [message_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -111,7 +104,7 @@ def _update(name, assignments, conditions):
     params += [field(name).get_db_prep_value(value, connection) for name, _op, value in conditions]
     # As QuerySet.update(): an error inside a transaction marks it for rollback.
     with transaction.mark_for_rollback_on_error(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute(_statement(connection, name, build), params)
+        cursor.execute(statement(connection, f"outbox {name}", build), params)
         return cursor.rowcount
 
 
