@@ -1,6 +1,7 @@
 """Shared fixtures: a small two-cohort clinic with one of every role, and the
 browser set-up for Debian's Chromium."""
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -32,6 +33,14 @@ def _fresh_program_settings():
     from iop.delivery import forget_program_settings
 
     forget_program_settings()
+
+
+@pytest.fixture
+def quiet_hours_off(db):
+    """For tests of delivering, not of the hour: the suite runs at any time of day,
+    and in the default quiet hours (21:00-08:00 clinic time) a reminder is held
+    until morning. Tests of quiet hours set them with ``set_quiet_hours``."""
+    factories.set_quiet_hours(datetime.time(8), datetime.time(8))
 
 
 @dataclass

@@ -19,7 +19,8 @@ from clinicians.models import (
 from families.models import FamilyAppointment, FamilyLink, SkillSummary
 from groups.models import Attendance, Closure, Cohort, CohortWeek, Enrollment, Session, SkillModule
 from groups.recurrence import week_start
-from iop.models import Client, Credential, OutboxMessage, Role, User
+from iop.delivery import forget_program_settings
+from iop.models import Client, Credential, OutboxMessage, Program, Role, User
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -395,3 +396,9 @@ class FamilyAppointmentFactory(factory.django.DjangoModelFactory):
     def invited(obj, create, extracted, **kwargs):
         if create:
             obj.invited.set(extracted if extracted is not None else obj.client.family_links.all())
+
+
+def set_quiet_hours(start, end):
+    """Save the program's quiet hours (clinic time; a start equal to the end means none)."""
+    Program.objects.update_or_create(pk=1, defaults={"quiet_hours_start": start, "quiet_hours_end": end})
+    forget_program_settings()

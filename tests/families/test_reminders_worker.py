@@ -17,7 +17,7 @@ from tests import factories
 from tests.mail_backends import sent_messages
 from tests.worker import publishing_to, unique_queue, wait_until
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quiet_hours_off")]
 
 
 def test_group_tonight_run_twice_is_delivered_once_per_family(clinic, redis_url, start_worker, tmp_path):

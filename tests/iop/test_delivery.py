@@ -23,7 +23,7 @@ from iop.tasks import deliver_message
 from tests import factories
 from tests.mail_backends import CountingBackend, sent_messages
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_hours_off")]
 
 Status = OutboxMessage.Status
 CLINIC_TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -320,8 +320,8 @@ def test_sweep_runs_every_minute_from_beat():
         (local(2026, 11, 24, 8, 0), None),
     ],
 )
-def test_quiet_hours_cross_midnight(moment, expected_end):
-    assert delivery.quiet_hours_end(moment, Program.current()) == expected_end
+def test_default_quiet_hours_cross_midnight(moment, expected_end):
+    assert delivery.quiet_hours_end(moment, Program()) == expected_end
 
 
 def test_quiet_hours_within_one_day_and_switched_off():
@@ -334,6 +334,7 @@ def test_quiet_hours_within_one_day_and_switched_off():
 
 
 def test_quiet_hours_hold_a_reminder_until_morning(clinic, settings):
+    factories.set_quiet_hours(datetime.time(21, 0), datetime.time(8, 0))
     settings.OUTBOX_SWEEP_GRACE_SECONDS = 60
     with time_machine.travel(local(2026, 11, 23, 22, 15), tick=False):
         message = queue_message(key="late", kind="schedule_change", recipient=clinic.family_a, body="Changed.")
@@ -351,6 +352,7 @@ def test_quiet_hours_hold_a_reminder_until_morning(clinic, settings):
 
 
 def test_urgent_alert_goes_at_once_in_quiet_hours(clinic):
+    factories.set_quiet_hours(datetime.time(21, 0), datetime.time(8, 0))
     with time_machine.travel(local(2026, 11, 23, 23, 0), tick=False):
         message = queue_message(
             key="alert", kind="safety_alert", recipient=clinic.clinician_1, body="Open the app.", urgent=True

@@ -16,7 +16,7 @@ from iop.tasks import deliver_message, sweep_outbox
 from tests.mail_backends import sent_messages
 from tests.worker import publishing_to, unique_queue, wait_until
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quiet_hours_off")]
 
 Status = OutboxMessage.Status
 
