@@ -7,6 +7,7 @@ rest of the layout. Only "which link is this page" is left to each request."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -85,7 +86,7 @@ def _kind(user):
 
 def menu(user, path):
     """``user``'s menu links, the one whose address is ``path`` marked current."""
-    key = (_kind(user), get_language(), get_script_prefix(), get_urlconf())
+    key = (_kind(user), get_language(), get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
     links = _menus.get(key)
     if links is None:
         links = _menus[key] = tuple((reverse(name), str(label)) for name, label, shown in LINKS if shown(user))
