@@ -8,6 +8,7 @@ from django.utils import timezone
 from groups.hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, weekly_hours
 from groups.models import Session
 from groups.recurrence import weeks_between
+from iop.links import url_for_each
 from iop.models import Program
 
 from .models import (
@@ -21,6 +22,7 @@ from .models import (
     SafetyPlan,
     TreatmentPlan,
 )
+from .models.alerts import any_unhandled
 
 #: Questionnaires shown on the chart; the measures page has them all.
 RECENT_SCORES = 4
@@ -79,7 +81,7 @@ def chart(client, user):
         .select_related("session__cohort", "session__group_note", "author")
         .annotate(addenda_count=Count("addenda"))
     )
-    mark_openable_evenings(group_entries, user)
+    link_timeline(notes, group_entries, user)
     return {
         "client": client,
         "plans": plans,
@@ -96,7 +98,7 @@ def chart(client, user):
         "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
         "safety_plans": Versions(list(SafetyPlan.objects.filter(client=client).order_by("-version"))),
         "discharge": Discharge.objects.filter(client=client).first(),
-        "open_alerts": list(SafetyAlert.objects.of_opened(client, user).unhandled()),
+        "open_alerts": list(SafetyAlert.objects.of_opened(client, user).unhandled()) if any_unhandled() else [],
         "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
         "reports": list(ProgressReport.objects.of_opened(client, user)[:RECENT_REPORTS]),
         "can_prescribe": user.is_prescriber,
@@ -105,18 +107,22 @@ def chart(client, user):
     }
 
 
-def mark_openable_evenings(entries, user):
-    """Set ``session_openable`` on each entry: whether its evening's chart page opens
-    for ``user`` (not for a clinician who reaches the client through a grant only).
-    One query, and none when there are no entries."""
+def link_timeline(notes, entries, user):
+    """Set ``chart_link`` on each timeline row: a note's page; for a group entry its
+    evening's chart page at the client's entry, or "" where that page does not open
+    for ``user`` (a clinician who reaches the client through a grant only). Routes are
+    reversed once, and evenings are checked in one query (none without entries)."""
+    note_url = url_for_each("clinicians:note")
+    for note in notes:
+        note.chart_link = note_url(note.pk)
     evenings = {entry.session_id for entry in entries}
-    openable = (
-        set(Session.objects.visible_to(user).filter(pk__in=evenings).values_list("pk", flat=True))
-        if evenings
-        else set()
-    )
+    if not evenings:
+        return
+    openable = set(Session.objects.visible_to(user).filter(pk__in=evenings).values_list("pk", flat=True))
+    evening_url = url_for_each("clinicians:group_chart")
     for entry in entries:
-        entry.session_openable = entry.session_id in openable
+        opens = entry.session_id in openable
+        entry.chart_link = f"{evening_url(entry.session_id)}#entry-{entry.client_id}" if opens else ""
 
 
 def attendance_weeks(client, today=None):

@@ -3,6 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from clinicians.models import SafetyAlert
+from clinicians.models.alerts import any_unhandled
 
 
 def safety_alerts(request):
@@ -14,7 +15,7 @@ def safety_alerts(request):
         return {}
 
     def open_alerts():
-        if not SafetyAlert.objects.unhandled().exists():
+        if not any_unhandled():
             return []
         return list(SafetyAlert.objects.visible_to(user).unhandled().select_related("client").order_by("created_at"))
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clinicians.instruments import PHQA_AGE_MAX, PHQA_AGE_MIN
 from clinicians.models import Administration, SafetyAlert
+from clinicians.models.alerts import any_unhandled
 from clinicians.models.measures import PHQ_KINDS, InstrumentKind
 from clinicians.outcomes import Outcome, Trend, episode_outcome, trend
 
@@ -116,8 +117,9 @@ def caseload(clients, due_days, today):
     for administration in administrations:
         by_client[administration.client_id].append(administration)
     alerts = {}
-    for alert in SafetyAlert.objects.filter(client__in=clients).unhandled().order_by("created_at"):
-        alerts.setdefault(alert.client_id, alert)
+    if any_unhandled():
+        for alert in SafetyAlert.objects.filter(client__in=clients).unhandled().order_by("created_at"):
+            alerts.setdefault(alert.client_id, alert)
     return [
         CaseloadRow(client, progress_for(client, by_client[client.pk], due_days, today), alerts.get(client.pk))
         for client in clients

@@ -11,13 +11,14 @@ from auditlog.models import AbstractLogEntry
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.core.signals import request_finished, request_started
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import request_memo
 
 # --- Accounts -----------------------------------------------------------------
 
@@ -190,35 +191,16 @@ class Program(models.Model):
     def current(cls):
         """The program row; read once per request (a page asks for it from its
         layout and its content), and from the database every time outside one."""
-        memo = _request_program.get()
-        if memo:
-            return memo[0]
-        program, _created = cls.objects.get_or_create(pk=1)
-        if memo is not None:
-            memo.append(program)
-        return program
+        return request_memo.once(PROGRAM_MEMO, lambda: cls.objects.get_or_create(pk=1)[0])
 
 
-#: The program row read during the current request: None outside a request, a
-#: list (empty until read) inside one. Set and cleared by the signals below.
-_request_program = ContextVar("request_program", default=None)
-
-
-@receiver(request_started)
-def _start_request_program(**_kwargs):
-    _request_program.set([])
-
-
-@receiver(request_finished)
-def _end_request_program(**_kwargs):
-    _request_program.set(None)
+PROGRAM_MEMO = "program"
 
 
 @receiver(post_save, sender=Program)
 def _reread_request_program(**_kwargs):
     # A change saved during a request is read back fresh by the rest of it.
-    if _request_program.get() is not None:
-        _request_program.set([])
+    request_memo.forget(PROGRAM_MEMO)
 
 
 # --- Clients ------------------------------------------------------------------------

@@ -6,9 +6,12 @@ import datetime
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iop import request_memo
 from iop.models import Client, ClientRecordsQuerySet, Program
 from iop.outbox import queue_message
 
@@ -238,3 +241,20 @@ class RiskAssessment(models.Model):
 
     def __str__(self):
         return f"Risk assessment for {self.client} by {self.assessed_by}"
+
+
+ANY_UNHANDLED_MEMO = "any_unhandled_safety_alert"
+
+
+def any_unhandled():
+    """Whether any alert at all is still unhandled (most of the time none is), asked
+    once per request: the layout's banner and a page's own list of alerts share the
+    answer, and a page reads its alerts only when there are some."""
+    return request_memo.once(ANY_UNHANDLED_MEMO, SafetyAlert.objects.unhandled().exists)
+
+
+@receiver(post_save, sender=SafetyAlert)
+@receiver(post_delete, sender=SafetyAlert)
+def _ask_again_about_unhandled_alerts(**_kwargs):
+    # An alert raised, handled or removed during a request is seen by the rest of it.
+    request_memo.forget(ANY_UNHANDLED_MEMO)

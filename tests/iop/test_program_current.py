@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from iop import models as iop_models
+from iop import request_memo
 from iop.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ def test_read_once_per_request_and_again_after_a_save():
     Program.current()
     # What the request_started and request_finished receivers do (sending the signals
     # themselves would also close the test's database connection).
-    iop_models._start_request_program()
+    request_memo.start()
     try:
         with CaptureQueriesContext(connection) as captured:
             first = Program.current()
@@ -28,7 +28,7 @@ def test_read_once_per_request_and_again_after_a_save():
             assert Program.current().name == "Renamed evening program"
         assert len(captured) == 1
     finally:
-        iop_models._end_request_program()
+        request_memo.end()
 
 
 def test_outside_a_request_each_call_reads_the_database():
