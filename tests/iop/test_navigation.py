@@ -11,46 +11,14 @@ from iop.navigation import menu
 
 pytestmark = pytest.mark.django_db
 
+SCHEDULING = ["Schedule", "Hours", "Cohorts"]
+ADMIN = ["Program", "Deliveries", *SCHEDULING, "Closures", "Enrollment"]
+FAMILY_WORK = ["Skill summaries", "Family group"]
 MENUS = {
     "family_a": ["Home", "Calendar link", "How we contact you"],
-    "clinician_1": [
-        "My caseload",
-        "Tonight",
-        "Measures",
-        "Schedule",
-        "Hours",
-        "Cohorts",
-        "Skill summaries",
-        "Family group",
-        "Clients",
-    ],
-    "admin": [
-        "Program",
-        "Deliveries",
-        "Schedule",
-        "Hours",
-        "Cohorts",
-        "Closures",
-        "Enrollment",
-        "Families",
-        "Clients",
-        "Audit",
-    ],
-    "superuser": [
-        "Program",
-        "Deliveries",
-        "Schedule",
-        "Hours",
-        "Cohorts",
-        "Closures",
-        "Enrollment",
-        "Skill summaries",
-        "Family group",
-        "Families",
-        "Clients",
-        "Audit",
-        "Django admin",
-    ],
+    "clinician_1": ["My caseload", "Tonight", "Measures", *SCHEDULING, *FAMILY_WORK, "Clients"],
+    "admin": [*ADMIN, "Families", "Clients", "Audit"],
+    "superuser": [*ADMIN, *FAMILY_WORK, "Families", "Clients", "Audit", "Django admin"],
 }
 
 
