@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.utils import timezone
+from faker import Faker
 
 from clinicians.models import (
     GroupNote,
@@ -24,6 +25,35 @@ from iop.models import Client, Credential, OutboxMessage, Program, Role, User
 
 PASSWORD = "correct-horse-battery-9"
 
+# A test often checks that one client's name is absent from a page or message that
+# names other people. Generated clients therefore take names from these lists, which
+# share no name, and no part of one, with the names generated for staff and families
+# or with each other; the lengths (40, 43) repeat a full name only after 1720 clients.
+CLIENT_FIRST_NAMES = (
+    "Lisbeth", "Emelie", "Nanni", "Arvid", "Boris", "Viveka", "Chantel", "Massimo", "Beata", "Thijn",
+    "Gudula", "Annita", "Carmel", "Pompeo", "Ottmar", "Birte", "Herwig", "Ceara", "Paulette", "Bekir",
+    "Dietlind", "Hanife", "Benthe", "Natalija", "Assar", "Hadassa", "Arnulf", "Eckard", "Kalina", "Oxana",
+    "Eline", "Wenke", "Darko", "Lasse", "Franca", "Clemente", "Gabino", "Cianan", "Berend", "Benedikt",
+)  # fmt: skip
+CLIENT_LAST_NAMES = (
+    "Giannelli", "Bouvet", "Millican", "Elberts", "Cicala", "Linehan", "Thanel", "Scalera", "Keane",
+    "Breslin", "Beresford", "Antonacci", "Busoni", "Ariens", "Cavazos", "Nerger", "Macedo", "Madera",
+    "Flannery", "Steinberg", "Buonauro", "Maillet", "Miskell", "Renier", "Seifert", "Fleury", "Dargan",
+    "Merle", "Finlay", "Petitjean", "Sitters", "Nallon", "Rydberg", "Krein", "McConaghy", "Lindmark",
+    "Laurent", "Ziegert", "McCarron", "Arnaud", "Fagan", "MacKenna", "Procacci",
+)  # fmt: skip
+#: The shared test clinic's clients (tests/conftest.py); no generated person is named so.
+CLINIC_CLIENT_NAMES = frozenset({"Avery", "Quill", "Blake", "Rowan"})
+_fake = Faker("en_US")
+
+
+def _person_name(draw):
+    """A generated staff or family name, never one of the test clinic's clients' names."""
+    name = draw()
+    while name in CLINIC_CLIENT_NAMES:
+        name = draw()
+    return name
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -31,8 +61,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.test")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    first_name = factory.LazyFunction(lambda: _person_name(_fake.first_name))
+    last_name = factory.LazyFunction(lambda: _person_name(_fake.last_name))
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
@@ -79,8 +109,8 @@ class ClientFactory(factory.django.DjangoModelFactory):
         model = Client
 
     chart_number = factory.Sequence(lambda n: f"C-{n:05d}")
-    legal_first_name = factory.Faker("first_name")
-    legal_last_name = factory.Faker("last_name")
+    legal_first_name = factory.Iterator(CLIENT_FIRST_NAMES)
+    legal_last_name = factory.Iterator(CLIENT_LAST_NAMES)
     date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=15 * 365))
     cohort = factory.SubFactory(CohortFactory)
     lead_clinician = factory.SelfAttribute("cohort.lead_clinician")
