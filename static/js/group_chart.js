@@ -70,8 +70,10 @@
     part.addEventListener("focusout", function (event) {
       const next = event.relatedTarget;
       // Leaving for a Save or Sign button: that submit saves the part itself, and an
-      // autosave racing it could arrive after the signature and be refused.
-      if (next && next.type === "submit" && form.contains(next)) return;
+      // autosave racing it could arrive after the signature and be refused. The
+      // buttons sit outside the (empty) form element and join it by their form
+      // attribute, so ask the button which form it submits.
+      if (next && next.type === "submit" && next.form === form) return;
       if (!part.contains(next)) save(part);
     });
   });

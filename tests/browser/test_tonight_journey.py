@@ -85,7 +85,16 @@ def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_s
     )
     screenshot(page, "tonight-charting")
     assert_accessible(page)
-    page.get_by_role("button", name="Sign all").click()
+    # A last word typed, then straight to Sign all: leaving the field for the button
+    # starts no draft save (its "Saving…" line could move the button from under the
+    # pointer, and the click be lost); the signing submit saves the words itself.
+    autosaves = []
+    page.on("request", lambda request: autosaves.append(request.url) if "/autosave/" in request.url else None)
+    page.get_by_role("region", name="Lex Kowalski").get_by_label("Plan", exact=True).press_sequentially(" Call home.")
+    page.get_by_role("button", name="Sign all").focus()
+    page.wait_for_timeout(300)
+    assert autosaves == []
+    page.get_by_role("button", name="Sign all").click(position={"x": 12, "y": 3})
 
     expect(page.get_by_text("Signed 3 notes")).to_be_visible()
     for region in ("Group note", "Maya Alvarez", "Lex Kowalski"):
@@ -93,6 +102,7 @@ def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_s
         expect(page.get_by_role("region", name=region).get_by_role("button", name="Add addendum")).to_be_visible()
     expect(page.get_by_label("Themes")).to_have_count(0)
     expect(page.get_by_text("Worry about exams; asking adults for help.")).to_be_visible()
+    expect(page.get_by_text("Review the diary card Monday. Call home.")).to_be_visible()
     screenshot(page, "tonight-signed")
     assert_accessible(page)
     page.set_viewport_size({"width": 375, "height": 800})
