@@ -12,8 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups.curriculum import skills_by_week
+from groups.enrollment import roster
 from groups.models import Attendance
 from groups.recurrence import week_start
 from iop import audit
@@ -107,14 +109,29 @@ def mark_all_present(session, clients, by):
 class SignAllResult:
     def __init__(self):
         self.signed = []
+        #: Drafts left unsigned, and for each what it still needs.
         self.incomplete = []
+        self.missing = {}
+        #: Clients in the room that evening with no individual entry by anyone yet.
+        self.attended_without_entry = []
+
+    def left_unsigned(self, record, missing):
+        self.incomplete.append(record)
+        self.missing[record] = missing
+
+
+def unrecorded(session):
+    """Clients on the evening's roster with no attendance mark yet."""
+    return roster(session).exclude(attendance__session=session)
 
 
 @transaction.atomic
 def sign_all(session, user, when=None):
     """Sign ``user``'s own drafts of the evening: the group note and every complete
-    individual entry. Incomplete ones stay drafts and are reported. Refused for an
-    evening still to come, and (as a whole) when the shared part names a client."""
+    individual entry. Incomplete ones stay drafts and are reported; so does the group
+    note while a client on the roster has no attendance mark (signing it locks
+    attendance). Attendees with no entry yet are reported. Refused for an evening
+    still to come, and (as a whole) when the shared part names a client."""
     when = when or timezone.now()
     if session.local_date > timezone.localdate(when):
         raise ValidationError(_("This evening has not happened yet; it can be signed on the day."))
@@ -124,8 +141,17 @@ def sign_all(session, user, when=None):
         errors = names_in_shared_text(note)
         if errors:
             raise ValidationError(errors)
-        if note.missing_before_signing():
-            result.incomplete.append(note)
+        missing = note.missing_before_signing()
+        # Signing the group note charts the evening, and attendance can no longer
+        # change: a client left unrecorded would stay so for good.
+        unmarked = [client.display_name for client in unrecorded(session)]
+        if unmarked:
+            missing.append(
+                ngettext("attendance of %(names)s", "attendance of %(n)s clients: %(names)s", len(unmarked))
+                % {"n": len(unmarked), "names": ", ".join(unmarked)}
+            )
+        if missing:
+            result.left_unsigned(note, missing)
         else:
             note.sign(user, when=when)
             audit.record("sign_group_note", note, actor=user, action=audit.Action.UPDATE)
@@ -133,7 +159,7 @@ def sign_all(session, user, when=None):
     entries = IndividualEntry.objects.select_for_update(of=("self",)).filter(session=session, author=user).drafts()
     for entry in entries.select_related("client"):
         if not entry.is_complete:
-            result.incomplete.append(entry)
+            result.left_unsigned(entry, entry.missing_before_signing())
             continue
         entry.sign(user, when=when)
         audit.record("sign_group_note", entry, client=entry.client, actor=user, action=audit.Action.UPDATE)
@@ -141,4 +167,7 @@ def sign_all(session, user, when=None):
     if not session.is_charted and GroupNote.objects.filter(session=session).signed().exists():
         # Once the shared note is signed, schedule changes leave the evening alone.
         session.mark_charted(when)
+    result.attended_without_entry = list(
+        attendees(session).exclude(group_entries__session=session).order_by("legal_last_name", "legal_first_name")
+    )
     return result

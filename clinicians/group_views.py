@@ -115,13 +115,19 @@ def _sign_all(request, session):
         )
     if result.incomplete:
         missing = "; ".join(
-            f"{getattr(record, 'client', None) or _('group note')} ({', '.join(record.missing_before_signing())})"
+            f"{getattr(record, 'client', None) or _('group note')} ({', '.join(result.missing[record])})"
             for record in result.incomplete
         )
         messages.warning(
             request,
             _("%(n)s drafts are not complete yet and stay unsigned. Still missing: %(missing)s.")
             % {"n": len(result.incomplete), "missing": missing},
+        )
+    if result.attended_without_entry:
+        messages.warning(
+            request,
+            _("No individual entry yet for: %(names)s.")
+            % {"names": ", ".join(client.display_name for client in result.attended_without_entry)},
         )
     if not result.signed and not result.incomplete:
         messages.info(request, _("Nothing of yours is waiting to be signed."))

@@ -261,6 +261,36 @@ def test_sign_all_leaves_incomplete_entries_as_drafts(clinic, login, evening):
     assert GroupNote.objects.get().is_signed and not IndividualEntry.objects.get().is_signed
 
 
+def test_group_note_waits_for_every_client_on_the_roster_to_have_attendance(clinic, login, evening):
+    # Signing the group note locks attendance; a client left unrecorded would stay so.
+    unmarked = factories.ClientFactory(cohort=clinic.client_a.cohort, lead_clinician=clinic.clinician_1)
+    factories.EnrollmentFactory(client=unmarked, cohort=unmarked.cohort)
+    client = login(clinic.clinician_1)
+    data = {"action": "sign", **note_data(), **entry_data(clinic.client_a)}
+    page = client.post(chart_url(evening), data, follow=True).content.decode()
+    assert f"group note (attendance of {unmarked.display_name})" in page
+    note, entry = GroupNote.objects.get(), IndividualEntry.objects.get()
+    assert not note.is_signed and entry.is_signed
+    evening.refresh_from_db()
+    assert not evening.is_charted
+    marks = {f"status_{clinic.client_a.pk}": "present", f"status_{unmarked.pk}": "absent"}
+    client.post(chart_url(evening), {"action": "attendance", **marks})
+    assert Attendance.objects.get(session=evening, client=unmarked).status == "absent"
+    client.post(chart_url(evening), {"action": "sign", **note_data()})
+    assert GroupNote.objects.get().is_signed
+
+
+def test_sign_all_names_attendees_who_have_no_individual_entry_yet(clinic, login, evening):
+    came = factories.ClientFactory(cohort=clinic.client_a.cohort, lead_clinician=clinic.clinician_1)
+    factories.EnrollmentFactory(client=came, cohort=came.cohort)
+    factories.AttendanceFactory(session=evening, client=came, status="late", late_minutes=15)
+    data = {"action": "sign", **note_data(), **entry_data(clinic.client_a)}
+    page = login(clinic.clinician_1).post(chart_url(evening), data, follow=True).content.decode()
+    assert f"No individual entry yet for: {came.display_name}." in page
+    assert clinic.client_a.display_name not in page.split("No individual entry yet for:")[1].split("</")[0]
+    assert GroupNote.objects.get().is_signed
+
+
 def test_only_the_author_may_add_an_addendum(clinic, login, evening):
     factories.GroupNoteFactory(session=evening)
     login(clinic.clinician_1).post(chart_url(evening), {"action": "sign", **note_data()})
