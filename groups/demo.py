@@ -37,7 +37,7 @@ def seed(today, log):
     last = monday + datetime.timedelta(weeks=WEEKS_AHEAD, days=6)
     schedule.generate_all(cohorts, first, last)
     closure = _thanksgiving_closure(today)
-    marked = _attendance(first, monday)
+    marked = _attendance(first, monday, today)
     log(
         f"{len(cohorts)} cohorts, {len(CURRICULUM)} skill modules, "
         f"{Session.objects.between_days(first, last).count()} evenings, {marked} attendance marks, closure {closure}"
@@ -124,11 +124,13 @@ def _thanksgiving_closure(today):
     return closure
 
 
-def _attendance(first, this_monday):
+def _attendance(first, this_monday, today):
+    # Every evening before today, this week's included (their group notes are signed,
+    # which locks attendance); today's is left for the demo clinician to take.
     past = list(
         Session.objects.scheduled()
         .filter(ends_at__lt=timezone.now())
-        .between_days(first, this_monday)
+        .between_days(first, today - datetime.timedelta(days=1))
         .select_related("cohort")
     )
     expected = rosters(past, with_clients=True)

@@ -33,6 +33,11 @@ def test_seeding_twice_gives_the_same_schedule():
         ends_at__lt=timezone.now(), starts_at__gte=timezone.now() - datetime.timedelta(weeks=6)
     )
     assert past.count() >= 40 and Attendance.objects.count() > 200
+    # Every evening before today has its attendance (its group note is signed, and
+    # signing locks attendance), this week's earlier evenings too.
+    before_today = Session.objects.scheduled().between_days(monday - datetime.timedelta(weeks=6), timezone.localdate())
+    before_today = before_today.exclude(starts_at__date__gte=timezone.localdate())
+    assert not before_today.exclude(attendance__isnull=False).exists()
     assert Session.objects.filter(starts_at__gte=timezone.now()).count() >= 45
     statuses = set(Attendance.objects.values_list("status", flat=True))
     assert statuses == {"present", "late", "left_early", "excused", "absent"}
