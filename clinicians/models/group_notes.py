@@ -139,6 +139,14 @@ class IndividualEntry(Signable):
     def is_group_entry(self):
         return True
 
+    @property
+    def risk_summary(self):
+        """The risk line of a written entry: what was observed, or "No risk observed"
+        (the choice's label "Risk observed (describe it)" is a prompt for the form)."""
+        if self.risk == self.Risk.OBSERVED:
+            return self.risk_details
+        return self.get_risk_display()
+
     def missing_before_signing(self):
         missing = [
             str(self._meta.get_field(name).verbose_name)

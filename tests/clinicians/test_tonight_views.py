@@ -392,3 +392,15 @@ def test_chart_page_for_ten_clients_runs_a_fixed_number_of_queries(clinic, login
     assert AuditEntry.objects.filter(event="view_group_note").count() == 11
     assert sum('INSERT INTO "iop_auditentry"' in q["sql"] for q in captured.captured_queries) == 1
     assert response.content.decode().count('name="entry-') >= 60
+
+
+def test_a_signed_entry_shows_the_risk_observed_without_the_form_s_prompt(clinic, login, evening):
+    details = "Passive thoughts of death; safety plan reviewed with her."
+    data = {"action": "sign", **note_data(), **entry_data(clinic.client_a, risk="observed", risk_details=details)}
+    client = login(clinic.clinician_1)
+    client.post(chart_url(evening), data)
+    assert IndividualEntry.objects.get().is_signed
+    for url in (chart_url(evening), reverse("clinicians:chart", args=[clinic.client_a.pk])):
+        page = client.get(url).content.decode()
+        assert details in page, url
+        assert "(describe it)" not in page, url
