@@ -23,7 +23,9 @@ class Evening:
 
     @property
     def is_tonight(self):
-        return self.session.local_date == timezone.localdate()
+        """Today's evening, until it ends (afterwards the badge would say "Tonight"
+        of an evening that is over)."""
+        return self.session.local_date == timezone.localdate() and self.session.ends_at > timezone.now()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ another client is a 404."""
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,3 +185,17 @@ def test_home_mentions_a_note_only_once_released_to_this_child(family_week, logi
     assert mention not in browser.get(reverse("families:home")).content.decode()
     summaries.release_note(note, by=family_week.clinician_1)
     assert mention in browser.get(reverse("families:home")).content.decode()
+
+
+def test_today_s_evening_is_tonight_until_it_ends():
+    starts = timezone.make_aware(datetime.datetime(2026, 12, 2, 17, 30))
+    session = factories.SessionFactory.build(starts_at=starts, ends_at=starts + datetime.timedelta(hours=3))
+    evening = portal.Evening(session)
+    with time_machine.travel(starts - datetime.timedelta(hours=4), tick=False):
+        assert evening.is_tonight
+    with time_machine.travel(starts + datetime.timedelta(hours=2), tick=False):
+        assert evening.is_tonight
+    with time_machine.travel(starts + datetime.timedelta(hours=3, minutes=1), tick=False):
+        assert not evening.is_tonight
+    with time_machine.travel(starts - datetime.timedelta(days=1), tick=False):
+        assert not evening.is_tonight
