@@ -10,6 +10,10 @@ from iop import audit
 from .models import Attendance
 
 NOT_RECORDED = ""
+MINUTES_ERRORS = {
+    "min_value": _("Minutes cannot be below zero."),
+    "max_value": _("At most %(limit_value)s minutes: no more than the evening lasts."),
+}
 
 
 class AttendanceSheet(forms.Form):
@@ -31,6 +35,7 @@ class AttendanceSheet(forms.Form):
                 min_value=0,
                 max_value=longest,
                 required=False,
+                error_messages=MINUTES_ERRORS,
                 label=_("Minutes late"),
                 initial=row and row.late_minutes or None,
             )
@@ -38,6 +43,7 @@ class AttendanceSheet(forms.Form):
                 min_value=0,
                 max_value=longest,
                 required=False,
+                error_messages=MINUTES_ERRORS,
                 label=_("Minutes left early"),
                 initial=row and row.left_early_minutes or None,
             )

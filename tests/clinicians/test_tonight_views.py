@@ -158,6 +158,17 @@ def test_mark_everyone_present_fills_only_the_unrecorded(clinic, login, evening)
     assert statuses == {clinic.client_a.pk: "excused", other.pk: "present"}
 
 
+def test_impossible_minutes_get_a_plain_message_and_are_kept(clinic, login, evening):
+    marks = {"action": "attendance", f"status_{clinic.client_a.pk}": "late", f"late_{clinic.client_a.pk}": "500"}
+    response = login(clinic.clinician_1).post(chart_url(evening), marks)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "minutes: no more than the evening lasts." in page and 'value="500"' in page
+    marks[f"late_{clinic.client_a.pk}"] = "-5"
+    page = login(clinic.clinician_1).post(chart_url(evening), marks).content.decode()
+    assert "Minutes cannot be below zero." in page and 'value="-5"' in page
+
+
 def test_attendance_errors_re_render_with_what_was_typed(clinic, login, evening):
     response = login(clinic.clinician_1).post(
         chart_url(evening), {"action": "attendance", f"status_{clinic.client_a.pk}": "late"}
