@@ -2,6 +2,7 @@
 Spanish whatever their browser says; the switch saves the preference; every
 string of the portal and of family messages has a Spanish translation."""
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +90,12 @@ def test_compiled_catalog_matches_the_po_file(tmp_path):
     compiled = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "--check", "-o", str(compiled), str(PO)], check=True, capture_output=True)
     assert compiled.read_bytes() == PO.with_suffix(".mo").read_bytes(), "run msgfmt on locale/es/LC_MESSAGES/django.po"
+
+
+def test_portal_dates_read_naturally_in_each_language():
+    day = datetime.date(2026, 12, 3)
+    shown = Template('{{ d|date:_("l j F") }} · {{ d|date:_("D j M") }} · {{ d|date:_("j F Y") }}')
+    with translation.override("es"):
+        assert shown.render(Context({"d": day})) == "jueves 3 de diciembre · jue 3 dic · 3 de diciembre de 2026"
+    with translation.override("en"):
+        assert shown.render(Context({"d": day})) == "Thursday 3 December · Thu 3 Dec · 3 December 2026"
