@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit, emergency
 from .access import admin_required, is_lead_clinician_of, reviews_audit, staff_required
+from .links import url_for_each
 from .models import Client, Heartbeat, OutboxMessage
 from .outbox import requeue_failed
 
@@ -32,7 +33,13 @@ def home(request):
 
 @staff_required
 def clinician_home(request):
-    clients = Client.objects.visible_to(request.user).filter(status=Client.Status.ADMITTED).select_related("cohort")
+    clients = list(
+        Client.objects.visible_to(request.user).filter(status=Client.Status.ADMITTED).select_related("cohort")
+    )
+    # A clinician opens the chart; other staff the profile. One reverse for every row.
+    link = url_for_each("clinicians:chart" if request.user.is_clinician else "client_profile")
+    for client in clients:
+        client.link = link(client.pk)
     context = {
         "clients": clients,
         "emergency_accesses": emergency.shown(emergency.on_lead_clinicians_home(request.user)),

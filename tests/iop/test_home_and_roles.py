@@ -76,3 +76,13 @@ def test_error_pages_are_friendly(clinic, login, settings):
     response = login(clinic.family_a).get("/no/such/page/")
     assert response.status_code == 404
     assert "find that page" in response.content.decode()
+
+
+def test_clinician_home_links_clients_to_their_chart_and_other_staff_to_the_profile(clinic, login):
+    page = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
+    assert f'href="{reverse("clinicians:chart", args=[clinic.client_a.pk])}"' in page
+    assert reverse("clinicians:chart", args=[clinic.client_b.pk]) not in page
+    page = login(clinic.admin).get(reverse("clinician_home")).content.decode()
+    for client in (clinic.client_a, clinic.client_b):
+        assert f'href="{reverse("client_profile", args=[client.pk])}"' in page
+        assert reverse("clinicians:chart", args=[client.pk]) not in page
