@@ -19,6 +19,7 @@ from clinicians.progress import caseload as caseload_rows
 from clinicians.progress import default_instrument, progress_for
 from iop import audit
 from iop.access import clinician_required
+from iop.links import url_for_each
 from iop.models import Client, OutboxMessage, Program
 from iop.outbox import queue_message
 
@@ -144,6 +145,9 @@ def caseload(request):
         Client.objects.clinical_for(request.user).filter(status=Client.Status.ADMITTED).select_related("cohort")
     )
     rows = caseload_rows(clients, Program.current().phq_due_days, timezone.localdate())
+    link = url_for_each("clinicians:client_measures")
+    for client in clients:
+        client.link = link(client.pk)
     audit.record("view_caseload", request.user, client_ids=[client.pk for client in clients])
     return render(request, "clinicians/caseload.html", {"rows": rows})
 

@@ -321,6 +321,7 @@ def test_caseload_shows_latest_score_trend_and_flags(clinic, login):
     assert "Deteriorating" in rows["Worse"] and "↑" in rows["Worse"]
     assert "Overdue" not in rows["Worse"]
     assert "Overdue" in rows["Late"] and "Safety alert" in rows["Late"]
+    assert f'href="{reverse("clinicians:client_measures", args=[worse.pk])}"' in rows["Worse"]
     assert clinic.client_b.legal_last_name not in html
 
 
