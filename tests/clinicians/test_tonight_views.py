@@ -415,3 +415,9 @@ def test_a_signed_entry_shows_the_risk_observed_without_the_form_s_prompt(clinic
         page = client.get(url).content.decode()
         assert details in page, url
         assert "(describe it)" not in page, url
+
+
+def test_the_evening_says_what_signing_needs_before_sign_all_is_pressed(clinic, login, evening):
+    page = login(clinic.clinician_1).get(chart_url(evening)).content.decode()
+    assert "To be signed, an entry needs every field filled in" in page
+    assert "the group note its skill, activities and themes" in page
