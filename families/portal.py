@@ -45,6 +45,7 @@ class ChildWeek:
     evenings: list = field(default_factory=list)
     next_evening: object = None
     family_group: object = None
+    family_group_over: bool = False
     family_group_marks: list = field(default_factory=list)
     hours: object = None
 
@@ -92,6 +93,7 @@ def child_week(client, member, now=None):
         (s for s in loaded if s.cohort_id == client.cohort_id and not s.is_cancelled and s.ends_at > now), None
     )
     week.family_group = next((s for s in sessions if s.has_family_group and not s.is_cancelled), None)
+    week.family_group_over = bool(week.family_group) and week.family_group.family_group_ends_at <= now
     week.family_group_marks = [
         FamilyGroupMark(s, s.family_group_attended) for s in sessions if s.family_group_attended is not None
     ]

@@ -199,3 +199,14 @@ def test_today_s_evening_is_tonight_until_it_ends():
         assert not evening.is_tonight
     with time_machine.travel(starts - datetime.timedelta(days=1), tick=False):
         assert not evening.is_tonight
+
+
+def test_family_group_card_invites_before_the_group_and_reports_it_after(family_week, login):
+    wednesday = family_week.sessions[family_week.client_a.pk][2]
+    browser = login(family_week.family_a)
+    with time_machine.travel(wednesday.family_group_starts_at - datetime.timedelta(hours=3), tick=False):
+        page = browser.get(reverse("families:home")).content.decode()
+    assert "Join the group to learn this week's skill." in page and "family group was on" not in page
+    with time_machine.travel(wednesday.family_group_ends_at + datetime.timedelta(minutes=1), tick=False):
+        page = browser.get(reverse("families:home")).content.decode()
+    assert "This week's family group was on" in page and "Join the group" not in page
