@@ -42,10 +42,16 @@ def role_required(*roles):
     return decorator
 
 
-clinician_required = role_required(Role.CLINICIAN, "superuser")
-admin_required = role_required(Role.PROGRAM_ADMIN, "superuser")
-staff_required = role_required(Role.CLINICIAN, Role.PROGRAM_ADMIN, "superuser")
-family_required = role_required(Role.FAMILY)
+#: Who each kind of page lets in (the main menu shows its links to the same people).
+CLINICIAN_PAGES = (Role.CLINICIAN, "superuser")
+ADMIN_PAGES = (Role.PROGRAM_ADMIN, "superuser")
+STAFF_PAGES = (Role.CLINICIAN, Role.PROGRAM_ADMIN, "superuser")
+FAMILY_PAGES = (Role.FAMILY,)
+
+clinician_required = role_required(*CLINICIAN_PAGES)
+admin_required = role_required(*ADMIN_PAGES)
+staff_required = role_required(*STAFF_PAGES)
+family_required = role_required(*FAMILY_PAGES)
 
 
 def reviews_audit(user):

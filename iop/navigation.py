@@ -12,60 +12,39 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .access import ADMIN_PAGES, CLINICIAN_PAGES, FAMILY_PAGES, STAFF_PAGES, has_role, reviews_audit
 
-def _family(user):
-    return user.is_family
+
+def _allowed(*roles):
+    return lambda user: has_role(user, *roles)
 
 
 def _clinician(user):
+    # The clinician's own work pages; a superuser reaches them from the program pages.
     return user.is_clinician
-
-
-def _admin(user):
-    return user.is_program_admin or user.is_superuser
-
-
-def _scheduler(user):
-    return user.is_clinician or user.is_program_admin or user.is_superuser
-
-
-def _family_work(user):
-    return user.is_clinician or user.is_superuser
-
-
-def _staff(user):
-    return not user.is_family
-
-
-def _auditor(user):
-    return user.is_program_admin or user.is_superuser or (user.is_privacy_officer and user.is_clinician)
-
-
-def _superuser(user):
-    return user.is_superuser
 
 
 #: (URL name, label, who sees it), in menu order.
 LINKS = (
-    ("families:home", _("Home"), _family),
+    ("families:home", _("Home"), _allowed(*FAMILY_PAGES)),
     ("clinician_home", _("My caseload"), _clinician),
     ("clinicians:tonight", _("Tonight"), _clinician),
     ("clinicians:caseload", _("Measures"), _clinician),
-    ("admin_home", _("Program"), _admin),
-    ("delivery_log", _("Deliveries"), _admin),
-    ("groups:family_calendar", _("Calendar link"), _family),
-    ("groups:week", _("Schedule"), _scheduler),
-    ("groups:hours", _("Hours"), _scheduler),
-    ("groups:cohort_list", _("Cohorts"), _scheduler),
-    ("groups:closures", _("Closures"), _admin),
-    ("groups:enrollment_list", _("Enrollment"), _admin),
-    ("families:preferences", _("How we contact you"), _family),
-    ("families:summary_list", _("Skill summaries"), _family_work),
-    ("families:family_group_list", _("Family group"), _family_work),
-    ("families:member_list", _("Families"), _admin),
-    ("client_list", _("Clients"), _staff),
-    ("audit_log", _("Audit"), _auditor),
-    ("admin:index", _("Django admin"), _superuser),
+    ("admin_home", _("Program"), _allowed(*ADMIN_PAGES)),
+    ("delivery_log", _("Deliveries"), _allowed(*ADMIN_PAGES)),
+    ("groups:family_calendar", _("Calendar link"), _allowed(*FAMILY_PAGES)),
+    ("groups:week", _("Schedule"), _allowed(*STAFF_PAGES)),
+    ("groups:hours", _("Hours"), _allowed(*STAFF_PAGES)),
+    ("groups:cohort_list", _("Cohorts"), _allowed(*STAFF_PAGES)),
+    ("groups:closures", _("Closures"), _allowed(*ADMIN_PAGES)),
+    ("groups:enrollment_list", _("Enrollment"), _allowed(*ADMIN_PAGES)),
+    ("families:preferences", _("How we contact you"), _allowed(*FAMILY_PAGES)),
+    ("families:summary_list", _("Skill summaries"), _allowed(*CLINICIAN_PAGES)),
+    ("families:family_group_list", _("Family group"), _allowed(*CLINICIAN_PAGES)),
+    ("families:member_list", _("Families"), _allowed(*ADMIN_PAGES)),
+    ("client_list", _("Clients"), _allowed(*STAFF_PAGES)),
+    ("audit_log", _("Audit"), reviews_audit),
+    ("admin:index", _("Django admin"), _allowed("superuser")),
 )
 
 
