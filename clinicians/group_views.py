@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groups.models import Session
@@ -120,7 +121,11 @@ def _sign_all(request, session):
         )
         messages.warning(
             request,
-            _("%(n)s drafts are not complete yet and stay unsigned. Still missing: %(missing)s.")
+            ngettext(
+                "%(n)s draft is not complete yet and stays unsigned. Still missing: %(missing)s.",
+                "%(n)s drafts are not complete yet and stay unsigned. Still missing: %(missing)s.",
+                len(result.incomplete),
+            )
             % {"n": len(result.incomplete), "missing": missing},
         )
     if result.attended_without_entry:

@@ -267,7 +267,7 @@ def test_sign_all_leaves_incomplete_entries_as_drafts(clinic, login, evening):
         {"action": "sign", **note_data(), **entry_data(clinic.client_a, mood_affect="")},
         follow=True,
     )
-    assert "not complete yet" in response.content.decode()
+    assert "1 draft is not complete yet and stays unsigned." in response.content.decode()
     assert f"{clinic.client_a.display_name} (mood / affect)" in response.content.decode()
     assert GroupNote.objects.get().is_signed and not IndividualEntry.objects.get().is_signed
 
