@@ -13,11 +13,13 @@ from .chart import chart as chart_sections
 @clinician_required
 def chart(request, pk):
     client = clinical_client(request.user, pk)
-    audit.record("view_chart", client)
     sections = chart_sections(client, request.user)
+    shown = [("view_chart", client, None)]
     if sections["group_entries"]:
         # The timeline shows the evenings' group notes and this client's entries.
-        audit.record("view_group_note", client, entries=[entry.pk for entry in sections["group_entries"]])
+        shown.append(("view_group_note", client, {"entries": [entry.pk for entry in sections["group_entries"]]}))
+    # Both entries in one turn of the chain, before anything is shown.
+    audit.record_together(*shown)
     return render(request, "clinicians/chart/chart.html", sections)
 
 

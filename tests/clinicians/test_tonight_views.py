@@ -324,6 +324,21 @@ def test_client_chart_shows_a_group_entry_and_a_check_in_of_the_same_evening(cli
     assert AuditEntry.objects.filter(event="view_group_note", client_id=clinic.client_a.pk).exists()
 
 
+def test_client_chart_records_the_chart_and_its_group_entries_in_one_turn_of_the_chain(clinic, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = factories.charted_evening(clinic.client_a)
+    entry = session.entries.get(client=clinic.client_a)
+    http = login(clinic.clinician_1)
+    with CaptureQueriesContext(connection) as captured:
+        http.get(reverse("clinicians:chart", args=[clinic.client_a.pk]))
+    assert sum('INSERT INTO "iop_auditentry"' in q["sql"] for q in captured.captured_queries) == 1
+    viewed = AuditEntry.objects.filter(client_id=clinic.client_a.pk, actor=clinic.clinician_1).order_by("pk")
+    assert [e.event for e in viewed] == ["view_chart", "view_group_note"]
+    assert viewed[1].additional_data == {"entries": [entry.pk]}
+
+
 def test_group_evening_links_to_its_chart_page_only_for_the_evenings_team(clinic, login):
     session = factories.charted_evening(clinic.client_a)
     evening_url = reverse("clinicians:group_chart", args=[session.pk])
