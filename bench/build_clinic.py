@@ -1,6 +1,8 @@
 """A large clinic for the page benchmarks: 20 cohorts, 300 active clients and two
-years of history (evenings, attendance, notes, weekly PHQ-9, published skill
-summaries), written with bulk inserts so it builds in well under a minute.
+years of history (evenings, attendance, signed group notes with an entry for
+every attendee, check-in notes, weekly PHQ-9, published skill summaries, and a
+signed treatment plan for each active client), written with bulk inserts so it
+builds in about a minute.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iop_bench .venv/bin/python bench/build_clinic.py [--fresh]
 
@@ -125,6 +127,8 @@ def build(today=None, log=print):
         episodes = _clients(cohorts, first, today, rng, counts)
         _chart_past_evenings(counts)
         _attendance(episodes, rng, counts)
+        _group_notes(counts)
+        _treatment_plans(episodes, today, counts)
         _measures_and_notes(episodes, today, rng, counts)
         _families(episodes, password, counts)
         _summaries(cohorts, today, counts)
@@ -255,6 +259,103 @@ def _attendance(episodes, rng, counts):
                 )
     Attendance.objects.bulk_create(rows, batch_size=BATCH)
     counts["Attendance"] = len(rows)
+
+
+def _group_notes(counts):
+    """A signed group note for every charted evening and a signed entry for every
+    client who came (present, late or left early), by the cohort's lead clinician,
+    as the group chart writes them."""
+    from collections import defaultdict
+
+    from clinicians.models import GroupNote, IndividualEntry
+    from groups.models import Attendance, Session
+
+    charted = Session.objects.filter(charted_at__isnull=False).values_list("pk", "cohort__lead_clinician_id", "ends_at")
+    leads, signed = {}, {}
+    notes = []
+    for pk, lead, ends_at in charted.iterator(chunk_size=BATCH):
+        leads[pk], signed[pk] = lead, ends_at
+        notes.append(
+            GroupNote(
+                session_id=pk,
+                author_id=lead,
+                created_at=ends_at,
+                signed_at=ends_at,
+                signed_by_id=lead,
+                skill="The skill of the week",
+                activities="Check-in, skill teaching with role-plays, practice in pairs, goal setting for the week.",
+                themes="Stress at school; asking for help at home; sleep.",
+            )
+        )
+    GroupNote.objects.bulk_create(notes, batch_size=BATCH)
+    came = Attendance.objects.filter(session_id__in=leads, status__in=["present", "late", "left_early"])
+    participation = ["active", "active", "prompted", "minimal"]
+    entries = defaultdict(int)
+    rows = []
+    for session_id, client_id in came.values_list("session_id", "client_id").iterator(chunk_size=BATCH):
+        entries[client_id] += 1
+        lead = leads[session_id]
+        rows.append(
+            IndividualEntry(
+                session_id=session_id,
+                client_id=client_id,
+                author_id=lead,
+                created_at=signed[session_id],
+                signed_at=signed[session_id],
+                signed_by_id=lead,
+                participation=participation[(session_id + client_id) % len(participation)],
+                mood_affect="Euthymic, brighter by the end" if client_id % 3 else "Anxious at first, settled",
+                progress="Named a trigger from the week and practised the skill in role-play.",
+                risk=IndividualEntry.Risk.NONE,
+                plan="Practise the skill at home twice before the next evening.",
+            )
+        )
+    IndividualEntry.objects.bulk_create(rows, batch_size=BATCH)
+    counts["GroupNote"] = len(notes)
+    counts["IndividualEntry"] = len(rows)
+
+
+def _treatment_plans(episodes, today, counts):
+    """A signed plan (goal, two objectives, two interventions) for each active client,
+    written and signed the way the plan editor does it."""
+    from clinicians.models import Intervention, Objective, TreatmentPlan
+
+    plans = 0
+    for episode in episodes:
+        if episode.ended_on is not None:
+            continue
+        client, lead = episode.client, episode.cohort.lead_clinician
+        plan = TreatmentPlan.objects.create(
+            client=client,
+            author=lead,
+            problems=["depression", "anxiety"],
+            goal=f"I want to get back to school and feel like myself again ({client.chart_number}).",
+            discharge_criteria="PHQ-A below 10 for two weeks and at school 4 of 5 days.",
+            discharge_process="Step down to weekly outpatient therapy, first visit within 7 days.",
+        )
+        target = max(today, episode.started_on + datetime.timedelta(weeks=8))
+        Objective.objects.create(
+            plan=plan,
+            text=f"At school 4 of 5 days for two weeks in a row ({client.chart_number}).",
+            measure=Objective.Measure.SCHOOL_ATTENDANCE,
+            target_date=target,
+            how_measured="Weekly school attendance report",
+        )
+        Objective.objects.create(
+            plan=plan,
+            text=f"PHQ-A total below 10 on two weekly check-ins ({client.chart_number}).",
+            measure=Objective.Measure.PHQ,
+            target_date=target,
+            how_measured="Weekly PHQ-A",
+        )
+        for kind, frequency in (
+            (Intervention.Kind.SKILLS_GROUP, "4 evenings a week"),
+            (Intervention.Kind.FAMILY_GROUP, "weekly"),
+        ):
+            Intervention.objects.create(plan=plan, kind=kind, frequency=frequency, responsible=lead)
+        plan.sign(lead)
+        plans += 1
+    counts["TreatmentPlan"] = plans
 
 
 def _measures_and_notes(episodes, today, rng, counts):

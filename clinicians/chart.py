@@ -30,6 +30,11 @@ RECENT_SCORES = 4
 RECENT_REPORTS = 10
 #: Weeks of attendance on the chart (a typical stay is 6-12 weeks).
 RECENT_WEEKS = 12
+#: Notes and group entries on the chart's timeline, newest first (about three weeks
+#: of evenings and check-ins); the client's notes page has them all.
+RECENT_RECORDS = 15
+#: Family sessions and check-ins in the chart's family section, newest first.
+RECENT_FAMILY_NOTES = 5
 
 
 @dataclass
@@ -75,13 +80,9 @@ def chart(client, user):
     if current:
         last_reviewed_on = last_review.reviewed_on if last_review else None
         review_due_on = current.review_due_on(last_reviewed_on, Program.current().plan_review_days)
-    notes = list(Note.objects.of_opened(client, user).select_related("author").annotate(addenda_count=Count("addenda")))
-    group_entries = list(
-        IndividualEntry.objects.of_opened(client, user)
-        .select_related("session__cohort", "session__group_note", "author")
-        .annotate(addenda_count=Count("addenda"))
-    )
-    link_timeline(notes, group_entries, user)
+    records, more_records = timeline(client, user, RECENT_RECORDS)
+    family_notes = list(_notes(client, user).filter(kind__in=Note.FAMILY_KINDS)[: RECENT_FAMILY_NOTES + 1])
+    link_timeline(family_notes, user)
     return {
         "client": client,
         "plans": plans,
@@ -89,11 +90,11 @@ def chart(client, user):
         "last_review": last_review,
         "review_due_on": review_due_on,
         "review_overdue": bool(review_due_on) and review_due_on < timezone.localdate(),
-        "notes": notes,
-        # Several notes a day are normal: a group entry and a check-in on the same evening.
-        "timeline": sorted([*notes, *group_entries], key=lambda record: record.occurred_at, reverse=True),
-        "group_entries": group_entries,
-        "family_notes": [note for note in notes if note.is_family_note],
+        "timeline": records,
+        "more_records": more_records,
+        "group_entries": [record for record in records if record.is_group_entry],
+        "family_notes": family_notes[:RECENT_FAMILY_NOTES],
+        "more_family_notes": len(family_notes) > RECENT_FAMILY_NOTES,
         "family_links": list(client.family_links.select_related("family_member")),
         "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
         "safety_plans": Versions(list(SafetyPlan.objects.filter(client=client).order_by("-version"))),
@@ -107,17 +108,70 @@ def chart(client, user):
     }
 
 
-def link_timeline(notes, entries, user):
+#: What a timeline row shows of its author (``User.display_name``).
+AUTHOR_FIELDS = ("author", "author__first_name", "author__last_name", "author__email", "author__credential")
+#: What a timeline row shows of a note (the note itself is on its own page).
+NOTE_ROW_FIELDS = ("client", "kind", "occurred_at", "participants", "signed_at", *AUTHOR_FIELDS)
+#: What a timeline row shows of a group entry: the entry, its evening's time and
+#: cohort, and the evening's shared group note.
+ENTRY_ROW_FIELDS = (
+    *IndividualEntry.REQUIRED_FIELDS,
+    "client",
+    "risk_details",
+    "signed_at",
+    "session__starts_at",
+    "session__cohort__name",
+    "session__group_note__skill",
+    "session__group_note__activities",
+    "session__group_note__themes",
+    *AUTHOR_FIELDS,
+)
+
+
+def _notes(client, user):
+    return (
+        Note.objects.of_opened(client, user)
+        .select_related("author")
+        .only(*NOTE_ROW_FIELDS)
+        .annotate(addenda_count=Count("addenda"))
+    )
+
+
+def timeline(client, user, limit=None):
+    """``client``'s notes and group entries, newest first (only the ``limit`` newest
+    if given), each with its ``chart_link``, and whether more than ``limit`` exist.
+    Several records a day are normal: a group entry and a check-in on the same evening."""
+    notes = _notes(client, user)
+    entries = (
+        IndividualEntry.objects.of_opened(client, user)
+        .select_related("session__cohort", "session__group_note", "author")
+        .only(*ENTRY_ROW_FIELDS)
+        .annotate(addenda_count=Count("addenda"))
+        .order_by("-session__starts_at", "-pk")
+    )
+    if limit is not None:
+        # One more of each than shown: if either has more, so does the timeline.
+        notes, entries = notes[: limit + 1], entries[: limit + 1]
+    records = sorted([*notes, *entries], key=lambda record: record.occurred_at, reverse=True)
+    more = limit is not None and len(records) > limit
+    records = records[:limit] if limit is not None else records
+    link_timeline(records, user)
+    return records, more
+
+
+def link_timeline(records, user):
     """Set ``chart_link`` on each timeline row: a note's page; for a group entry its
     evening's chart page at the client's entry, or "" where that page does not open
     for ``user`` (a clinician who reaches the client through a grant only). Routes are
     reversed once, and evenings are checked in one query (none without entries)."""
     note_url = url_for_each("clinicians:note")
-    for note in notes:
-        note.chart_link = note_url(note.pk)
-    evenings = {entry.session_id for entry in entries}
-    if not evenings:
+    entries = [record for record in records if record.is_group_entry]
+    for record in records:
+        if not record.is_group_entry:
+            record.chart_link = note_url(record.pk)
+    if not entries:
         return
+    evenings = {entry.session_id for entry in entries}
     openable = set(Session.objects.visible_to(user).filter(pk__in=evenings).values_list("pk", flat=True))
     evening_url = url_for_each("clinicians:group_chart")
     for entry in entries:

@@ -8,6 +8,7 @@ from iop.access import clinician_required
 
 from .access import clinical_client
 from .chart import chart as chart_sections
+from .chart import timeline
 
 
 @clinician_required
@@ -21,6 +22,20 @@ def chart(request, pk):
     # Both entries in one turn of the chain, before anything is shown.
     audit.record_together(*shown)
     return render(request, "clinicians/chart/chart.html", sections)
+
+
+@clinician_required
+def notes(request, pk):
+    """Every note and group entry of the client, newest first (the chart shows the
+    latest few)."""
+    client = clinical_client(request.user, pk)
+    records, _more = timeline(client, request.user)
+    shown = [("view_notes", client, None)]
+    entries = [record.pk for record in records if record.is_group_entry]
+    if entries:
+        shown.append(("view_group_note", client, {"entries": entries}))
+    audit.record_together(*shown)
+    return render(request, "clinicians/client_notes.html", {"client": client, "timeline": records})
 
 
 def start_version_view(model, event, edit_route):

@@ -48,6 +48,7 @@ class Event(models.TextChoices):
     VIEW_CHART = "view_chart", _("Viewed a chart")
     VIEW_CASELOAD = "view_caseload", _("Viewed the measures caseload")
     VIEW_NOTE = "view_note", _("Viewed a note")
+    VIEW_NOTES = "view_notes", _("Viewed a client's notes")
     WRITE_NOTE = "write_note", _("Wrote a note")
     EDIT_NOTE = "edit_note", _("Edited a draft note")
     SIGN_NOTE = "sign_note", _("Signed a note")

@@ -271,6 +271,7 @@ EXPECTATIONS = {
     "groups:family_feed": Expect(**{r: OK for r in ROLES}, kwargs=for_family_a_calendar_link),
     # The clinical chart: the client's clinical team only; admins never see clinical content.
     "clinicians:chart": Expect(**CHART, kwargs=for_client_a),
+    "clinicians:client_notes": Expect(**CHART, kwargs=for_client_a),
     "clinicians:plan_start": Expect(**CHART_ACTION, kwargs=for_client_a),
     "clinicians:plan": Expect(**CHART, kwargs=chart_object("signed_plan")),
     "clinicians:plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),

@@ -34,7 +34,7 @@ class Page:
 PAGES = {
     "clinician_home": Page("clinician_home", "clinician_1", 12),
     "tonight": Page("clinicians:tonight", "clinician_1", 15),
-    "chart": Page("clinicians:chart", "clinician_1", 27, client_arg=True),
+    "chart": Page("clinicians:chart", "clinician_1", 28, client_arg=True),
     "caseload": Page("clinicians:caseload", "clinician_1", 16),
     "client_list": Page("client_list", "clinician_1", 9),
     "admin_home": Page("admin_home", "admin", 8),

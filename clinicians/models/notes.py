@@ -56,6 +56,9 @@ class Note(Signable):
     def __str__(self):
         return f"{self.get_kind_display()} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
 
+    #: Timelines list notes next to group entries (``IndividualEntry.is_group_entry``).
+    is_group_entry = False
+
     @property
     def is_family_note(self):
         return self.kind in self.FAMILY_KINDS

@@ -24,6 +24,7 @@ def clinician_pages():
     client = maya()
     pages = [reverse("clinician_home"), reverse("client_list"), reverse("clinicians:chart", args=[client.pk])]
     pages.append(reverse("clinicians:client_measures", args=[client.pk]))
+    pages.append(reverse("clinicians:client_notes", args=[client.pk]))
     pages.append(reverse("clinicians:caseload"))
     pages.append(reverse("families:summary_list"))
     plan = TreatmentPlan.objects.filter(client=client).order_by("-version").first()

@@ -23,6 +23,10 @@ def pages(clinic, chart):
     client = clinic.client_a.pk
     return {
         "chart": (reverse("clinicians:chart", args=[client]), {**READ, "clinician_1": 200, "superuser": 200}),
+        "client_notes": (
+            reverse("clinicians:client_notes", args=[client]),
+            {**READ, "clinician_1": 200, "superuser": 200},
+        ),
         "plan": (
             reverse("clinicians:plan", args=[chart.signed_plan.pk]),
             {**READ, "clinician_1": 200, "superuser": 200},
@@ -67,6 +71,7 @@ def pages(clinic, chart):
 
 PAGE_NAMES = [
     "chart",
+    "client_notes",
     "plan",
     "plan_edit",
     "plan_row",

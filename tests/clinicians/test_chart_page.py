@@ -97,3 +97,121 @@ def test_chart_shows_the_current_plan_in_full_and_not_earlier_versions(clinic, l
     assert earlier.objectives.get().text not in page
     assert clinic.family_b.get_full_name() not in page.split('id="plan"')[1].split("</section>")[0]
     assert reverse("clinicians:plan_edit", args=[draft.pk]) in page
+
+
+# --- The timeline: the newest records on the chart, all of them on the notes page -----------------
+
+
+def dated_notes(client, count, kind="individual_checkin", first_day=1):
+    """``count`` notes of ``client``, one a day going back from ``first_day`` days ago,
+    each naming its day (``Note day N``)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return [
+        factories.NoteFactory(
+            client=client,
+            kind=kind,
+            participants="Client, mother" if kind != "individual_checkin" else "",
+            occurred_at=now - timedelta(days=day),
+            content=f"Note day {day}.",
+        )
+        for day in range(first_day, first_day + count)
+    ]
+
+
+def note_links(page, notes):
+    return [note for note in notes if reverse("clinicians:note", args=[note.pk]) in page]
+
+
+def test_chart_shows_the_newest_records_and_links_to_all_of_them(clinic, login):
+    from clinicians.chart import RECENT_RECORDS
+
+    notes = dated_notes(clinic.client_a, RECENT_RECORDS + 5)
+    http = login(clinic.clinician_1)
+    page = http.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert note_links(page, notes) == notes[:RECENT_RECORDS]
+    all_notes = reverse("clinicians:client_notes", args=[clinic.client_a.pk])
+    assert f'href="{all_notes}"' in page and "All notes and group entries" in page
+
+    response = http.get(all_notes)
+    listing = response.content.decode()
+    assert response.status_code == 200
+    assert note_links(listing, notes) == notes
+    assert f"{len(notes)} notes and group entries, newest first." in listing
+    entry = AuditEntry.objects.get(event="view_notes")
+    assert entry.client_id == clinic.client_a.pk and entry.actor == clinic.clinician_1
+
+
+def test_chart_without_older_records_offers_no_notes_page_link(clinic, login):
+    from clinicians.chart import RECENT_RECORDS
+
+    dated_notes(clinic.client_a, RECENT_RECORDS)
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert f'href="{reverse("clinicians:client_notes", args=[clinic.client_a.pk])}"' not in page
+    assert "All notes and group entries" not in page
+
+
+def test_chart_timeline_mixes_group_entries_and_notes_by_time(clinic, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from clinicians.chart import RECENT_RECORDS
+
+    client = clinic.client_a
+    factories.EnrollmentFactory(client=client)
+    evenings = [
+        factories.SessionFactory(cohort=client.cohort, day=timezone.localdate() - datetime.timedelta(days=2 * n + 1))
+        for n in range(RECENT_RECORDS)
+    ]
+    for session in evenings:
+        factories.GroupNoteFactory(session=session)
+        factories.IndividualEntryFactory(session=session, client=client)
+    notes = dated_notes(client, RECENT_RECORDS, first_day=0)  # one a day: today and the 14 days before
+    http = login(clinic.clinician_1)
+    page = http.get(reverse("clinicians:chart", args=[client.pk])).content.decode()
+    # Fifteen records of the last eight days or so: the notes of days 0-7 and the evenings of days 1-7.
+    shown_notes = note_links(page, notes)
+    shown_evenings = [s for s in evenings if reverse("clinicians:group_chart", args=[s.pk]) in page]
+    assert len(shown_notes) + len(shown_evenings) == RECENT_RECORDS
+    assert shown_notes == notes[: len(shown_notes)] and shown_evenings == evenings[: len(shown_evenings)]
+    assert shown_evenings and shown_notes
+    oldest_shown = min([n.occurred_at for n in shown_notes] + [s.starts_at for s in shown_evenings])
+    hidden = [n.occurred_at for n in notes[len(shown_notes) :]] + [s.starts_at for s in evenings[len(shown_evenings) :]]
+    assert all(when < oldest_shown for when in hidden)
+    # Only the entries shown are recorded as viewed; the notes page records all of them.
+    viewed = AuditEntry.objects.get(event="view_group_note", client_id=client.pk)
+    assert len(viewed.additional_data["entries"]) == len(shown_evenings)
+    http.get(reverse("clinicians:client_notes", args=[client.pk]))
+    latest = AuditEntry.objects.filter(event="view_group_note", client_id=client.pk).latest("pk")
+    assert len(latest.additional_data["entries"]) == RECENT_RECORDS
+
+
+def test_chart_family_section_shows_the_newest_family_notes(clinic, login):
+    from clinicians.chart import RECENT_FAMILY_NOTES
+
+    family = dated_notes(clinic.client_a, RECENT_FAMILY_NOTES + 2, kind="family_session", first_day=30)
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    section = page[page.index('id="family-heading"') :]
+    section = section[: section.index("</section>")]
+    assert note_links(section, family) == family[:RECENT_FAMILY_NOTES]
+    assert "All notes, earlier family sessions included" in section
+
+
+def test_notes_page_query_count_does_not_grow_with_the_record(clinic, login, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    notes = dated_notes(clinic.client_a, 3)
+    http = login(clinic.clinician_1)
+    url = reverse("clinicians:client_notes", args=[clinic.client_a.pk])
+    http.get(url)
+    with CaptureQueriesContext(connection) as few:
+        http.get(url)
+    notes += dated_notes(clinic.client_a, 30, first_day=10)
+    with django_assert_num_queries(len(few)):
+        response = http.get(url)
+    assert note_links(response.content.decode(), notes) == notes
