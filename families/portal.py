@@ -30,10 +30,13 @@ class Evening:
 
 @dataclass(frozen=True)
 class FamilyGroupMark:
-    """Whether the family member came to an evening's family group."""
+    """Whether the family member came to an evening's family group; if not, the
+    first name of their other child whose family group they were at instead, at
+    the same time ("" if none)."""
 
     session: object
     attended: bool
+    elsewhere: str = ""
 
 
 @dataclass
@@ -94,11 +97,42 @@ def child_week(client, member, now=None):
     )
     week.family_group = next((s for s in sessions if s.has_family_group and not s.is_cancelled), None)
     week.family_group_over = bool(week.family_group) and week.family_group.family_group_ends_at <= now
-    week.family_group_marks = [
-        FamilyGroupMark(s, s.family_group_attended) for s in sessions if s.family_group_attended is not None
-    ]
+    marked = [s for s in sessions if s.family_group_attended is not None]
+    elsewhere = _family_groups_attended_instead([s for s in marked if not s.family_group_attended], member, client)
+    week.family_group_marks = [FamilyGroupMark(s, s.family_group_attended, elsewhere.get(s.pk, "")) for s in marked]
     week.hours = week_hours(client, monday, today, enrollments, in_week, marks.values())
     return week
+
+
+def _family_groups_attended_instead(missed, member, client):
+    """{session pk: child's first name} for the family groups in ``missed`` that
+    ``member`` missed because they were at the family group of another of their
+    children, overlapping in time. One query, and only when a group was missed."""
+    if not missed:
+        return {}
+    overlapping = Q()
+    for session in missed:
+        overlapping |= Q(
+            session__family_group_starts_at__lt=session.family_group_ends_at,
+            session__family_group_ends_at__gt=session.family_group_starts_at,
+        )
+    attended = (
+        FamilyGroupAttendance.objects.filter(overlapping, link__family_member=member, attended=True)
+        .exclude(link__client=client)
+        .select_related("session", "link__client")
+        .order_by("session__family_group_starts_at")
+    )
+    found = {}
+    for mark in attended:
+        other = mark.session
+        for session in missed:
+            overlaps = (
+                other.family_group_starts_at < session.family_group_ends_at
+                and other.family_group_ends_at > session.family_group_starts_at
+            )
+            if overlaps:
+                found.setdefault(session.pk, mark.link.client.first_name)
+    return found
 
 
 def this_weeks_summary(client, monday, enrollments=None):

@@ -51,3 +51,35 @@ def test_family_group_list_query_count_is_pinned(family_week, login, django_asse
     browser = login(family_week.clinician_1)
     with django_assert_max_num_queries(12):
         assert browser.get(reverse("families:family_group_list")).status_code == 200
+
+
+def test_a_parent_at_another_child_s_family_group_at_the_same_time_is_not_told_they_were_missed(family_week, login):
+    """Both cohorts hold family group on Wednesday at the same hour; a parent of a
+    child in each goes to one of them and is marked absent at the other."""
+    parent = family_week.family_a
+    link_a = parent.family_links.get(client=family_week.client_a)
+    link_b = factories.FamilyLinkFactory(family_member=parent, client=family_week.client_b)
+    wednesday_a = family_week.sessions[family_week.client_a.pk][2]
+    wednesday_b = family_week.sessions[family_week.client_b.pk][2]
+    login(family_week.clinician_1).post(
+        reverse("families:family_group_sheet", args=[wednesday_a.pk]), {f"link_{link_a.pk}": "on"}
+    )
+    FamilyGroupAttendance.objects.create(
+        session=wednesday_b, link=link_b, attended=False, recorded_by=family_week.clinician_2
+    )
+    browser = login(parent)
+    page_b = browser.get(reverse("families:child_home", args=[family_week.client_b.pk])).content.decode()
+    assert "We missed you" not in page_b
+    assert f"you were at {family_week.client_a.first_name}'s family group, at the same time." in page_b
+    page_a = browser.get(reverse("families:child_home", args=[family_week.client_a.pk])).content.decode()
+    assert "You came to family group" in page_a
+
+
+def test_a_parent_who_missed_family_group_is_told_so(family_week, login):
+    link = family_week.family_a.family_links.get()
+    wednesday = family_week.sessions[family_week.client_a.pk][2]
+    FamilyGroupAttendance.objects.create(
+        session=wednesday, link=link, attended=False, recorded_by=family_week.clinician_1
+    )
+    page = login(family_week.family_a).get(reverse("families:home")).content.decode()
+    assert "We missed you at family group" in page and "at the same time" not in page
