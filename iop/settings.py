@@ -182,6 +182,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# The clinic's own English display formats (24-hour times); Spanish keeps Django's.
+FORMAT_MODULE_PATH = ["iop.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True

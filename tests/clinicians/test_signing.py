@@ -210,3 +210,14 @@ def test_clinician_home_lists_notes_waiting_over_24_hours(clinic, login):
         "unsigned for more than 24 hours"
         not in login(clinic.clinician_2).get(reverse("clinician_home")).content.decode()
     )
+
+
+def test_signature_and_addendum_lines_use_the_clinic_s_24_hour_time(clinic, login):
+    note = factories.NoteFactory(client=clinic.client_a)
+    evening = timezone.make_aware(datetime.datetime(2026, 11, 30, 21, 5))
+    note.sign(clinic.clinician_1, when=evening)
+    Addendum.objects.create(note=note, author=clinic.clinician_1, text="Later.", written_at=evening)
+    page = login(clinic.clinician_1).get(reverse("clinicians:note", args=[note.pk])).content.decode()
+    assert "on Mon 30 Nov 2026, 21:05" in page
+    assert "Addendum by" in page and page.count("Mon 30 Nov 2026, 21:05") >= 2
+    assert "p.m." not in page
