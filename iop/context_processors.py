@@ -12,4 +12,7 @@ def clinic(request):
         "idle_timeout_seconds": settings.STAFF_SESSION_SECONDS if staff else None,
         # django-htmx's {% htmx_script %} reads this name for the CSP nonce.
         "csp_nonce": getattr(request, "csp_nonce", ""),
+        # What the team writes (skill summaries, notes) is in the clinic's language;
+        # pages in another language mark it with lang= and say so to families.
+        "team_language": settings.LANGUAGE_CODE,
     }

@@ -210,3 +210,23 @@ def test_family_group_card_invites_before_the_group_and_reports_it_after(family_
     with time_machine.travel(wednesday.family_group_ends_at + datetime.timedelta(minutes=1), tick=False):
         page = browser.get(reverse("families:home")).content.decode()
     assert "This week's family group was on" in page and "Join the group" not in page
+
+
+def test_a_summary_read_in_spanish_says_the_team_writes_in_english_and_marks_its_language(family_week, login):
+    summary = family_week.summaries[family_week.client_a.pk]
+    url = reverse("families:summary", args=[family_week.client_a.pk, summary.pk])
+    parent = family_week.family_a
+    english = login(parent).get(url).content.decode()
+    assert "The team writes the weekly summaries in English" not in english
+    assert '<html lang="en"' in english
+
+    parent.language = "es"
+    parent.save()
+    spanish = login(parent).get(url).content.decode()
+    assert '<html lang="es"' in spanish
+    assert "El equipo escribe los resúmenes semanales en inglés." in spanish
+    # The team's own words carry their language, for screen readers (WCAG 3.1.2).
+    assert f'<h1 class="h3" lang="en">{summary.skill_title}</h1>' in spanish
+    assert spanish.count('lang="en"') >= 5
+    home = login(parent).get(reverse("families:home")).content.decode()
+    assert f'<p class="fw-semibold mb-1" lang="en">{summary.skill_title}</p>' in home
