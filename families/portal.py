@@ -1,7 +1,8 @@
 """What a family member's home shows for one of their children this week: the
 skill summary, the group evenings (cancelled ones as cancelled), the family
 group, and the child's own attendance and hours. Reads groups' schedule and
-hours; every query is about the one child passed in."""
+hours; every query is about the one child passed in, except the one that finds
+which of the member's other children's family groups they went to instead."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -31,8 +32,8 @@ class Evening:
 @dataclass(frozen=True)
 class FamilyGroupMark:
     """Whether the family member came to an evening's family group; if not, the
-    first name of their other child whose family group they were at instead, at
-    the same time ("" if none)."""
+    first name of their other child whose family group, meeting at the same time,
+    they went to instead ("" if none)."""
 
     session: object
     attended: bool
@@ -98,16 +99,30 @@ def child_week(client, member, now=None):
     week.family_group = next((s for s in sessions if s.has_family_group and not s.is_cancelled), None)
     week.family_group_over = bool(week.family_group) and week.family_group.family_group_ends_at <= now
     marked = [s for s in sessions if s.family_group_attended is not None]
-    elsewhere = _family_groups_attended_instead([s for s in marked if not s.family_group_attended], member, client)
-    week.family_group_marks = [FamilyGroupMark(s, s.family_group_attended, elsewhere.get(s.pk, "")) for s in marked]
+    missed = [s for s in marked if not s.family_group_attended and s.has_family_group]
+    instead = _family_groups_attended_instead(missed, member, client)
+    week.family_group_marks = [_family_group_mark(s, instead.get(s.pk, "")) for s in marked]
     week.hours = week_hours(client, monday, today, enrollments, in_week, marks.values())
     return week
 
 
+#: The member was marked present at the very same family group for another of
+#: their children (siblings in one cohort): they came.
+SAME_GROUP = object()
+
+
+def _family_group_mark(session, instead):
+    if instead is SAME_GROUP:
+        return FamilyGroupMark(session, True)
+    return FamilyGroupMark(session, session.family_group_attended, instead)
+
+
 def _family_groups_attended_instead(missed, member, client):
-    """{session pk: child's first name} for the family groups in ``missed`` that
-    ``member`` missed because they were at the family group of another of their
-    children, overlapping in time. One query, and only when a group was missed."""
+    """{session pk: first name of another child of ``member``, or SAME_GROUP} for the
+    family groups in ``missed`` that ``member`` missed while at another of their
+    children's family groups meeting at the same time. Only the member's own live
+    links count (a suspended link shows nothing). One query, and only when a group
+    was missed."""
     if not missed:
         return {}
     overlapping = Q()
@@ -117,20 +132,22 @@ def _family_groups_attended_instead(missed, member, client):
             session__family_group_ends_at__gt=session.family_group_starts_at,
         )
     attended = (
-        FamilyGroupAttendance.objects.filter(overlapping, link__family_member=member, attended=True)
+        FamilyGroupAttendance.objects.visible_to(member)
+        .filter(overlapping, attended=True)
         .exclude(link__client=client)
         .select_related("session", "link__client")
-        .order_by("session__family_group_starts_at")
+        .order_by("session__family_group_starts_at", "pk")
     )
     found = {}
     for mark in attended:
         other = mark.session
         for session in missed:
-            overlaps = (
+            if other.pk == session.pk:
+                found[session.pk] = SAME_GROUP
+            elif (
                 other.family_group_starts_at < session.family_group_ends_at
                 and other.family_group_ends_at > session.family_group_starts_at
-            )
-            if overlaps:
+            ):
                 found.setdefault(session.pk, mark.link.client.first_name)
     return found
 

@@ -70,9 +70,34 @@ def test_a_parent_at_another_child_s_family_group_at_the_same_time_is_not_told_t
     browser = login(parent)
     page_b = browser.get(reverse("families:child_home", args=[family_week.client_b.pk])).content.decode()
     assert "We missed you" not in page_b
-    assert f"you were at {family_week.client_a.first_name}'s family group, at the same time." in page_b
+    assert f"you were at {family_week.client_a.first_name}'s family group, which met at the same time." in page_b
     page_a = browser.get(reverse("families:child_home", args=[family_week.client_a.pk])).content.decode()
     assert "You came to family group" in page_a
+
+    # Once the link to the other child is suspended, that child is not named any more.
+    link_a.portal_suspended, link_a.suspended_reason = True, "Court order: no contact about this child"
+    link_a.save()
+    page_b = browser.get(reverse("families:child_home", args=[family_week.client_b.pk])).content.decode()
+    assert family_week.client_a.first_name not in page_b
+    assert "We missed you at family group" in page_b
+
+
+def test_siblings_in_one_cohort_share_a_family_group(family_week, login):
+    """Marked present for one child and absent for the other at the same family group:
+    the parent was there, and both children's pages say so."""
+    parent = family_week.family_a
+    link = parent.family_links.get(client=family_week.client_a)
+    sibling = factories.ClientFactory(cohort=family_week.client_a.cohort)
+    sibling_link = factories.FamilyLinkFactory(family_member=parent, client=sibling)
+    wednesday = family_week.sessions[family_week.client_a.pk][2]
+    FamilyGroupAttendance.objects.create(
+        session=wednesday, link=link, attended=True, recorded_by=family_week.clinician_1
+    )
+    FamilyGroupAttendance.objects.create(
+        session=wednesday, link=sibling_link, attended=False, recorded_by=family_week.clinician_1
+    )
+    page = login(parent).get(reverse("families:child_home", args=[sibling.pk])).content.decode()
+    assert "You came to family group" in page and "We missed you" not in page and "which met" not in page
 
 
 def test_a_parent_who_missed_family_group_is_told_so(family_week, login):
