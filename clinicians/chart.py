@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from groups.hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, weekly_hours
@@ -138,25 +138,48 @@ def _notes(client, user):
 
 
 def timeline(client, user, limit=None):
-    """``client``'s notes and group entries, newest first (only the ``limit`` newest
-    if given), each with its ``chart_link``, and whether more than ``limit`` exist.
-    Several records a day are normal: a group entry and a check-in on the same evening."""
+    """``client``'s notes and group entries, newest first, each with its ``chart_link``,
+    and whether some are not shown. With a ``limit``, the ``limit`` newest records and
+    every unsigned draft, however old (a late entry dated weeks back must not drop out
+    of sight before it is signed). Several records a day are normal: a group entry and
+    a check-in on the same evening."""
     notes = _notes(client, user)
     entries = (
         IndividualEntry.objects.of_opened(client, user)
         .select_related("session__cohort", "session__group_note", "author")
         .only(*ENTRY_ROW_FIELDS)
         .annotate(addenda_count=Count("addenda"))
-        .order_by("-session__starts_at", "-pk")
     )
-    if limit is not None:
-        # One more of each than shown: if either has more, so does the timeline.
-        notes, entries = notes[: limit + 1], entries[: limit + 1]
-    records = sorted([*notes, *entries], key=lambda record: record.occurred_at, reverse=True)
-    more = limit is not None and len(records) > limit
-    records = records[:limit] if limit is not None else records
+    if limit is None:
+        records = sorted([*notes, *entries], key=_newest_first, reverse=True)
+        link_timeline(records, user)
+        return records, False
+    # Of each kind, the limit + 1 newest (one more than shown: if either kind has more,
+    # so does the timeline) and its drafts, in one query.
+    newest_notes = _newest(Note.objects.of_opened(client, user).order_by("-occurred_at", "-pk"), limit + 1)
+    newest_entries = _newest(
+        IndividualEntry.objects.of_opened(client, user).order_by("-session__starts_at", "-pk"), limit + 1
+    )
+    windows, drafts = [], []
+    for rows in (notes.filter(newest_notes), entries.filter(newest_entries)):
+        # Drafts outside the window are older than every row in it, so they sort after it.
+        rows = sorted(rows, key=_newest_first, reverse=True)
+        windows += rows[: limit + 1]
+        drafts += rows[limit + 1 :]
+    windows.sort(key=_newest_first, reverse=True)
+    shown = windows[:limit] + [record for record in windows[limit:] if not record.is_signed] + drafts
+    records = sorted(shown, key=_newest_first, reverse=True)
     link_timeline(records, user)
-    return records, more
+    return records, len(windows) > limit
+
+
+def _newest(queryset, count):
+    """A filter for the ``count`` first rows of ``queryset`` and every draft of its model."""
+    return Q(pk__in=queryset.values("pk")[:count]) | Q(signed_at__isnull=True)
+
+
+def _newest_first(record):
+    return (record.occurred_at, record.pk)
 
 
 def link_timeline(records, user):

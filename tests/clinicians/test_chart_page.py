@@ -103,23 +103,25 @@ def test_chart_shows_the_current_plan_in_full_and_not_earlier_versions(clinic, l
 
 
 def dated_notes(client, count, kind="individual_checkin", first_day=1):
-    """``count`` notes of ``client``, one a day going back from ``first_day`` days ago,
-    each naming its day (``Note day N``)."""
+    """``count`` signed notes of ``client``, one a day going back from ``first_day``
+    days ago, each naming its day (``Note day N``). (Drafts are always on the chart.)"""
     from datetime import timedelta
 
     from django.utils import timezone
 
     now = timezone.now()
-    return [
-        factories.NoteFactory(
+    notes = []
+    for day in range(first_day, first_day + count):
+        note = factories.NoteFactory(
             client=client,
             kind=kind,
             participants="Client, mother" if kind != "individual_checkin" else "",
             occurred_at=now - timedelta(days=day),
             content=f"Note day {day}.",
         )
-        for day in range(first_day, first_day + count)
-    ]
+        note.sign(note.author)
+        notes.append(note)
+    return notes
 
 
 def note_links(page, notes):
@@ -169,7 +171,8 @@ def test_chart_timeline_mixes_group_entries_and_notes_by_time(clinic, login):
     ]
     for session in evenings:
         factories.GroupNoteFactory(session=session)
-        factories.IndividualEntryFactory(session=session, client=client)
+        entry = factories.IndividualEntryFactory(session=session, client=client)
+        entry.sign(entry.author)
     notes = dated_notes(client, RECENT_RECORDS, first_day=0)  # one a day: today and the 14 days before
     http = login(clinic.clinician_1)
     page = http.get(reverse("clinicians:chart", args=[client.pk])).content.decode()
@@ -202,16 +205,65 @@ def test_chart_family_section_shows_the_newest_family_notes(clinic, login):
 
 
 def test_notes_page_query_count_does_not_grow_with_the_record(clinic, login, django_assert_num_queries):
+    import datetime
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
-    notes = dated_notes(clinic.client_a, 3)
+    from clinicians.models import GroupAddendum
+
+    client = clinic.client_a
+    factories.EnrollmentFactory(client=client)
+
+    def evenings(days):
+        for day in days:
+            session = factories.SessionFactory(cohort=client.cohort, day=timezone.localdate() - datetime.timedelta(day))
+            factories.GroupNoteFactory(session=session)
+            entry = factories.IndividualEntryFactory(
+                session=session, client=client, risk="observed", risk_details="Said so."
+            )
+            if day % 2:
+                entry.sign(entry.author)
+                GroupAddendum.objects.create(entry=entry, author=entry.author, text="Later.")
+
+    notes = dated_notes(client, 3)
+    evenings([1, 2])
     http = login(clinic.clinician_1)
-    url = reverse("clinicians:client_notes", args=[clinic.client_a.pk])
+    url = reverse("clinicians:client_notes", args=[client.pk])
     http.get(url)
     with CaptureQueriesContext(connection) as few:
         http.get(url)
-    notes += dated_notes(clinic.client_a, 30, first_day=10)
+    notes += dated_notes(client, 30, first_day=10)
+    evenings(range(3, 23))
     with django_assert_num_queries(len(few)):
         response = http.get(url)
-    assert note_links(response.content.decode(), notes) == notes
+    page = response.content.decode()
+    assert note_links(page, notes) == notes
+    assert page.count("Group evening") == 22 and page.count("Said so.") == 22
+
+
+def test_a_draft_stays_on_the_chart_however_old_it_is(clinic, login):
+    """A late entry dated weeks back and left unsigned is shown next to the newest records."""
+    import datetime
+
+    from django.utils import timezone
+
+    from clinicians.chart import RECENT_RECORDS
+
+    client = clinic.client_a
+    signed = dated_notes(client, RECENT_RECORDS + 3)
+    late = factories.NoteFactory(client=client, occurred_at=timezone.now() - datetime.timedelta(days=40))
+    factories.EnrollmentFactory(client=client)
+    old_evening = factories.SessionFactory(cohort=client.cohort, day=timezone.localdate() - datetime.timedelta(days=45))
+    factories.GroupNoteFactory(session=old_evening)
+    draft_entry = factories.IndividualEntryFactory(session=old_evening, client=client)
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[client.pk])).content.decode()
+    notes_section = page[page.index('id="notes-heading"') :]
+    notes_section = notes_section[: notes_section.index("</section>")]
+    assert note_links(notes_section, [*signed, late]) == [*signed[:RECENT_RECORDS], late]
+    assert reverse("clinicians:group_chart", args=[old_evening.pk]) in notes_section
+    assert notes_section.count("Draft</span>") == 2
+    assert "All notes and group entries" in notes_section
+    viewed = AuditEntry.objects.get(event="view_group_note", client_id=client.pk)
+    assert viewed.additional_data == {"entries": [draft_entry.pk]}
