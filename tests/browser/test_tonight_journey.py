@@ -53,6 +53,8 @@ def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_s
     page.get_by_role("link", name="Teens 14-17").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Teens 14-17")
     assert page.url.endswith(f"/sessions/{evening.pk}/chart/")
+    # The heading can be there before the page's deferred scripts run (on a busy machine).
+    page.wait_for_load_state()
 
     # Attendance, keyboard-first: choosing "Late" moves to the minutes.
     page.get_by_role("row", name="Amara Johnson").get_by_label("Attendance").select_option("late")
