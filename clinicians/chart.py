@@ -81,7 +81,8 @@ def chart(client, user):
         last_reviewed_on = last_review.reviewed_on if last_review else None
         review_due_on = current.review_due_on(last_reviewed_on, Program.current().plan_review_days)
     records, more_records = timeline(client, user, RECENT_RECORDS)
-    family_notes = list(_notes(client, user).filter(kind__in=Note.FAMILY_KINDS)[: RECENT_FAMILY_NOTES + 1])
+    family = _notes(client, user).filter(kind__in=Note.FAMILY_KINDS).order_by("-occurred_at", "-pk")
+    family_notes = list(family[: RECENT_FAMILY_NOTES + 1])
     link_timeline(family_notes, user)
     return {
         "client": client,
@@ -129,6 +130,8 @@ ENTRY_ROW_FIELDS = (
 
 
 def _notes(client, user):
+    """``client``'s notes as timeline rows. Unordered: the count of addenda groups the
+    query, and grouped queries drop the model's ordering."""
     return (
         Note.objects.of_opened(client, user)
         .select_related("author")

@@ -102,16 +102,18 @@ def test_chart_shows_the_current_plan_in_full_and_not_earlier_versions(clinic, l
 # --- The timeline: the newest records on the chart, all of them on the notes page -----------------
 
 
-def dated_notes(client, count, kind="individual_checkin", first_day=1):
+def dated_notes(client, count, kind="individual_checkin", first_day=1, oldest_first=False):
     """``count`` signed notes of ``client``, one a day going back from ``first_day``
-    days ago, each naming its day (``Note day N``). (Drafts are always on the chart.)"""
+    days ago, each naming its day (``Note day N``), newest first (``oldest_first``:
+    written in the other order). Drafts are always on the chart, so these are signed."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     now = timezone.now()
     notes = []
-    for day in range(first_day, first_day + count):
+    days = range(first_day, first_day + count)
+    for day in reversed(days) if oldest_first else days:
         note = factories.NoteFactory(
             client=client,
             kind=kind,
@@ -121,7 +123,7 @@ def dated_notes(client, count, kind="individual_checkin", first_day=1):
         )
         note.sign(note.author)
         notes.append(note)
-    return notes
+    return notes[::-1] if oldest_first else notes
 
 
 def note_links(page, notes):
@@ -196,7 +198,10 @@ def test_chart_timeline_mixes_group_entries_and_notes_by_time(clinic, login):
 def test_chart_family_section_shows_the_newest_family_notes(clinic, login):
     from clinicians.chart import RECENT_FAMILY_NOTES
 
-    family = dated_notes(clinic.client_a, RECENT_FAMILY_NOTES + 2, kind="family_session", first_day=30)
+    # Written oldest first, as they happen: the newest have the highest ids.
+    family = dated_notes(
+        clinic.client_a, RECENT_FAMILY_NOTES + 2, kind="family_session", first_day=30, oldest_first=True
+    )
     page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
     section = page[page.index('id="family-heading"') :]
     section = section[: section.index("</section>")]
