@@ -98,6 +98,8 @@ class EveningSheet:
     note_form: GroupNoteForm | None
     rows: list
     addendum_form: GroupAddendumForm
+    #: (client, attendance mark or None) for everyone on the roster.
+    marks: list = field(default_factory=list)
 
     @property
     def forms(self):
@@ -157,4 +159,5 @@ def evening_sheet(session, user, data=None, attendance_data=None):
         rows.append(EntryRow(client, mark, entry, form, objectives.get(client.pk, [])))
     note = group_note_for(session, user)
     note_form = GroupNoteForm(data, instance=note) if may_edit(note, user) else None
-    return EveningSheet(session, clients, sheet, note, note_form, rows, GroupAddendumForm())
+    roster_marks = [(client, marks.get(client.pk)) for client in clients]
+    return EveningSheet(session, clients, sheet, note, note_form, rows, GroupAddendumForm(), roster_marks)

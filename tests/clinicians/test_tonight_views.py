@@ -436,3 +436,20 @@ def test_the_evening_says_what_signing_needs_before_sign_all_is_pressed(clinic, 
     page = login(clinic.clinician_1).get(chart_url(evening)).content.decode()
     assert "To be signed, an entry needs every field filled in" in page
     assert "the group note its skill, activities and themes" in page
+
+
+def test_a_charted_evening_lists_everyone_s_attendance_absent_clients_included(clinic, login):
+    session = factories.charted_evening(clinic.client_a)
+    absent = factories.ClientFactory(cohort=clinic.client_a.cohort)
+    factories.EnrollmentFactory(client=absent)
+    factories.AttendanceFactory(session=session, client=absent, status="absent")
+    unmarked = factories.ClientFactory(cohort=clinic.client_a.cohort)
+    factories.EnrollmentFactory(client=unmarked)
+    session.mark_charted()
+    page = login(clinic.clinician_1).get(reverse("clinicians:group_chart", args=[session.pk])).content.decode()
+    attendance = page[page.index('id="attendance-heading"') :]
+    attendance = attendance[: attendance.index("</section>")]
+    assert "The group note is signed, so this evening is charted" in attendance
+    assert f"{clinic.client_a.display_name}: Present" in attendance
+    assert f"{absent.display_name}: Absent" in attendance
+    assert f"{unmarked.display_name}: Not recorded" in attendance
