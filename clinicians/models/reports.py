@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from iop.models import Client, ClientRecordsQuerySet
@@ -144,4 +146,8 @@ class ProgressReport(models.Model):
     @property
     def family_name(self):
         """How the family portal lists it: no variant jargon."""
-        return _("Progress report, %(start)s to %(end)s") % {"start": self.period_start, "end": self.period_end}
+        day = gettext("j F Y")  # the portal's date format, in the family's language
+        return _("Progress report, %(start)s to %(end)s") % {
+            "start": date_format(self.period_start, day),
+            "end": date_format(self.period_end, day),
+        }

@@ -4,6 +4,7 @@ render without reloading, releases it; her mother finds it on her phone."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from clinicians import reports
@@ -47,6 +48,7 @@ def test_family_report_requested_watched_released_and_downloaded(demo_clinic, li
     page.context.clear_cookies()
     sign_in(page, "parent@demo.clinic")
     page.goto(live_server.url + reverse("families:child_home", args=[maya.pk]))
-    link = page.get_by_role("link", name=f"Progress report, {report.period_start}", exact=False).first
+    start = date_format(report.period_start, "j F Y")
+    link = page.get_by_role("link", name=f"Progress report, {start}", exact=False).first
     expect(link).to_be_visible()
     screenshot(page, "family-report-listed")

@@ -338,6 +338,13 @@ def test_family_downloads_a_released_family_report_only(clinic, record, login):
     assert AuditEntry.objects.filter(event="release_report").count() == 1
     home = login(clinic.family_a).get(reverse("families:home")).content.decode()
     assert reverse("families:report_download", args=[record.client.pk, family.pk]) in home
+    # Named with dates a parent reads easily, in their language.
+    start, end = family.period_start, family.period_end
+    assert f"Progress report, {start.day} {start:%B %Y} to {end.day} {end:%B %Y}" in home
+    clinic.family_a.language = "es"
+    clinic.family_a.save()
+    home = login(clinic.family_a).get(reverse("families:home")).content.decode()
+    assert f"{end.day} de " in home and f"{start:%Y-%m-%d}" not in home
     response = family_get(clinic.family_a, family)
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
     assert AuditEntry.objects.filter(event="family_download_report", actor=clinic.family_a).count() == 1
