@@ -202,7 +202,8 @@ def link_timeline(records, user):
     evening_url = url_for_each("clinicians:group_chart")
     for entry in entries:
         opens = entry.session_id in openable
-        entry.chart_link = f"{evening_url(entry.session_id)}#entry-{entry.client_id}" if opens else ""
+        link = f"{evening_url(entry.session_id)}?client={entry.client_id}#entry-{entry.client_id}"
+        entry.chart_link = link if opens else ""
 
 
 def attendance_weeks(client, today=None):

@@ -58,7 +58,10 @@ def group_chart(request, pk):
 
 def _show(request, sheet, status=200):
     audit.record_each("view_group_note", sheet.shown_records(), session=sheet.session.pk)
-    return render(request, "clinicians/group_chart.html", {"sheet": sheet, "session": sheet.session}, status=status)
+    # Opened from a client's chart (?client=pk): lead back there, if they are on this roster.
+    came_from = next((client for client in sheet.clients if str(client.pk) == request.GET.get("client")), None)
+    context = {"sheet": sheet, "session": sheet.session, "came_from": came_from}
+    return render(request, "clinicians/group_chart.html", context, status=status)
 
 
 def _take_attendance(request, session, action):

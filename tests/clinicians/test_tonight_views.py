@@ -344,7 +344,14 @@ def test_group_evening_links_to_its_chart_page_only_for_the_evenings_team(clinic
     evening_url = reverse("clinicians:group_chart", args=[session.pk])
     chart = reverse("clinicians:chart", args=[clinic.client_a.pk])
     page = login(clinic.clinician_1).get(chart).content.decode()
-    assert f'href="{evening_url}#entry-{clinic.client_a.pk}"' in page
+    link = f"{evening_url}?client={clinic.client_a.pk}#entry-{clinic.client_a.pk}"
+    assert f'href="{link}"' in page
+    # The evening leads back to the chart it was opened from, and to Tonight.
+    evening = login(clinic.clinician_1).get(link.split("#")[0]).content.decode()
+    assert f'href="{chart}">&larr; Chart: {clinic.client_a.display_name}</a>' in evening
+    other = factories.ClientFactory(cohort=clinic.client_b.cohort)
+    evening = login(clinic.clinician_1).get(f"{evening_url}?client={other.pk}").content.decode()
+    assert "Chart:" not in evening and other.display_name not in evening
     # A clinician who reaches the client through emergency access reads the entry, not the evening.
     factories.emergency_grant(clinic.client_a, clinic.clinician_2)
     page = login(clinic.clinician_2).get(chart).content.decode()
