@@ -93,6 +93,7 @@ def chart(client, user):
         "review_overdue": bool(review_due_on) and review_due_on < timezone.localdate(),
         "timeline": records,
         "more_records": more_records,
+        "unsigned_records": sum(not record.is_signed for record in records),
         "group_entries": [record for record in records if record.is_group_entry],
         "family_notes": family_notes[:RECENT_FAMILY_NOTES],
         "more_family_notes": len(family_notes) > RECENT_FAMILY_NOTES,

@@ -268,7 +268,8 @@ def test_a_draft_stays_on_the_chart_however_old_it_is(clinic, login):
     notes_section = notes_section[: notes_section.index("</section>")]
     assert note_links(notes_section, [*signed, late]) == [*signed[:RECENT_RECORDS], late]
     assert reverse("clinicians:group_chart", args=[old_evening.pk]) in notes_section
-    assert notes_section.count("Draft</span>") == 2
+    assert notes_section.count("Draft</span>") == 3  # the two drafts and the line that counts them
+    assert "2 records below are not signed yet" in notes_section
     assert "All notes and group entries" in notes_section
     viewed = AuditEntry.objects.get(event="view_group_note", client_id=client.pk)
     assert viewed.additional_data == {"entries": [draft_entry.pk]}
