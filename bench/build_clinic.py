@@ -320,6 +320,11 @@ def _treatment_plans(episodes, today, counts):
     written and signed the way the plan editor does it."""
     from clinicians.models import Intervention, Objective, TreatmentPlan
 
+    objectives = (
+        ("At school 4 of 5 days for two weeks in a row", Objective.Measure.SCHOOL_ATTENDANCE, "Weekly school report"),
+        ("PHQ-A total below 10 on two weekly check-ins", Objective.Measure.PHQ, "Weekly PHQ-A"),
+    )
+
     plans = 0
     for episode in episodes:
         if episode.ended_on is not None:
@@ -334,20 +339,14 @@ def _treatment_plans(episodes, today, counts):
             discharge_process="Step down to weekly outpatient therapy, first visit within 7 days.",
         )
         target = max(today, episode.started_on + datetime.timedelta(weeks=8))
-        Objective.objects.create(
-            plan=plan,
-            text=f"At school 4 of 5 days for two weeks in a row ({client.chart_number}).",
-            measure=Objective.Measure.SCHOOL_ATTENDANCE,
-            target_date=target,
-            how_measured="Weekly school attendance report",
-        )
-        Objective.objects.create(
-            plan=plan,
-            text=f"PHQ-A total below 10 on two weekly check-ins ({client.chart_number}).",
-            measure=Objective.Measure.PHQ,
-            target_date=target,
-            how_measured="Weekly PHQ-A",
-        )
+        for text, measure, how in objectives:
+            Objective.objects.create(
+                plan=plan,
+                text=f"{text} ({client.chart_number}).",
+                measure=measure,
+                target_date=target,
+                how_measured=how,
+            )
         for kind, frequency in (
             (Intervention.Kind.SKILLS_GROUP, "4 evenings a week"),
             (Intervention.Kind.FAMILY_GROUP, "weekly"),
