@@ -1,5 +1,6 @@
 """The client chart: one page per client for the clinical team."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,18 +25,23 @@ def chart(request, pk):
     return render(request, "clinicians/chart/chart.html", sections)
 
 
+#: Records on one page of a client's notes (a stay of 12 weeks makes about 60).
+NOTES_PER_PAGE = 50
+
+
 @clinician_required
 def notes(request, pk):
-    """Every note and group entry of the client, newest first (the chart shows the
-    latest few)."""
+    """Every note and group entry of the client, newest first, a page at a time (the
+    chart shows the latest few). Only the page shown is recorded as viewed."""
     client = clinical_client(request.user, pk)
     records, _more = timeline(client, request.user)
-    shown = [("view_notes", client, None)]
-    entries = [record.pk for record in records if record.is_group_entry]
+    page = Paginator(records, NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    shown = [("view_notes", client, {"page": page.number})]
+    entries = [record.pk for record in page if record.is_group_entry]
     if entries:
         shown.append(("view_group_note", client, {"entries": entries}))
     audit.record_together(*shown)
-    return render(request, "clinicians/client_notes.html", {"client": client, "timeline": records})
+    return render(request, "clinicians/client_notes.html", {"client": client, "page": page})
 
 
 def start_version_view(model, event, edit_route):

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -127,6 +129,7 @@ def delivery_log(request):
     kinds = OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct()
     failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
     context = {"page": page, "status": status, "kind": kind, "kinds": kinds, "failed": failed}
+    context["query"] = urlencode({"status": status, "kind": kind})  # kept by the pager's links
     return render(request, "iop/delivery_log.html", {**context, "statuses": OutboxMessage.Status})
 
 

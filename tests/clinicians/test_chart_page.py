@@ -244,8 +244,14 @@ def test_notes_page_query_count_does_not_grow_with_the_record(clinic, login, dja
     with django_assert_num_queries(len(few)):
         response = http.get(url)
     page = response.content.decode()
-    assert note_links(page, notes) == notes
+    # 55 records (notes of days 1-3 and 10-39, evenings of days 1-22), 50 a page:
+    # the five oldest, the notes of days 35-39, are on page 2.
+    assert "55 notes and group entries, newest first." in page and "Page 1 of 2" in page
+    assert note_links(page, notes) == notes[:-5]
     assert page.count("Group evening") == 22 and page.count("Said so.") == 22
+    older = http.get(url, {"page": 2}).content.decode()
+    assert note_links(older, notes) == notes[-5:] and "Group evening" not in older
+    assert AuditEntry.objects.filter(event="view_notes", additional_data={"page": 2}).count() == 1
 
 
 def test_a_draft_stays_on_the_chart_however_old_it_is(clinic, login):

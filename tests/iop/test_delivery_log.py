@@ -124,6 +124,11 @@ def test_log_is_paginated_with_a_fixed_number_of_queries(clinic, login, django_a
     second = client.get(reverse("delivery_log"), {"page": 2})
     assert len(second.context["page"].object_list) == 10
     assert "Page 2 of 2" in second.content.decode()
+    # The pager keeps the filters.
+    pending = client.get(reverse("delivery_log"), {"status": "pending", "kind": "kind0", "page": 1})
+    assert "Older" not in pending.content.decode()  # 20 of kind0: one page
+    filtered = client.get(reverse("delivery_log"), {"status": "pending"}).content.decode()
+    assert 'href="?status=pending&amp;kind=&amp;page=2"' in filtered
 
 
 def test_admin_nav_links_the_delivery_log(clinic, login):
