@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from iop.models import Client, User
+from iop.models import Client, Role, User
 
 from .models import PERSONAL_NOTE_MAX_CHARS, FamilyAppointment, FamilyLink, PersonalNote, SkillSummary
 
@@ -32,9 +32,21 @@ class InvitationForm(forms.Form):
     relationship = forms.ChoiceField(label=_("Relationship to the client"), choices=FamilyLink.Relationship.choices)
     legal_authority = forms.BooleanField(label=_("Holds legal authority for the client"), required=False)
 
+    link_existing = forms.BooleanField(
+        label=_("It is the same person: link their existing family account to this client"), required=False
+    )
+
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients.order_by("legal_last_name", "legal_first_name")
+        self.clients = clients
+        # A typed address may already be a family account: linking it to another child
+        # is asked for, never done silently (one mistyped address would show a child's
+        # week to another family). The box is shown only then.
+        typed = (self.data.get(self.add_prefix("email")) or "").strip() if self.is_bound else ""
+        self.existing = User.objects.filter(email__iexact=typed, role=Role.FAMILY).first() if typed else None
+        if self.existing is None:
+            del self.fields["link_existing"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
@@ -50,9 +62,30 @@ class InvitationForm(forms.Form):
             raise forms.ValidationError(
                 _("This family member is already linked to this client. Invite them again from their row.")
             )
+        if self.existing is not None and email and not data.get("link_existing"):
+            self.add_error("email", self._existing_account_message())
         if email and client and client.email and client.email.lower() == email:
             raise forms.ValidationError(_("This is the client's own address. A family member needs their own."))
         return data
+
+    def _existing_account_message(self):
+        children = [
+            link.client.display_name
+            for link in self.existing.family_links.filter(client__in=self.clients).select_related("client")
+        ]
+        values = {"name": self.existing.get_full_name() or self.existing.email, "children": ", ".join(children)}
+        if children:
+            message = _(
+                "This address already has a family account: %(name)s, linked to %(children)s. Check the address; "
+                "if it is the same person, tick the box below to link their account to this client too "
+                "(their name stays as it is)."
+            )
+        else:
+            message = _(
+                "This address already has a family account: %(name)s. Check the address; if it is the same "
+                "person, tick the box below to link their account to this client (their name stays as it is)."
+            )
+        return message % values
 
 
 class ContactPreferencesForm(forms.ModelForm):

@@ -58,7 +58,8 @@ def invitation_path(member):
 @transaction.atomic
 def invite(*, email, first_name, last_name, language, client, relationship, legal_authority, by, base_url):
     """Create (or find) the family member, link them to ``client`` and send the
-    invitation. Returns the member. Raises ValueError for a staff address."""
+    invitation, unless they have already joined (they simply see the client on
+    their page next time). Returns the member. Raises ValueError for a staff address."""
     member = User.objects.filter(email__iexact=email).first()
     if member is None:
         member = User(email=email.lower(), first_name=first_name, last_name=last_name, role=Role.FAMILY)
@@ -81,8 +82,14 @@ def invite(*, email, first_name, last_name, language, client, relationship, lega
         relationship=relationship,
         legal_authority=legal_authority,
     )
-    send_invitation(member, by=by, base_url=base_url)
+    if not has_joined(member):
+        send_invitation(member, by=by, base_url=base_url)
     return member
+
+
+def has_joined(member):
+    """Whether ``member`` has accepted an invitation (set their password)."""
+    return FamilyInvitation.objects.filter(family_member=member, accepted_at__isnull=False).exists()
 
 
 @transaction.atomic

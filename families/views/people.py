@@ -42,8 +42,16 @@ def invite(request):
     clients = Client.objects.visible_to(request.user).exclude(status=Client.Status.DISCHARGED)
     form = InvitationForm(request.POST or None, clients=clients, initial={"client": request.GET.get("client")})
     if form.is_valid():
-        member = invitations.invite(**form.cleaned_data, by=request.user, base_url=_base_url(request))
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": member.email})
+        data = {name: value for name, value in form.cleaned_data.items() if name != "link_existing"}
+        joined = form.existing is not None and invitations.has_joined(form.existing)
+        member = invitations.invite(**data, by=request.user, base_url=_base_url(request))
+        if joined:
+            message = _(
+                "%(name)s already has an account and is now linked to %(client)s too; no invitation was needed."
+            )
+            messages.success(request, message % {"name": member.get_full_name(), "client": data["client"].display_name})
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": member.email})
         return redirect("families:member_list")
     return render(request, "families/staff/invite.html", {"form": form})
 

@@ -126,3 +126,33 @@ def test_invite_form_survives_hostile_input(clinic, login):
         response = invite(browser, clinic, email=value, first_name=value, client=value)
         assert response.status_code == 200
         assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_an_existing_family_address_is_not_linked_to_another_child_without_asking(clinic, login):
+    """A mistyped address that belongs to another family must not show them a child's week."""
+    other_family = clinic.family_b  # linked to client B only
+    browser = login(clinic.admin)
+    response = invite(browser, clinic, email=other_family.email.upper(), first_name="Wrong", last_name="Person")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This address already has a family account" in page
+    assert other_family.get_full_name() in page and clinic.client_b.display_name in page
+    assert 'name="link_existing"' in page and 'value="Wrong"' in page  # what was typed is kept
+    assert not FamilyLink.objects.filter(family_member=other_family, client=clinic.client_a).exists()
+    assert not OutboxMessage.objects.filter(recipient=other_family).exists()
+
+    # Confirmed: the same account is linked, its name unchanged; no new invitation for someone who joined.
+    other_family.invitations.create(invited_by=clinic.admin, accepted_at=timezone.now())
+    response = invite(browser, clinic, email=other_family.email, first_name="Wrong", link_existing="on")
+    assert response.status_code == 302
+    assert FamilyLink.objects.filter(family_member=other_family, client=clinic.client_a).exists()
+    other_family.refresh_from_db()
+    assert other_family.first_name != "Wrong"
+    assert not OutboxMessage.objects.filter(recipient=other_family).exists()
+    follow = browser.get(response.url).content.decode()
+    assert "already has an account and is now linked to" in follow
+
+
+def test_a_new_address_shows_no_link_existing_box(clinic, login):
+    page = invite(login(clinic.admin), clinic, first_name="").content.decode()
+    assert 'name="link_existing"' not in page
