@@ -185,22 +185,37 @@ def csv_rows(entries, chunk=2000):
             return
         for row in describe(batch):
             yield [
-                row.pk,
-                row.timestamp.astimezone(datetime.UTC).isoformat(timespec="seconds"),
-                row.event,
-                row.label,
-                row.outcome,
-                row.actor_email or "",
-                row.actor_role,
-                row.record,
-                row.client.chart_number if row.client else (row.client_id or ""),
-                row.client.display_name if row.client else "",
-                row.remote_addr or "",
-                row.user_agent,
-                row.additional_data or "",
-                row.entry_hash,
+                spreadsheet_safe(value)
+                for value in (
+                    row.pk,
+                    row.timestamp.astimezone(datetime.UTC).isoformat(timespec="seconds"),
+                    row.event,
+                    row.label,
+                    row.outcome,
+                    row.actor_email or "",
+                    row.actor_role,
+                    row.record,
+                    row.client.chart_number if row.client else (row.client_id or ""),
+                    row.client.display_name if row.client else "",
+                    row.remote_addr or "",
+                    row.user_agent,
+                    row.additional_data or "",
+                    row.entry_hash,
+                )
             ]
         last = batch[-1].pk
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell that a spreadsheet shows as text: text that would start a formula
+    (a name typed as ``=HYPERLINK(...)``) gets a leading apostrophe. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def access_summary(entries):

@@ -115,6 +115,20 @@ def test_csv_export_streams_the_filtered_view_and_is_itself_audited(clinic, logi
     assert export.actor == clinic.admin and export.additional_data["filters"] == query
 
 
+def test_csv_export_cannot_carry_a_spreadsheet_formula(clinic, login):
+    """A family member named ``=HYPERLINK(...)`` is text in the export, not a formula."""
+    member = clinic.family_a
+    member.first_name, member.last_name = '=HYPERLINK("http://x","y")', "+1"
+    member.save()
+    audit.record("role_change", member, actor=clinic.admin)
+    response = login(clinic.admin).get(reverse("audit_export"), {"event": "role_change"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert any("HYPERLINK" in cell for cell in cells)
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)
+
+
 def test_clinical_records_are_named_by_type_and_number_only(clinic, login):
     medication = factories.MedicationFactory(client=clinic.client_a, name="Sertraline")
     audit.record("add_medication", medication)
