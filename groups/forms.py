@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iop.date_limits import DayField
 from iop.models import Role, User
 
 from .models import Closure, Cohort, Session, SkillModule
@@ -114,8 +115,8 @@ class GenerateForm(forms.Form):
     cohort = forms.ModelChoiceField(
         queryset=Cohort.objects.all(), required=False, empty_label=_("All cohorts"), label=_("Cohort")
     )
-    first = forms.DateField(widget=DateInput(), label=_("From"))
-    last = forms.DateField(widget=DateInput(), label=_("To"))
+    first = DayField(widget=DateInput(), label=_("From"))
+    last = DayField(widget=DateInput(), label=_("To"))
 
     def clean(self):
         data = super().clean()
@@ -133,6 +134,7 @@ class ClosureForm(forms.ModelForm):
         model = Closure
         fields = ["starts_on", "ends_on", "reason", "note", "cohort"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        field_classes = {"starts_on": DayField, "ends_on": DayField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,7 +150,7 @@ class ClosureForm(forms.ModelForm):
 class WhenForm(forms.Form):
     """A clinic-local day and start time, read as one aware datetime."""
 
-    day = forms.DateField(widget=DateInput(), label=_("Day"))
+    day = DayField(widget=DateInput(), label=_("Day"))
     start_time = forms.TimeField(widget=TimeInput(), label=_("Start time"))
 
     def starts_at(self):
@@ -208,7 +210,7 @@ class SessionForm(forms.ModelForm):
 
 class AdmitForm(forms.Form):
     cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), label=_("Cohort"))
-    on = forms.DateField(widget=DateInput(), label=_("From"))
+    on = DayField(widget=DateInput(), label=_("From"))
 
 
 class TransferForm(AdmitForm):
@@ -216,7 +218,7 @@ class TransferForm(AdmitForm):
 
 
 class DischargeForm(forms.Form):
-    on = forms.DateField(widget=DateInput(), label=_("Last day in group"))
+    on = DayField(widget=DateInput(), label=_("Last day in group"))
 
 
 class SkillChoiceForm(forms.Form):

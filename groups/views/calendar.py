@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from iop.access import staff_required
+from iop.date_limits import within
 from iop.links import url_for_each
 from iop.models import Client
 
@@ -41,7 +42,7 @@ def monday_from(value):
         day = parse_date(value or "")
     except ValueError:
         day = None
-    return week_start(day or timezone.localdate())
+    return week_start(day if within(day) else timezone.localdate())
 
 
 @staff_required

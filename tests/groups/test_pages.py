@@ -312,3 +312,25 @@ def test_clinician_cannot_choose_a_skill_for_another_cohort(enrolled, login):
     week = CohortWeek.objects.filter(cohort=cohort).first()
     response = login(enrolled.clinician_1).post(reverse("groups:cohort_weeks", args=[cohort.pk]), {"week": week.pk})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_days_at_the_ends_of_the_calendar_get_a_clear_answer_not_an_error(enrolled, evenings, login, day):
+    """A mistyped year reaches date arithmetic (the week around it, the day after) only
+    inside 1900-2099; outside, forms say so and addresses fall back to this week."""
+    admin = login(enrolled.admin)
+    this_week = admin.get(reverse("groups:week")).context["monday"]
+    assert admin.get(reverse("groups:week"), {"week": day}).context["monday"] == this_week
+    assert admin.get(reverse("groups:hours"), {"week": day}).status_code == 200
+
+    out_of_range = "Enter a date between 1900 and 2099."
+    moved = admin.post(reverse("groups:reschedule", args=[evenings[0].pk]), {"day": day, "start_time": "17:30"})
+    assert moved.status_code == 200 and out_of_range in text(moved)
+    closure = {"starts_on": day, "ends_on": day, "reason": "weather", "note": "Snow"}
+    preview = admin.post(reverse("groups:closures"), closure)
+    assert preview.status_code == 200 and out_of_range in text(preview) and 'value="Snow"' in text(preview)
+    assert not Closure.objects.exists()
+    audit = admin.get(reverse("audit_log"), {"date_to": day})
+    assert audit.status_code == 200 and out_of_range in text(audit)
+    export = admin.get(reverse("audit_export"), {"date_to": day})
+    assert export.status_code == 302 and export.url == reverse("audit_log")  # back to the form and its message
