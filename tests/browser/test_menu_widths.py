@@ -25,3 +25,30 @@ def test_menu_fits_the_window_at_every_width(demo_clinic, live_server, page, sig
         box = sign_out.bounding_box()
         assert box["x"] + box["width"] <= width, width
         screenshot(page, f"menu-{email.split('@')[0]}-{width}")
+
+
+def test_keyboard_focus_on_the_menu_is_plain_to_see(demo_clinic, live_server, page, sign_in, screenshot):
+    """Every menu item shows a white outline when reached with Tab (the default blue
+    ring barely shows on the navy header)."""
+    sign_in(page, "admin@demo.clinic")
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.goto(live_server.url + reverse("client_list"))
+    seen = 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        style = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el.closest('nav.navbar')) return null;
+                const s = getComputedStyle(el);
+                return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor};
+            }"""
+        )
+        if style is None:
+            if seen:
+                break
+            continue
+        seen += 1
+        assert style == {"style": "solid", "width": 3.0, "color": "rgb(255, 255, 255)"}, style
+    assert seen >= 5
+    screenshot(page, "menu-focus")
