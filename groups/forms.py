@@ -144,6 +144,13 @@ class ClosureForm(forms.ModelForm):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The last day must be on or after the first day."))
+        elif data.get("starts_on") and data.get("ends_on"):
+            same = Closure.objects.filter(
+                starts_on=data["starts_on"], ends_on=data["ends_on"], cohort=data.get("cohort")
+            )
+            if same.exists():
+                # Saving it again would tell every family a second time.
+                raise forms.ValidationError(_("This closure is already saved: %(c)s.") % {"c": same.first()})
         return data
 
 

@@ -48,8 +48,13 @@ class Closure(models.Model):
 
     def __str__(self):
         scope = self.cohort.name if self.cohort_id else _("all cohorts")
-        days = f"{self.starts_on:%a %d %b}" + (f" to {self.ends_on:%a %d %b}" if self.ends_on != self.starts_on else "")
+        days = _day(self.starts_on) + (f" to {_day(self.ends_on)}" if self.ends_on != self.starts_on else "")
         return f"{days} ({self.get_reason_display().lower()}, {scope})"
+
+
+def _day(day):
+    """'Thu 25 Nov 2027': with the year, since closures are planned months ahead."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 class SessionQuerySet(models.QuerySet):

@@ -188,6 +188,15 @@ def test_closure_confirm_cancels_evenings_and_queues_family_notices(enrolled, ev
     assert OutboxMessage.objects.filter(kind="closure").count() == 2
     assert Closure.objects.get().created_by == enrolled.admin
 
+    # The list says the year (closures are planned months ahead), and the same closure
+    # cannot be saved twice, which would tell every family again.
+    day = teens.local_date
+    page = text(login(enrolled.admin).get(reverse("groups:closures")))
+    assert f"{day:%a} {day.day} {day:%b %Y} (weather, all cohorts)" in page
+    again = login(enrolled.admin).post(reverse("groups:closures"), data)
+    assert again.status_code == 200 and "This closure is already saved" in text(again)
+    assert Closure.objects.count() == 1 and OutboxMessage.objects.filter(kind="closure").count() == 2
+
 
 @pytest.mark.parametrize(
     "note", ["", "<script>alert(1)</script>", "Snow ❄️ día", "'; DROP TABLE groups_session; --", "x" * 500]
