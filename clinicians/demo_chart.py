@@ -420,7 +420,7 @@ def seed_safety_plan(client, today):
         internal_coping="Hold ice cubes. Listen to my 'calm' playlist. Draw in my sketchbook. Take a hot shower.",
         distraction="Text my cousin Jess. Go to the skate park with Theo. Sit in the kitchen with my mom.",
         people_to_ask="Mom (Ann): (555) 010-2231. Aunt Carla: (555) 010-7789.",
-        professionals="Lakeside IOP, (555) 010-4400 (evenings). On-call clinician through the clinic line. "
+        professionals="Lakeside IOP, (617) 555-0140 (evenings). On-call clinician through the clinic line. "
         "988 Suicide & Crisis Lifeline: call or text 988. Emergency: 911 or St. Luke's ER.",
         environment="Mom keeps all medications in the locked box. No firearms in the house (confirmed with Mom). "
         "Razors removed from my bathroom.",

@@ -27,7 +27,9 @@ FAMILY_APPOINTMENTS = [
 # The address the demo's "summary is ready" messages link to (the app as `make run` serves it).
 DEMO_BASE_URL = "http://127.0.0.1:8000"
 # (who, phone) of families who agreed to texts.
-TEXTING_FAMILIES = {"parent@demo.clinic": "+15550104401", "bella.dad@demo.clinic": "+15550104402"}
+# Numbers from the 555-0100..0199 block, which the North American numbering plan keeps
+# for fiction in every area code: valid to the phone checks, never anyone's line.
+TEXTING_FAMILIES = {"parent@demo.clinic": "+16175550141", "bella.dad@demo.clinic": "+16175550142"}
 # A small edit each lead makes to the curriculum's draft, so it reads for their group.
 COHORT_EDITS = {
     "teens": "Teens often like to try it on their own first; ask about it once, then let them lead.",

@@ -100,7 +100,7 @@ def seed(today, log):
             "name": "Evening IOP for Teens & Tweens",
             "clinic_name": "Lakeside Youth Behavioral Health",
             "address": "120 Harbor Street, Suite 300",
-            "phone": "(555) 010-4400",
+            "phone": "(617) 555-0140",
             "on_call_clinician": users["cofacilitator@demo.clinic"],
             "director": users["prescriber@demo.clinic"],
         },
