@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clinicians.models import RiskAssessment
 from iop.date_limits import validate_day
@@ -65,6 +66,44 @@ class AnswersForm(forms.Form):
     def _questions(self):
         instrument = self.instrument
         return [*instrument.items, *filter(None, [instrument.difficulty]), *instrument.yes_no_questions]
+
+
+class SelfReportForm(AnswersForm):
+    """The teen's own questionnaire (kiosk or one-time link). Blank questions are
+    allowed, but not by accident: the first time the form is sent with blanks it
+    comes back, answers kept, saying which are blank; sent again, it goes as it is.
+    The questions about suicide are the ones that matter most not to skip unseen."""
+
+    CONFIRM = "send_anyway"
+
+    def blank_questions(self):
+        """Numbers of the scored questions left blank, and how many yes/no questions."""
+        data = self.cleaned_data
+        items = [item.number for item in self.instrument.items if data.get(item.key) is None]
+        yes_no = sum(1 for question in self.instrument.yes_no_questions if data.get(question.key) is None)
+        return items, yes_no
+
+    def clean(self):
+        cleaned = super().clean()
+        items, yes_no = self.blank_questions()
+        self.asks_to_confirm = bool(items or yes_no) and self.data.get(self.CONFIRM) != "1"
+        if self.asks_to_confirm:
+            parts = []
+            if items:
+                parts.append(
+                    ngettext("question %(n)s", "questions %(n)s", len(items))
+                    % {"n": ", ".join(str(number) for number in items)}
+                )
+            if yes_no:
+                parts.append(ngettext("%(n)s yes/no question", "%(n)s yes/no questions", yes_no) % {"n": yes_no})
+            raise forms.ValidationError(
+                _(
+                    "You left %(blank)s blank. You can answer them now, or press Send my answers again to "
+                    "send your answers as they are."
+                )
+                % {"blank": _(" and ").join(parts)}
+            )
+        return cleaned
 
 
 class ClinicianEntryForm(AnswersForm):

@@ -75,7 +75,9 @@ def progress_for(client, administrations, due_days, today):
     scored = tuple(a for a in phq if a.total is not None)
     totals = [a.total for a in scored]
     latest_phq = phq[-1] if phq else None
-    due_on, overdue = _due(client, latest_phq, due_days, today)
+    # A questionnaire with no total (too many blanks) measured nothing: the next one is
+    # due from the last that gave a score.
+    due_on, overdue = _due(client, scored[-1] if scored else None, due_days, today)
     return Progress(
         scored=scored,
         latest_phq=latest_phq,
@@ -86,13 +88,13 @@ def progress_for(client, administrations, due_days, today):
     )
 
 
-def _due(client, latest_phq, due_days, today):
-    """Due ``due_days`` after the last PHQ (program setting, default weekly), or
+def _due(client, last_scored, due_days, today):
+    """Due ``due_days`` after the last scored PHQ (program setting, default weekly), or
     at admission when there is none yet; only admitted clients are ever overdue."""
     if client.status != client.Status.ADMITTED:
         return None, False
-    if latest_phq is not None:
-        due_on = timezone.localdate(latest_phq.administered_at) + datetime.timedelta(days=due_days)
+    if last_scored is not None:
+        due_on = timezone.localdate(last_scored.administered_at) + datetime.timedelta(days=due_days)
     else:
         due_on = client.admitted_on or today
     return due_on, today > due_on

@@ -158,6 +158,15 @@ class Administration(models.Model):
             values[answer.item_key] = bool(answer.value) if isinstance(question, YesNoQuestion) else answer.value
         return values
 
+    def unanswered_risk_questions(self):
+        """The questions about suicide or self-harm left blank (the scored item and the
+        yes/no questions), in order: a blank is no answer, and worth asking in person."""
+        definition = self.definition
+        keys = [definition.safety_item_key] if definition.safety_item_key else []
+        keys += [question.key for question in definition.yes_no_questions if question.asks_about_suicide]
+        answered = {answer.item_key for answer in self.answers.all()}
+        return [definition.question(key) for key in keys if key not in answered]
+
     def answer_rows(self):
         """Every question in order with its answer, for display; safety answers flagged."""
         definition = self.definition

@@ -86,7 +86,10 @@ def new_administration(request, pk):
 @clinician_required
 def administration_detail(request, pk):
     administration = get_object_or_404(
-        Administration.objects.visible_to(request.user).select_related("client", "entered_by"), pk=pk
+        Administration.objects.visible_to(request.user)
+        .select_related("client", "entered_by")
+        .prefetch_related("answers"),
+        pk=pk,
     )
     audit.record("view_measure", administration, client=administration.client)
     return render(request, "clinicians/administration_detail.html", {"administration": administration})

@@ -5,7 +5,7 @@ an unusable link gets one friendly page that says nothing about why."""
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from clinicians.forms import AnswersForm
+from clinicians.forms import SelfReportForm
 from clinicians.models import SelfReportLink
 from clinicians.models.measures import LinkUnusable
 from iop import audit
@@ -21,7 +21,9 @@ def self_report(request, token):
     link = SelfReportLink.objects.usable(token).first()
     if link is None:
         return _unavailable(request)
-    form = AnswersForm(request.POST if request.method == "POST" else None, instrument=link.get_instrument_definition())
+    form = SelfReportForm(
+        request.POST if request.method == "POST" else None, instrument=link.get_instrument_definition()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             administration = link.complete(form.answers())

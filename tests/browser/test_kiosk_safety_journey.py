@@ -45,6 +45,10 @@ def test_teen_kiosk_phqa_with_item_9_puts_the_alert_on_the_clinicians_pages(
     assert_accessible(page)
     shot(page, "kiosk-phqa-answered")
     page.get_by_role("button", name="Send my answers").click()
+    # The yes/no questions were left blank: the page says so once, answers kept.
+    expect(page.get_by_text("You left 3 yes/no questions blank.")).to_be_visible()
+    shot(page, "kiosk-blank-questions")
+    page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
     shot(page, "kiosk-thank-you")
 

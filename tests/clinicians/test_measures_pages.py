@@ -93,6 +93,14 @@ def test_next_phq_is_due_a_week_after_the_last_and_flagged_when_overdue(clinic, 
     assert "Overdue" in text_of(page(login, clinic.clinician_2, "client_measures", clinic.client_b.pk), "due")
 
 
+def test_a_questionnaire_without_a_total_does_not_put_off_the_next_one(clinic, login):
+    scores(clinic.client_a, [12, 11], last_days_ago=9)
+    blanks = {f"phq9_{n}": 1 for n in range(1, 6)}  # four items blank: no total
+    AdministrationFactory(client=clinic.client_a, answers=blanks, administered_at=timezone.now())
+    due_text = text_of(page(login, clinic.clinician_1, "client_measures", clinic.client_a.pk), "due")
+    assert "Overdue" in due_text
+
+
 def test_due_days_follow_the_program_setting(clinic, login):
     from iop.models import Program
 

@@ -136,7 +136,7 @@ def test_with_the_broker_stopped_the_kiosk_submission_still_saves_the_alert_and_
     _link, token = SelfReportLink.issue(
         client=clinic.client_a, instrument="phqa", created_by=clinic.clinician_1, mode="kiosk"
     )
-    answers = {item.key: "1" for item in PHQA.items}
+    answers = {item.key: "1" for item in PHQA.items} | {q.key: "no" for q in PHQA.yes_no_questions}
     assert django_settings.CELERY_BROKER_URL == DEAD_BROKER
     with caplog.at_level(logging.WARNING, logger="iop.outbox"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("clinicians:self_report", args=[token]), answers)

@@ -27,7 +27,9 @@ def url(token):
 
 
 def answers(item_9=0):
-    return {item.key: "1" for item in PHQA.items[:8]} | {"phqa_9": str(item_9)}
+    """Every question answered (the teen is asked to confirm blanks before they go)."""
+    yes_no = {question.key: "no" for question in PHQA.yes_no_questions}
+    return {item.key: "1" for item in PHQA.items[:8]} | {"phqa_9": str(item_9)} | yes_no
 
 
 def test_link_stores_only_a_hash_of_the_token(clinic):
@@ -177,3 +179,36 @@ def test_self_report_form_survives_hostile_values(clinic, client, value):
     assert response.status_code in (200, 302)
     assert "<script>alert(1)</script>" not in response.content.decode()
     assert not SafetyAlert.objects.exists()  # nothing hostile ever reads as a "yes"
+
+
+def test_blank_questions_come_back_once_to_be_answered_or_sent_as_they_are(clinic, client, login):
+    _link, token = issue(clinic)
+    partial = {item.key: "1" for item in PHQA.items[:5]}
+    response = client.post(url(token), partial)
+    page = response.content.decode()
+    assert response.status_code == 200 and not Administration.objects.exists()
+    assert "You left questions 6, 7, 8, 9 and 3 yes/no questions blank." in page
+    assert 'name="send_anyway" value="1"' in page and page.count("checked") == 5  # answers kept
+    # Sent again as it is: it goes, with no total (4 items blank) and no alert.
+    response = client.post(url(token), partial | {"send_anyway": "1"})
+    assert response.status_code == 302
+    administration = Administration.objects.get()
+    assert administration.total is None and not SafetyAlert.objects.exists()
+    # The clinician is told which questions about suicide or self-harm went unanswered.
+    page = login(clinic.clinician_1).get(reverse("clinicians:administration", args=[administration.pk]))
+    text = page.content.decode()
+    assert "Not answered: questions about suicide or self-harm." in text
+    assert "9. " in text and text.count("<li>") >= 3  # item 9 and the two suicide yes/no questions
+
+
+def test_a_complete_questionnaire_goes_at_the_first_press(clinic, client):
+    _link, token = issue(clinic)
+    assert client.post(url(token), answers()).status_code == 302
+
+
+def test_a_complete_questionnaire_shows_no_unanswered_risk_questions(clinic, client, login):
+    _link, token = issue(clinic)
+    client.post(url(token), answers())
+    administration = Administration.objects.get()
+    page = login(clinic.clinician_1).get(reverse("clinicians:administration", args=[administration.pk]))
+    assert "Not answered: questions about suicide" not in page.content.decode()

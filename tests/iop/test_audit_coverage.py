@@ -41,7 +41,7 @@ def fill_in_a_one_time_link(clinic, login):
     _link, token = SelfReportLink.issue(
         client=clinic.client_a, instrument="phqa", created_by=clinic.clinician_1, mode="link"
     )
-    answers = {item.key: "1" for item in PHQA.items[:8]} | {"phqa_9": "0"}
+    answers = {item.key: "1" for item in PHQA.items[:8]} | {"phqa_9": "0", "send_anyway": "1"}
     assert login(None).post(reverse("clinicians:self_report", args=[token]), answers).status_code == 302
 
 
