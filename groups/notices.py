@@ -5,66 +5,105 @@ portal is suspended ("do not contact") get nothing."""
 from collections import defaultdict
 
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from iop.models import Program, User
-from iop.outbox import queue_message
+from iop.reminders import notify
 
 from .enrollment import rosters
+from .models import Cohort
 
 
 def day_label(day):
-    return f"{day:%a} {day.day} {day:%b}"
+    """'Tue 8 Dec' in English, 'mar 8 dic' in Spanish: the active language names the day."""
+    return date_format(day, "D j M")
 
 
 def families_by_session(sessions):
-    """{family member: [sessions their own child was expected at]} for the given sessions."""
+    """{family member: [sessions their own child was expected at]} for the given sessions.
+    Each member gets ``child_cohorts``: the cohorts of all their linked children, so a
+    parent with children in two groups can be told which group a change is about."""
     expected = rosters(sessions)
     client_ids = {e.client_id for enrollments in expected.values() for e in enrollments}
-    members = User.objects.filter(
-        family_links__client__in=client_ids, family_links__portal_suspended=False, is_active=True
-    ).values_list("pk", "family_links__client")
-    clients_of = defaultdict(set)
-    for member_id, client_id in members:
+    linked = (
+        User.objects.filter(family_links__client__in=client_ids, family_links__portal_suspended=False, is_active=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    members = User.objects.filter(pk__in=linked).values_list(
+        "pk", "family_links__client", "family_links__client__cohort", "family_links__portal_suspended"
+    )
+    clients_of, cohorts_of = defaultdict(set), defaultdict(set)
+    for member_id, client_id, cohort_id, suspended in members:
+        if suspended:
+            continue
         clients_of[member_id].add(client_id)
+        if cohort_id is not None:
+            cohorts_of[member_id].add(cohort_id)
     people = User.objects.in_bulk(clients_of.keys())
     result = {}
     for member_id, client_ids_of_member in clients_of.items():
         theirs = [s for s in sessions if any(e.client_id in client_ids_of_member for e in expected[s.pk])]
         if theirs:
-            result[people[member_id]] = theirs
+            person = people[member_id]
+            person.child_cohorts = cohorts_of[member_id] | {s.cohort_id for s in theirs}
+            result[person] = theirs
     return result
+
+
+def _days(theirs, member, names):
+    """'Tue 8 Dec, Wed 9 Dec': each day once; with the group's name when the member has
+    children in more than one group ('Tue 8 Dec for Tweens 11-13')."""
+    by_day = {}
+    for session in sorted(theirs, key=lambda s: s.starts_at):
+        by_day.setdefault(session.local_date, set()).add(names[session.cohort_id])
+    several = len(member.child_cohorts) > 1
+    parts = []
+    for day, groups in by_day.items():
+        label = day_label(day)
+        if several:
+            label = _("%(day)s for %(groups)s") % {"day": label, "groups": _(" and ").join(sorted(groups))}
+        parts.append(label)
+    return ", ".join(parts)
+
+
+def _cohort_names(sessions):
+    return dict(Cohort.objects.filter(pk__in={s.cohort_id for s in sessions}).values_list("pk", "name"))
 
 
 def tell_families_of_closure(closure, sessions):
     phone = Program.current().phone
+    names = _cohort_names(sessions)
     for member, theirs in families_by_session(sessions).items():
         with translation.override(member.language):
-            days = ", ".join(day_label(s.local_date) for s in sorted(theirs, key=lambda s: s.starts_at))
             reason = closure.get_reason_display().lower()
-            body = _("No group on %(days)s (%(reason)s).") % {"days": days, "reason": reason}
-            queue_message(
+            body = _("No group on %(days)s (%(reason)s).") % {"days": _days(theirs, member, names), "reason": reason}
+            notify(
+                member,
                 key=f"closure:{closure.pk}:{member.pk}",
                 kind="closure",
-                recipient=member,
                 subject=body,
                 body=_with_phone(body, phone),
             )
 
 
 def tell_families_of_move(original, moved):
+    """Everyone expected on either day: the families of the old evening's roster learn it
+    is off, those of the new one when it is."""
     phone = Program.current().phone
-    for member in families_by_session([moved]):
+    names = _cohort_names([moved])
+    for member in families_by_session([original, moved]):
         with translation.override(member.language):
             body = _("Group on %(old)s moves to %(new)s at %(time)s.") % {
-                "old": day_label(original.local_date),
+                "old": _days([original], member, names),
                 "new": day_label(moved.local_date),
                 "time": f"{moved.local_start:%H:%M}",
             }
-            queue_message(
+            notify(
+                member,
                 key=f"reschedule:{moved.pk}:{member.pk}",
                 kind="reschedule",
-                recipient=member,
                 subject=body,
                 body=_with_phone(body, phone),
             )
@@ -72,16 +111,17 @@ def tell_families_of_move(original, moved):
 
 def tell_families_of_make_up(session):
     phone = Program.current().phone
+    names = _cohort_names([session])
     for member in families_by_session([session]):
         with translation.override(member.language):
             body = _("Extra group on %(day)s at %(time)s.") % {
-                "day": day_label(session.local_date),
+                "day": _days([session], member, names),
                 "time": f"{session.local_start:%H:%M}",
             }
-            queue_message(
+            notify(
+                member,
                 key=f"make-up:{session.pk}:{member.pk}",
                 kind="make_up",
-                recipient=member,
                 subject=body,
                 body=_with_phone(body, phone),
             )

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from groups import changes
 from groups.models import Session
@@ -144,3 +145,55 @@ def test_make_up_cannot_replace_an_evening_that_still_happens(evenings, enrolled
     with pytest.raises(ValidationError):
         changes.add_make_up(teens.cohort, teens.starts_at + datetime.timedelta(days=4), enrolled.admin, replaces=teens)
     assert Session.objects.filter(kind="make_up").count() == 0
+
+
+# --- A family with children in two groups, texts and Spanish ---------------------------------
+
+
+@pytest.fixture
+def two_groups_parent(enrolled):
+    """family_a, parent of client A (Teens) and of client B (Tweens)."""
+    factories.FamilyLinkFactory(family_member=enrolled.family_a, client=enrolled.client_b)
+    return enrolled.family_a
+
+
+def test_a_parent_of_two_groups_is_told_which_group_and_each_day_once(evenings, two_groups_parent):
+    teens, tweens = evenings
+    day = teens.local_date
+    changes.apply_closure(closure_on(day))  # every cohort
+    body = OutboxMessage.objects.get(kind="closure", recipient=two_groups_parent).body
+    names = " and ".join(sorted([teens.cohort.name, tweens.cohort.name]))
+    assert body.startswith(f"No group on {day:%a} {day.day} {day:%b} for {names} (holiday).")
+    assert body.count(f"{day.day} {day:%b}") == 1
+
+    other_day = day + datetime.timedelta(days=7)
+    factories.SessionFactory(cohort=tweens.cohort, day=other_day)
+    changes.apply_closure(closure_on(other_day, cohort=tweens.cohort))  # the Tweens only
+    later = OutboxMessage.objects.filter(kind="closure", recipient=two_groups_parent).exclude(body=body).get()
+    assert f"for {tweens.cohort.name} (holiday)" in later.body and teens.cohort.name not in later.body
+
+
+def test_schedule_changes_go_by_text_to_families_who_chose_texts_and_in_their_language(evenings, enrolled):
+    teens, _ = evenings
+    texting = enrolled.family_a
+    texting.phone = "+16175550141"
+    texting.give_sms_consent()
+    texting.language = "es"
+    texting.save()
+    changes.apply_closure(closure_on(teens.local_date))
+    message = OutboxMessage.objects.get(kind="closure", recipient=texting)
+    assert message.channel == "sms" and message.to_address == "+16175550141"
+    with translation.override("es"):
+        spanish_day = date_format(teens.local_date, "D j M")
+    assert message.body.startswith(f"No hay grupo el {spanish_day} (")
+
+
+def test_a_moved_evening_is_announced_to_the_families_of_the_old_day_too(evenings, enrolled):
+    teens, _ = evenings
+    enrollment = enrolled.client_a.enrollments.get()
+    # Client A's last day is the evening being moved: only the old day's roster has them.
+    enrollment.ended_on, enrollment.end_reason = teens.local_date, "discharge"
+    enrollment.save()
+    changes.reschedule(teens, teens.starts_at + datetime.timedelta(days=1), enrolled.admin)
+    message = OutboxMessage.objects.get(kind="reschedule")
+    assert message.recipient == enrolled.family_a
