@@ -5,11 +5,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from iop import audit
 
 from . import notices
-from .models import Session
+from .models import Closure, Session
 
 
 def sessions_closed_by(starts_on, ends_on, cohort=None):
@@ -42,6 +44,7 @@ def reschedule(session, starts_at, by):
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.is_cancelled or session.is_charted:
         raise ValidationError("Only a scheduled evening that is not yet charted can be moved.")
+    check_new_time(session.cohort, starts_at)
     moved = _copy(session, starts_at, Session.Kind.RESCHEDULED)
     session.status = Session.Status.CANCELLED
     session.cancel_reason = f"Moved to {moved.local_start:%a %d %b %H:%M}"
@@ -56,6 +59,7 @@ def add_make_up(cohort, starts_at, by, *, replaces=None, minutes=None):
     """An extra evening, usually standing in for one that was cancelled."""
     if replaces is not None and not replaces.is_cancelled:
         raise ValidationError("A make-up stands in for a cancelled evening.")
+    check_new_time(cohort, starts_at)
     minutes = minutes or cohort.duration_minutes
     session = _save_new(
         Session(
@@ -71,6 +75,18 @@ def add_make_up(cohort, starts_at, by, *, replaces=None, minutes=None):
     notices.tell_families_of_make_up(session)
     audit.record("make_up", session, actor=by)
     return session
+
+
+def check_new_time(cohort, starts_at):
+    """A moved or extra evening goes to a time still to come, on a day the clinic is
+    open for ``cohort`` (families would be told of an evening that cannot happen)."""
+    if starts_at <= timezone.now():
+        raise ValidationError("An evening can only be moved or added to a time still to come.")
+    day = timezone.localdate(starts_at)
+    closed = Closure.objects.filter(starts_on__lte=day, ends_on__gte=day).filter(Q(cohort=None) | Q(cohort=cohort))
+    closure = closed.first()
+    if closure is not None:
+        raise ValidationError("The clinic is closed that day for this group: %(closure)s.", params={"closure": closure})
 
 
 def overlapping(cohort, starts_at, ends_at, exclude=None):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -197,3 +198,27 @@ def test_a_moved_evening_is_announced_to_the_families_of_the_old_day_too(evening
     changes.reschedule(teens, teens.starts_at + datetime.timedelta(days=1), enrolled.admin)
     message = OutboxMessage.objects.get(kind="reschedule")
     assert message.recipient == enrolled.family_a
+
+
+def test_an_evening_is_not_moved_into_the_past_or_onto_a_closed_day(evenings, enrolled, login):
+    teens, tweens = evenings
+    with pytest.raises(ValidationError, match="still to come"):
+        changes.reschedule(teens, timezone.now() - datetime.timedelta(days=30), enrolled.admin)
+    closed_day = teens.local_date + datetime.timedelta(days=2)
+    factories.ClosureFactory(starts_on=closed_day, ends_on=closed_day, cohort=teens.cohort)
+    onto_closure = teens.starts_at + datetime.timedelta(days=2)
+    with pytest.raises(ValidationError, match="closed that day"):
+        changes.reschedule(teens, onto_closure, enrolled.admin)
+    with pytest.raises(ValidationError, match="closed that day"):
+        changes.add_make_up(teens.cohort, onto_closure, enrolled.admin)
+    # The other cohort is open that day.
+    assert changes.reschedule(tweens, tweens.starts_at + datetime.timedelta(days=2), enrolled.admin)
+    teens.refresh_from_db()
+    assert teens.status == "scheduled" and not OutboxMessage.objects.filter(recipient=enrolled.family_a).exists()
+
+    # Through the page: the form says why and keeps what was typed.
+    page = login(enrolled.admin).post(
+        reverse("groups:reschedule", args=[teens.pk]), {"day": f"{closed_day}", "start_time": "18:00"}
+    )
+    assert page.status_code == 200 and "closed that day" in page.content.decode()
+    assert f'value="{closed_day}"' in page.content.decode()
