@@ -215,9 +215,49 @@ class SessionForm(forms.ModelForm):
         return super().save(commit)
 
 
+#: How far back and ahead an admission or transfer may be dated.
+ENROLLMENT_DAYS_BACK = 30
+ENROLLMENT_DAYS_AHEAD = 90
+
+
 class AdmitForm(forms.Form):
     cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), label=_("Cohort"))
     on = DayField(widget=DateInput(), label=_("From"))
+    outside_age_band = forms.BooleanField(
+        label=_("Admit outside the cohort's age band (a clinical decision)"), required=False
+    )
+
+    def __init__(self, *args, client=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        today = timezone.localdate()
+        first = today - datetime.timedelta(days=ENROLLMENT_DAYS_BACK)
+        last = today + datetime.timedelta(days=ENROLLMENT_DAYS_AHEAD)
+        if not first <= day <= last:
+            raise forms.ValidationError(
+                _("Enter a day from %(first)s to %(last)s (up to %(back)s days back, %(ahead)s ahead).")
+                % {"first": first, "last": last, "back": ENROLLMENT_DAYS_BACK, "ahead": ENROLLMENT_DAYS_AHEAD}
+            )
+        return day
+
+    def clean(self):
+        data = super().clean()
+        cohort, day, client = data.get("cohort"), data.get("on"), self.client
+        if cohort and day and client is not None and client.date_of_birth and not data.get("outside_age_band"):
+            age = client.age_on(day)
+            if not cohort.age_min <= age <= cohort.age_max:
+                self.add_error(
+                    "cohort",
+                    _(
+                        "%(client)s will be %(age)s; %(cohort)s is for ages %(min)s to %(max)s. Choose another "
+                        "cohort, or tick the box below if this is a clinical decision."
+                    )
+                    % {"client": client, "age": age, "cohort": cohort, "min": cohort.age_min, "max": cohort.age_max},
+                )
+        return data
 
 
 class TransferForm(AdmitForm):
@@ -226,6 +266,10 @@ class TransferForm(AdmitForm):
 
 class DischargeForm(forms.Form):
     on = DayField(widget=DateInput(), label=_("Last day in group"))
+
+    def __init__(self, *args, client=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
 
 
 class SkillChoiceForm(forms.Form):

@@ -35,7 +35,8 @@ def client_enrollment(request, pk):
     action = request.POST.get("action") if request.method == "POST" else None
     today = {"on": timezone.localdate()}
     forms = {
-        name: ACTIONS[name][0](request.POST if name == action else None, prefix=name, initial=today) for name in names
+        name: ACTIONS[name][0](request.POST if name == action else None, prefix=name, initial=today, client=client)
+        for name in names
     }
     if action in forms and forms[action].is_valid():
         try:

@@ -257,7 +257,8 @@ def test_enrollment_page_transfers_and_discharges(enrolled, login):
     web = login(enrolled.admin)
     later = timezone.localdate() + datetime.timedelta(days=7)
 
-    web.post(url, {"action": "transfer", "transfer-cohort": enrolled.client_b.cohort_id, "transfer-on": f"{later}"})
+    move = {"action": "transfer", "transfer-cohort": enrolled.client_b.cohort_id, "transfer-on": f"{later}"}
+    web.post(url, move | {"transfer-outside_age_band": "on"})  # client B's cohort is for other ages
     client.refresh_from_db()
     assert client.cohort == enrolled.client_b.cohort
 
@@ -269,12 +270,44 @@ def test_enrollment_page_transfers_and_discharges(enrolled, login):
 
 def test_enrollment_page_explains_a_transfer_before_the_start(enrolled, login):
     client = enrolled.client_a
+    enrollment = client.enrollments.get()
+    enrollment.started_on = timezone.localdate() - datetime.timedelta(days=5)
+    enrollment.save()
+    before = f"{timezone.localdate() - datetime.timedelta(days=10)}"
     response = login(enrolled.admin).post(
         reverse("groups:client_enrollment", args=[client.pk]),
-        {"action": "transfer", "transfer-cohort": enrolled.client_b.cohort_id, "transfer-on": "2020-01-01"},
+        {
+            "action": "transfer",
+            "transfer-cohort": enrolled.client_b.cohort_id,
+            "transfer-on": before,
+            "transfer-outside_age_band": "on",
+        },
     )
     assert "A transfer must start after" in text(response)
-    assert 'value="2020-01-01"' in text(response)
+    assert f'value="{before}"' in text(response)
+
+
+def test_admission_is_dated_near_today_and_within_the_cohort_s_ages(enrolled, login):
+    """A slip of the year (2020) or of the cohort (a 13-year-old into the 14-17 group)
+    is caught with a message that says what to do; what was typed is kept."""
+    referred = factories.ClientFactory(
+        cohort=None, status="referred", date_of_birth=timezone.localdate() - datetime.timedelta(days=13 * 365 + 30)
+    )
+    teens = enrolled.client_a.cohort  # ages 14-17
+    url = reverse("groups:client_enrollment", args=[referred.pk])
+    web = login(enrolled.admin)
+    old = web.post(url, {"action": "admit", "admit-cohort": teens.pk, "admit-on": "2020-01-01"})
+    assert old.status_code == 200 and "Enter a day from" in text(old) and 'value="2020-01-01"' in text(old)
+    today = f"{timezone.localdate()}"
+    young = web.post(url, {"action": "admit", "admit-cohort": teens.pk, "admit-on": today})
+    assert young.status_code == 200
+    assert f"{referred} will be 13; {teens} is for ages 14 to 17." in text(young)
+    assert not Enrollment.objects.filter(client=referred).exists()
+    decided = web.post(
+        url, {"action": "admit", "admit-cohort": teens.pk, "admit-on": today, "admit-outside_age_band": "on"}
+    )
+    assert decided.status_code == 302
+    assert Enrollment.objects.get(client=referred).cohort == teens
 
 
 def test_enrollment_list_query_count_is_fixed(enrolled, login, django_assert_max_num_queries):
