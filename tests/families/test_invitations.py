@@ -156,3 +156,14 @@ def test_an_existing_family_address_is_not_linked_to_another_child_without_askin
 def test_a_new_address_shows_no_link_existing_box(clinic, login):
     page = invite(login(clinic.admin), clinic, first_name="").content.decode()
     assert 'name="link_existing"' not in page
+
+
+def test_a_member_who_joined_is_not_offered_a_new_invitation(clinic, login):
+    joined = clinic.family_a
+    joined.invitations.create(invited_by=clinic.admin, accepted_at=timezone.now())
+    waiting = clinic.family_b
+    waiting.invitations.create(invited_by=clinic.admin)
+    page = login(clinic.admin).get(reverse("families:member_list")).content.decode()
+    assert reverse("families:reinvite", args=[waiting.pk]) in page
+    assert reverse("families:reinvite", args=[joined.pk]) not in page
+    assert "Signs in with their own password" in page

@@ -291,7 +291,10 @@ def test_admission_is_dated_near_today_and_within_the_cohort_s_ages(enrolled, lo
     """A slip of the year (2020) or of the cohort (a 13-year-old into the 14-17 group)
     is caught with a message that says what to do; what was typed is kept."""
     referred = factories.ClientFactory(
-        cohort=None, status="referred", date_of_birth=timezone.localdate() - datetime.timedelta(days=13 * 365 + 30)
+        cohort=None,
+        lead_clinician=enrolled.clinician_1,
+        status="referred",
+        date_of_birth=timezone.localdate() - datetime.timedelta(days=13 * 365 + 30),
     )
     teens = enrolled.client_a.cohort  # ages 14-17
     url = reverse("groups:client_enrollment", args=[referred.pk])
