@@ -100,3 +100,25 @@ def test_main_pages_have_no_serious_accessibility_violations(
 def test_sign_in_page_has_no_serious_accessibility_violations(live_server, page, screenshot, transactional_db):
     page.set_viewport_size(PHONE)
     check_pages(page, live_server, [reverse("account_login")], screenshot, "anonymous")
+
+
+def test_family_pages_have_tap_targets_of_at_least_24_px(demo_clinic, live_server, page, sign_in, screenshot):
+    """WCAG 2.5.8 on a phone: radio buttons, check boxes and links that stand on their
+    own are at least 24 x 24 px (links inside a sentence are exempt)."""
+    page.set_viewport_size(PHONE)
+    sign_in(page, "parent@demo.clinic")
+    small = {}
+    for url in family_pages():
+        page.goto(live_server.url + url)
+        found = page.evaluate(
+            """() => [...document.querySelectorAll(
+                  'main input[type=radio], main input[type=checkbox], main p > a:only-child, main li > a:first-child')]
+                .filter(el => el.offsetParent !== null)
+                .map(el => { const r = el.getBoundingClientRect();
+                             return [el.outerHTML.slice(0, 60), Math.round(r.width), Math.round(r.height)]; })
+                .filter(([, w, h]) => w < 24 || h < 24)"""
+        )
+        if found:
+            small[url] = found
+    screenshot(page, "family-preferences-targets")
+    assert not small, small
