@@ -230,3 +230,13 @@ def test_a_summary_read_in_spanish_says_the_team_writes_in_english_and_marks_its
     assert spanish.count('lang="en"') >= 5
     home = login(parent).get(reverse("families:home")).content.decode()
     assert f'<p class="fw-semibold mb-1" lang="en">{summary.skill_title}</p>' in home
+
+
+def test_the_child_tabs_on_past_skills_open_the_other_child_s_past_skills(family_week, login):
+    parent = family_week.family_a
+    factories.FamilyLinkFactory(family_member=parent, client=family_week.client_b)
+    a, b = family_week.client_a, family_week.client_b
+    page = login(parent).get(reverse("families:archive", args=[a.pk])).content.decode()
+    assert f'href="{reverse("families:archive", args=[b.pk])}"' in page
+    home = login(parent).get(reverse("families:child_home", args=[a.pk])).content.decode()
+    assert f'href="{reverse("families:child_home", args=[b.pk])}"' in home
