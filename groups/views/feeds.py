@@ -45,8 +45,12 @@ def family_calendar(request):
     """The family member's own link: show it, make a new one, or turn it off."""
     if request.method == "POST":
         if request.POST.get("action") == "renew":
+            had_one = FamilyCalendarToken.current_for(request.user) is not None
             FamilyCalendarToken.renew(request.user)
-            messages.success(request, _("New calendar link made. The old link no longer works."))
+            if had_one:
+                messages.success(request, _("New calendar link made. The old link no longer works."))
+            else:
+                messages.success(request, _("Calendar link made. Add it to your phone's calendar below."))
         else:
             FamilyCalendarToken.revoke_all(request.user)
             messages.success(request, _("Calendar link turned off."))

@@ -104,6 +104,9 @@ def test_family_member_manages_their_own_link(enrolled, login):
     first = FamilyCalendarToken.current_for(enrolled.family_a)
     page = web.get(reverse("groups:family_calendar")).content.decode()
     assert first.token in page
+    assert "Calendar link made." in page and "old link" not in page  # the first link replaces nothing
+    page = web.post(reverse("groups:family_calendar"), {"action": "renew"}, follow=True).content.decode()
+    assert "The old link no longer works." in page
 
     web.post(reverse("groups:family_calendar"), {"action": "revoke"})
     assert FamilyCalendarToken.current_for(enrolled.family_a) is None
