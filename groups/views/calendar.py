@@ -100,7 +100,8 @@ def _card(session, url, expected, conflicts):
         starts = timezone.localtime(session.family_group_starts_at)
         card["family_group"] = _("Family group %(t)s") % {"t": f"{starts:%H:%M}"}
     if conflicts:
-        card["warnings"] = ngettext("%(n)s warning", "%(n)s warnings", len(conflicts)) % {"n": len(conflicts)}
+        # What each warning is, not only how many: "Room 2 is also booked for ...".
+        card["warnings"] = [conflict.message for conflict in conflicts]
     return card
 
 

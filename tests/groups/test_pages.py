@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Attendance, Closure, Cohort, CohortWeek, Enrollment, Session
+from groups.recurrence import week_start
 from iop.models import AuditEntry, OutboxMessage
 from tests import factories
 
@@ -379,3 +380,13 @@ def test_days_at_the_ends_of_the_calendar_get_a_clear_answer_not_an_error(enroll
     assert audit.status_code == 200 and out_of_range in text(audit)
     export = admin.get(reverse("audit_export"), {"date_to": day})
     assert export.status_code == 302 and export.url == reverse("audit_log")  # back to the form and its message
+
+
+def test_week_cards_say_what_each_warning_is(enrolled, evenings, login):
+    teens, tweens = evenings
+    tweens.room = teens.room
+    tweens.save()
+    monday = week_start(teens.local_date)
+    page = text(login(enrolled.admin).get(reverse("groups:week"), {"week": f"{monday}"}))
+    assert f"{teens.room} is also booked for {tweens}." in page
+    assert f"{teens.room} is also booked for {teens}." in page
