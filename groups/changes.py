@@ -49,6 +49,11 @@ def reschedule(session, starts_at, by):
     session.status = Session.Status.CANCELLED
     session.cancel_reason = f"Moved to {moved.local_start:%a %d %b %H:%M}"
     session.save(update_fields=["status", "cancel_reason"])
+    # An evening moved twice: the evenings it was moved from point to where it is now.
+    earlier = session
+    while earlier.kind == Session.Kind.RESCHEDULED and earlier.replaces_id:
+        earlier = Session.objects.get(pk=earlier.replaces_id)
+        Session.objects.filter(pk=earlier.pk).update(cancel_reason=session.cancel_reason)
     notices.tell_families_of_move(session, moved)
     audit.record("reschedule", moved, actor=by, original=session.pk)
     return moved

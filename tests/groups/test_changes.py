@@ -222,3 +222,13 @@ def test_an_evening_is_not_moved_into_the_past_or_onto_a_closed_day(evenings, en
     )
     assert page.status_code == 200 and "closed that day" in page.content.decode()
     assert f'value="{closed_day}"' in page.content.decode()
+
+
+def test_an_evening_moved_twice_leaves_its_first_day_pointing_to_the_last(evenings, enrolled):
+    teens, _ = evenings
+    first_move = changes.reschedule(teens, teens.starts_at + datetime.timedelta(days=1), enrolled.admin)
+    second_move = changes.reschedule(first_move, teens.starts_at + datetime.timedelta(days=2), enrolled.admin)
+    teens.refresh_from_db()
+    first_move.refresh_from_db()
+    expected = f"Moved to {second_move.local_start:%a %d %b %H:%M}"
+    assert teens.cancel_reason == expected and first_move.cancel_reason == expected
