@@ -561,6 +561,29 @@ class Heartbeat(models.Model):
 # --- Reminders outbox --------------------------------------------------------------
 
 
+#: What each kind of message is called on the delivery log (the kinds are named
+#: where the messages are written; a kind missing here shows its code in words).
+MESSAGE_KIND_LABELS = {
+    "group_tonight": _("Group tonight"),
+    "family_group_tomorrow": _("Family group tomorrow"),
+    "family_session": _("Family session"),
+    "schedule_change": _("Schedule change"),
+    "closure": _("Closure"),
+    "reschedule": _("Evening moved"),
+    "make_up": _("Extra evening"),
+    "skill_summary": _("Skill summary ready"),
+    "check_in_due": _("Questionnaire due"),
+    "notes_to_sign": _("Notes to sign"),
+    "plan_reviews_due": _("Plan reviews due"),
+    "check_ins_overdue": _("Questionnaires overdue"),
+    "staff_digest": _("Morning digest"),
+    "safety_alert": _("Safety alert"),
+    "safety_alert_escalated": _("Safety alert escalated"),
+    "family_invitation": _("Family invitation"),
+    "self_report_link": _("Questionnaire link"),
+}
+
+
 class OutboxMessage(models.Model):
     """A message to one person, written in the same transaction as the event that
     causes it. The delivery task sends it and marks it; the idempotency key makes
@@ -622,3 +645,11 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to_address} ({self.status})"
+
+    @property
+    def kind_label(self):
+        return kind_label(self.kind)
+
+
+def kind_label(kind):
+    return MESSAGE_KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from . import audit, emergency
 from .access import admin_required, is_lead_clinician_of, reviews_audit, staff_required
 from .links import url_for_each
-from .models import Client, Heartbeat, OutboxMessage
+from .models import Client, Heartbeat, OutboxMessage, kind_label
 from .outbox import requeue_failed
 
 
@@ -126,7 +126,8 @@ def delivery_log(request):
     if kind:
         outbox = outbox.filter(kind=kind)
     page = Paginator(outbox, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
-    kinds = OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct()
+    codes = OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct()
+    kinds = sorted(((code, kind_label(code)) for code in codes), key=lambda pair: str(pair[1]))
     failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
     context = {"page": page, "status": status, "kind": kind, "kinds": kinds, "failed": failed}
     context["query"] = urlencode({"status": status, "kind": kind})  # kept by the pager's links

@@ -135,3 +135,12 @@ def test_admin_nav_links_the_delivery_log(clinic, login):
     url = reverse("delivery_log")
     assert f'href="{url}"' in login(clinic.admin).get(reverse("admin_home")).content.decode()
     assert f'href="{url}"' not in login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
+
+
+def test_log_names_each_kind_of_message_in_words(clinic, login):
+    factories.OutboxMessageFactory(recipient=clinic.family_a, kind="skill_summary")
+    factories.OutboxMessageFactory(recipient=clinic.family_a, kind="some_new_kind")
+    page = login(clinic.admin).get(reverse("delivery_log")).content.decode()
+    assert "<td>Skill summary ready" in page and '<option value="skill_summary">Skill summary ready</option>' in page
+    assert "<td>Some new kind" in page  # a kind without a label shows its code in words
+    assert "<td>skill_summary" not in page
