@@ -36,7 +36,10 @@ def test_admin_closes_a_day_and_the_week_calendar_shows_it_cancelled(live_server
     page.get_by_label("Note").fill("Thanksgiving")
     page.get_by_role("button", name="Show the evenings it cancels").click()
     expect(page.get_by_text("This closure will cancel 1 evening")).to_be_visible()
-    page.get_by_role("button", name="Save closure and cancel these evenings").click()
+    # Keyboard: the page opens at the list of evenings; the next Tab is the button that saves.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Save closure and cancel these evenings")).to_be_focused()
+    page.keyboard.press("Enter")
 
     day = page.locator(
         "section.week-day", has=page.get_by_role("heading", name=re.compile(f"{thursday:%a} {thursday.day} "))
