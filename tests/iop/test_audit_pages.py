@@ -194,3 +194,9 @@ def test_review_pages_cost_the_same_queries_for_few_or_many_entries(clinic, logi
         audit.record("view_chart", (clinic.client_a, clinic.client_b)[n % 2], actor=actor)
     assert queries() == few
     assert max(few) <= 20
+
+
+def test_audit_times_say_which_clock_they_are_on(clinic, login):
+    audit.record("view_chart", clinic.client_a, actor=clinic.clinician_1)
+    page = login(clinic.admin).get(reverse("audit_log")).content.decode()
+    assert "(clinic time, America/New_York)" in page
