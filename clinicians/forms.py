@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinicians.models import RiskAssessment
-from iop.date_limits import validate_day
 
 YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -113,7 +112,6 @@ class ClinicianEntryForm(AnswersForm):
         label=_("Completed on"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        validators=[validate_day],
     )
 
     def __init__(self, *args, **kwargs):

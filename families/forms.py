@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from iop.date_limits import DayField
 from iop.models import Client, Role, User
 
 from .models import PERSONAL_NOTE_MAX_CHARS, FamilyAppointment, FamilyLink, PersonalNote, SkillSummary
@@ -208,7 +207,7 @@ class ClinicianField(forms.ModelChoiceField):
 class FamilyAppointmentForm(forms.ModelForm):
     """Book or change a family session: clinic-local date and time, how, with whom."""
 
-    day = DayField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     clinician = ClinicianField(label=_("Clinician"), queryset=User.objects.none())
     invited = InvitedField(

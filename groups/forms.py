@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iop.date_limits import DayField
 from iop.models import Role, User
 
 from .models import Closure, Cohort, Session, SkillModule
@@ -115,8 +114,8 @@ class GenerateForm(forms.Form):
     cohort = forms.ModelChoiceField(
         queryset=Cohort.objects.all(), required=False, empty_label=_("All cohorts"), label=_("Cohort")
     )
-    first = DayField(widget=DateInput(), label=_("From"))
-    last = DayField(widget=DateInput(), label=_("To"))
+    first = forms.DateField(widget=DateInput(), label=_("From"))
+    last = forms.DateField(widget=DateInput(), label=_("To"))
 
     def clean(self):
         data = super().clean()
@@ -134,7 +133,6 @@ class ClosureForm(forms.ModelForm):
         model = Closure
         fields = ["starts_on", "ends_on", "reason", "note", "cohort"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
-        field_classes = {"starts_on": DayField, "ends_on": DayField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +155,7 @@ class ClosureForm(forms.ModelForm):
 class WhenForm(forms.Form):
     """A clinic-local day and start time, read as one aware datetime."""
 
-    day = DayField(widget=DateInput(), label=_("Day"))
+    day = forms.DateField(widget=DateInput(), label=_("Day"))
     start_time = forms.TimeField(widget=TimeInput(), label=_("Start time"))
 
     def starts_at(self):
@@ -222,7 +220,7 @@ ENROLLMENT_DAYS_AHEAD = 90
 
 class AdmitForm(forms.Form):
     cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), label=_("Cohort"))
-    on = DayField(widget=DateInput(), label=_("From"))
+    on = forms.DateField(widget=DateInput(), label=_("From"))
     outside_age_band = forms.BooleanField(
         label=_("Admit outside the cohort's age band (a clinical decision)"), required=False
     )
@@ -265,7 +263,7 @@ class TransferForm(AdmitForm):
 
 
 class DischargeForm(forms.Form):
-    on = DayField(widget=DateInput(), label=_("Last day in group"))
+    on = forms.DateField(widget=DateInput(), label=_("Last day in group"))
 
     def __init__(self, *args, client=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,8 +6,10 @@ class IopConfig(AppConfig):
     verbose_name = "IOP core"
 
     def ready(self):
-        from . import signals  # noqa: F401  (sign-in and access-grant auditing)
+        from . import date_limits, signals  # noqa: F401  (signals: sign-in and access-grant auditing)
         from .celery import ensure_broker_folders
+
+        date_limits.apply()
 
         ensure_broker_folders()
         self._register_audited_models()

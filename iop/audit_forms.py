@@ -13,13 +13,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .date_limits import DayField
 from .models import AuditEntry, Client, User
 
 
 class PeriodForm(forms.Form):
-    date_from = DayField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

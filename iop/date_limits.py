@@ -1,11 +1,14 @@
-"""The days forms and addresses accept: far enough back for a date of birth, far
-enough ahead for any schedule. Outside them a day is a typing slip, and the
-arithmetic pages do with it (the week around it, the day after) would run off
-the end of Python's calendar."""
+"""The days forms accept: far enough back for a date of birth, far enough ahead
+for any schedule. Outside them a day is a typing slip (a note dated in year 1, a
+discharge in 9999), and the arithmetic pages do with it (the week around it, the
+day after) would run off the end of Python's calendar.
+
+Every date and date-time form field of the project checks it: ``apply`` adds the
+check to Django's DateField and DateTimeField once, at start-up (iop.apps), so no
+form, model form or admin page can forget it."""
 
 import datetime
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +31,10 @@ def validate_day(day):
         )
 
 
-class DayField(forms.DateField):
-    """A date field that refuses days outside EARLIEST..LATEST with a plain message."""
+def apply():
+    """Make every form DateField and DateTimeField refuse days outside EARLIEST..LATEST."""
+    from django import forms
 
-    default_validators = [validate_day]
+    for field in (forms.DateField, forms.DateTimeField):
+        if validate_day not in field.default_validators:
+            field.default_validators = [*field.default_validators, validate_day]

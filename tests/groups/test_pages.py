@@ -390,3 +390,29 @@ def test_week_cards_say_what_each_warning_is(enrolled, evenings, login):
     page = text(login(enrolled.admin).get(reverse("groups:week"), {"week": f"{monday}"}))
     assert f"{teens.room} is also booked for {tweens}." in page
     assert f"{teens.room} is also booked for {teens}." in page
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_every_date_field_refuses_days_outside_1900_to_2099(enrolled, login, day):
+    """Checked on Django's date fields themselves (iop.date_limits), so model forms
+    get it too: a note dated in year 1 was saved, a discharge in 9999 crashed."""
+    from clinicians.models import Discharge, Note
+
+    out_of_range = "Enter a date between 1900 and 2099."
+    clinician, client = login(enrolled.clinician_1), enrolled.client_a.pk
+    note = clinician.post(
+        reverse("clinicians:note_new", args=[client, "individual_checkin"]),
+        {
+            "occurred_at": f"{day}T10:00",
+            "duration_minutes": 20,
+            "content": "Talked.",
+            "plan": "Group.",
+            "action": "save",
+        },
+    )
+    discharge = clinician.post(
+        reverse("clinicians:discharge", args=[client]), {"discharged_on": day, "follow_up_on": day}
+    )
+    for response in (note, discharge):
+        assert response.status_code == 200 and out_of_range in text(response)
+    assert not Note.objects.exists() and not Discharge.objects.exists()
