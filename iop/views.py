@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit, emergency
 from .access import admin_required, is_lead_clinician_of, reviews_audit, staff_required
+from .forms import ClientDetailsForm
 from .links import url_for_each
 from .models import Client, Heartbeat, OutboxMessage, kind_label
 from .outbox import requeue_failed
@@ -105,6 +106,47 @@ def client_profile(request, pk):
     audit.record("view_profile", client)
     history = reviews_audit(request.user) or is_lead_clinician_of(request.user, client)
     return render(request, "iop/client_profile.html", {"client": client, "may_see_access_history": history})
+
+
+@admin_required
+def client_new(request):
+    """A referral: the client's details, before any cohort or clinician is involved."""
+    form = ClientDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = form.save()
+        messages.success(
+            request,
+            _("%(client)s is on the referral list. Admit them from Enrollment when a place is ready.")
+            % {"client": client},
+        )
+        return redirect("client_profile", client.pk)
+    context = {
+        "form": form,
+        "title": _("New referral"),
+        "intro": _("The client's details as the referral gives them. A cohort is chosen at admission."),
+        "submit": _("Add the referral"),
+        "cancel": reverse("client_list") + "?status=referred",
+    }
+    return render(request, "iop/client_form.html", context)
+
+
+@admin_required
+def client_edit(request, pk):
+    """Correct a client's details (a change is recorded with what it changed)."""
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+    form = ClientDetailsForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed():
+            form.save()
+            messages.success(request, _("%(client)s's details are saved.") % {"client": client})
+        return redirect("client_profile", client.pk)
+    context = {
+        "form": form,
+        "title": _("Details of %(client)s") % {"client": client},
+        "submit": _("Save the details"),
+        "cancel": reverse("client_profile", args=[client.pk]),
+    }
+    return render(request, "iop/client_form.html", context)
 
 
 @login_required

@@ -43,6 +43,8 @@ def admin_pages():
         reverse("groups:enrollment_list"),
         reverse("delivery_log"),
         reverse("families:member_list"),
+        reverse("client_new"),
+        reverse("client_edit", args=[maya().pk]),
     ]
 
 

@@ -1,0 +1,144 @@
+"""A client's details as the program office keeps them: entered at referral,
+corrected later. Clinical content never passes through here."""
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from .models import Client
+
+#: Ages a date of birth may give before the form asks to check it: a little wider
+#: than the program's 11-17 (a tween referred at 10, a senior at 18), narrow enough
+#: to catch a mistyped year.
+PLAUSIBLE_AGES = (8, 21)
+
+_NUMBERED = re.compile(r"^(\D*)(\d+)$")
+
+
+def next_chart_numbers():
+    """The next free chart number in each numbering series in use ("T-1009", "W-2009")."""
+    highest = {}
+    for number in Client.objects.values_list("chart_number", flat=True):
+        match = _NUMBERED.match(number)
+        if match:
+            prefix, digits = match.groups()
+            if int(digits) >= int(highest.get(prefix, "0")):
+                highest[prefix] = digits
+    return [f"{prefix}{int(digits) + 1:0{len(digits)}d}" for prefix, digits in sorted(highest.items())]
+
+
+class ClientDetailsForm(forms.ModelForm):
+    phone = PhoneNumberField(label=_("Client's own phone"), region="US", required=False)
+    different_person = forms.BooleanField(
+        label=_("It is a different person with the same name and date of birth"), required=False
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "chart_number",
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "pronouns",
+            "date_of_birth",
+            "school",
+            "grade",
+            "email",
+            "phone",
+        ]
+        labels = {
+            "chart_number": _("Chart number"),
+            "legal_first_name": _("Legal first name"),
+            "legal_last_name": _("Legal last name"),
+            "preferred_name": _("Preferred name"),
+            "pronouns": _("Pronouns"),
+            "date_of_birth": _("Date of birth"),
+            "school": _("School"),
+            "grade": _("Grade"),
+            "email": _("Client's own email"),
+        }
+        help_texts = {
+            "preferred_name": _("The name the client goes by, if it differs from the legal first name."),
+            "email": _("Only the client's own address; family members are invited from Families."),
+        }
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        client = self.instance
+        if client.pk and client.status != Client.Status.REFERRED:
+            # Reports, exports and printed safety plans carry the number from admission on.
+            self.fields["chart_number"].disabled = True
+            self.fields["chart_number"].help_text = _("Fixed once the client is admitted.")
+        else:
+            suggestions = next_chart_numbers()
+            if suggestions:
+                self.fields["chart_number"].help_text = _("Next free numbers: %(numbers)s.") % {
+                    "numbers": ", ".join(suggestions)
+                }
+        for name in ("chart_number", "legal_first_name", "legal_last_name", "preferred_name", "school"):
+            self.fields[name].widget.attrs.setdefault("autocomplete", "off")
+        # Asked only when the name and date of birth match another client's (see clean).
+        self.same_as = self._same_person() if self.is_bound else None
+        if self.same_as is None:
+            del self.fields["different_person"]
+
+    def _same_person(self):
+        first = (self.data.get(self.add_prefix("legal_first_name")) or "").strip()
+        last = (self.data.get(self.add_prefix("legal_last_name")) or "").strip()
+        born = self.data.get(self.add_prefix("date_of_birth")) or ""
+        try:
+            born = forms.DateField().clean(born)
+        except forms.ValidationError:
+            return None
+        if not first or not last:
+            return None
+        others = Client.objects.filter(
+            legal_first_name__iexact=first, legal_last_name__iexact=last, date_of_birth=born
+        ).exclude(pk=self.instance.pk)
+        return others.order_by("pk").first()
+
+    def clean_chart_number(self):
+        number = self.cleaned_data["chart_number"].strip()
+        taken = Client.objects.filter(chart_number__iexact=number).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            raise forms.ValidationError(
+                _("Chart number %(number)s is already %(client)s's.") % {"number": taken.chart_number, "client": taken}
+            )
+        return number
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born >= today:
+            raise forms.ValidationError(_("Enter a date of birth in the past."))
+        age = Client(date_of_birth=born).age_on(today)
+        youngest, oldest = PLAUSIBLE_AGES
+        if not youngest <= age <= oldest:
+            raise forms.ValidationError(
+                _("Check the date of birth: it makes the client %(age)s. The program serves ages 11 to 17.")
+                % {"age": age}
+            )
+        return born
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone")
+        return phone.as_e164 if phone else ""
+
+    def clean(self):
+        data = super().clean()
+        if self.same_as is not None and not data.get("different_person"):
+            other = self.same_as
+            self.add_error(
+                None,
+                _(
+                    "%(client)s (chart %(number)s, %(status)s) has this name and date of birth. If it is the same "
+                    "child, use that record; if not, tick the box below."
+                )
+                % {"client": other.legal_name, "number": other.chart_number, "status": other.get_status_display()},
+            )
+        return data
