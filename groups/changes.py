@@ -40,23 +40,67 @@ def apply_closure(closure):
 @transaction.atomic
 def reschedule(session, starts_at, by):
     """Move one evening: the original stays as cancelled ("moved"), a new evening
-    takes its place with the same length, room, facilitators and agenda."""
+    takes its place with the same length, room, facilitators and agenda. Moved back
+    to a time where one of its cancelled evenings still stands (the day it was first
+    moved from, say), that evening is brought back instead of a second one made."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.is_cancelled or session.is_charted:
         raise ValidationError("Only a scheduled evening that is not yet charted can be moved.")
     check_new_time(session.cohort, starts_at)
-    moved = _copy(session, starts_at, Session.Kind.RESCHEDULED)
+    left_there = _cancelled_at(session.cohort, starts_at)
+    if left_there is not None:
+        moved = _bring_back(left_there, session, starts_at)
+    else:
+        moved = _copy(session, starts_at, Session.Kind.RESCHEDULED)
     session.status = Session.Status.CANCELLED
     session.cancel_reason = f"Moved to {moved.local_start:%a %d %b %H:%M}"
     session.save(update_fields=["status", "cancel_reason"])
     # An evening moved twice: the evenings it was moved from point to where it is now.
     earlier = session
-    while earlier.kind == Session.Kind.RESCHEDULED and earlier.replaces_id:
+    while earlier.kind == Session.Kind.RESCHEDULED and earlier.replaces_id and earlier.replaces_id != moved.pk:
         earlier = Session.objects.get(pk=earlier.replaces_id)
         Session.objects.filter(pk=earlier.pk).update(cancel_reason=session.cancel_reason)
     notices.tell_families_of_move(session, moved)
     audit.record("reschedule", moved, actor=by, original=session.pk)
     return moved
+
+
+def _cancelled_at(cohort, starts_at):
+    """``cohort``'s cancelled evening starting exactly then, unless a closure holds it."""
+    left = Session.objects.select_for_update().filter(
+        cohort=cohort, starts_at=starts_at, status=Session.Status.CANCELLED, closure=None
+    )
+    return left.first()
+
+
+def _bring_back(cancelled, session, starts_at):
+    """Schedule ``cancelled`` again in ``session``'s place, with its length, room,
+    facilitators, agenda and family group (which may have changed since)."""
+    shift = starts_at - session.starts_at
+    ends_at = session.ends_at + shift
+    if overlapping(session.cohort, starts_at, ends_at, exclude=session).exists():
+        raise ValidationError("%(cohort)s already meets at that time.", params={"cohort": session.cohort})
+    cancelled.status = Session.Status.SCHEDULED
+    cancelled.cancel_reason = ""
+    cancelled.ends_at = ends_at
+    cancelled.room = session.room
+    cancelled.agenda = session.agenda
+    has_family_group = session.has_family_group
+    cancelled.family_group_starts_at = session.family_group_starts_at + shift if has_family_group else None
+    cancelled.family_group_ends_at = session.family_group_ends_at + shift if has_family_group else None
+    cancelled.save(
+        update_fields=[
+            "status",
+            "cancel_reason",
+            "ends_at",
+            "room",
+            "agenda",
+            "family_group_starts_at",
+            "family_group_ends_at",
+        ]
+    )
+    cancelled.facilitators.set(session.facilitators.all())
+    return cancelled
 
 
 @transaction.atomic

@@ -232,3 +232,38 @@ def test_an_evening_moved_twice_leaves_its_first_day_pointing_to_the_last(evenin
     first_move.refresh_from_db()
     expected = f"Moved to {second_move.local_start:%a %d %b %H:%M}"
     assert teens.cancel_reason == expected and first_move.cancel_reason == expected
+
+
+def test_an_evening_moved_back_brings_back_its_first_day(evenings, enrolled):
+    teens, _ = evenings
+    first_day = teens.starts_at
+    moved = changes.reschedule(teens, first_day + datetime.timedelta(days=1), enrolled.admin)
+    moved.facilitators.set([enrolled.clinician_2])
+    Session.objects.filter(pk=moved.pk).update(room="Room 4")
+    moved.refresh_from_db()
+
+    back = changes.reschedule(moved, first_day, enrolled.admin)
+
+    teens.refresh_from_db()
+    moved.refresh_from_db()
+    assert back.pk == teens.pk and (teens.status, teens.cancel_reason) == ("scheduled", "")
+    assert (teens.room, list(teens.facilitators.all())) == ("Room 4", [enrolled.clinician_2])
+    assert moved.status == "cancelled" and moved.cancel_reason == f"Moved to {teens.local_start:%a %d %b %H:%M}"
+    assert Session.objects.scheduled().filter(cohort=teens.cohort, starts_at=first_day).count() == 1
+    # Families of both days hear of each move; the first day is not left pointing anywhere.
+    assert OutboxMessage.objects.filter(kind="reschedule").count() >= 2
+    # And it can be moved again from there, without walking in circles.
+    again = changes.reschedule(teens, first_day + datetime.timedelta(days=2), enrolled.admin)
+    teens.refresh_from_db()
+    assert again.replaces == teens and teens.cancel_reason == f"Moved to {again.local_start:%a %d %b %H:%M}"
+
+
+def test_an_evening_is_not_brought_back_onto_a_day_a_closure_holds(evenings, enrolled):
+    teens, _ = evenings
+    day = teens.local_date
+    changes.apply_closure(closure_on(day, ends_on=day, created_by=enrolled.admin))
+    make_up = changes.add_make_up(teens.cohort, teens.starts_at + datetime.timedelta(days=1), enrolled.admin)
+    with pytest.raises(ValidationError):
+        changes.reschedule(make_up, teens.starts_at, enrolled.admin)
+    teens.refresh_from_db()
+    assert teens.status == "cancelled"
