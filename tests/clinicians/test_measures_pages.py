@@ -86,7 +86,7 @@ def test_baseline_is_the_first_score_of_the_current_episode(clinic, login):
 
 def test_next_phq_is_due_a_week_after_the_last_and_flagged_when_overdue(clinic, login):
     scores(clinic.client_a, [12, 11], last_days_ago=2)
-    due = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    due = f"{timezone.localdate() + datetime.timedelta(days=5):%a %-d %b %Y}"
     due_text = text_of(page(login, clinic.clinician_1, "client_measures", clinic.client_a.pk), "due")
     assert due in due_text and "Overdue" not in due_text
     scores(clinic.client_b, [12, 11], last_days_ago=9)
