@@ -7,6 +7,7 @@ import datetime
 
 from django.utils import timezone
 
+from iop import grants
 from iop.demo import FAMILIES, upsert_user
 from iop.models import Client, Role, User
 
@@ -430,6 +431,9 @@ def seed_safety_plan(client, today):
 
 
 def seed_medications(prescriber, today):
+    """The medications, and the office's grant that lets the prescriber, who runs no
+    group, read and write the record of each client she prescribes for."""
+    office = User.objects.get(email="admin@demo.clinic")
     for chart, name, dose, start_week, stop_week, reason in MEDICATIONS:
         client = Client.objects.get(chart_number=chart)
         started = client.admitted_on + datetime.timedelta(weeks=start_week)
@@ -446,6 +450,9 @@ def seed_medications(prescriber, today):
                 "recorded_by": prescriber,
             },
         )
+        if grants.active_grant(prescriber, client) is None and not grants.on_team(prescriber, client):
+            until = today + datetime.timedelta(days=90)
+            grants.grant(client, prescriber, office, "Medication management", until)
 
 
 def seed_discharge(client):

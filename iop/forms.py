@@ -1,14 +1,17 @@
 """A client's details as the program office keeps them: entered at referral,
 corrected later. Clinical content never passes through here."""
 
+import datetime
 import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from .models import Client
+from . import grants
+from .models import Client, Role, User
 
 #: Ages a date of birth may give before the form asks to check it: a little wider
 #: than the program's 11-17 (a tween referred at 10, a senior at 18), narrow enough
@@ -142,3 +145,50 @@ class ClientDetailsForm(forms.ModelForm):
                 % {"client": other.legal_name, "number": other.chart_number, "status": other.get_status_display()},
             )
         return data
+
+
+class AccessGrantForm(forms.Form):
+    grantee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Clinician"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why this clinician needs the record, e.g. medication management."),
+    )
+    until = forms.DateField(
+        label=_("Until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.fields["grantee"].queryset = User.objects.filter(role=Role.CLINICIAN, is_active=True).order_by(
+            "last_name", "first_name"
+        )
+        self.fields["until"].help_text = _("At most %(days)s days from today.") % {"days": grants.LONGEST_GRANT_DAYS}
+
+    def clean_until(self):
+        day = self.cleaned_data["until"]
+        today = timezone.localdate()
+        last = today + datetime.timedelta(days=grants.LONGEST_GRANT_DAYS)
+        if not today <= day <= last:
+            raise forms.ValidationError(
+                _("Enter a day from today to %(last)s.") % {"last": date_format(last, "D j M Y")}
+            )
+        return day
+
+    def clean_grantee(self):
+        person = self.cleaned_data["grantee"]
+        if grants.on_team(person, self.client):
+            raise forms.ValidationError(
+                _("%(person)s is on %(client)s's team already and needs no grant.")
+                % {"person": person, "client": self.client}
+            )
+        current = grants.active_grant(person, self.client)
+        if current is not None:
+            until = timezone.localdate(current.expires_at - datetime.timedelta(microseconds=1))
+            raise forms.ValidationError(
+                _("%(person)s has access until %(day)s. To change the day, revoke it and grant again.")
+                % {"person": person, "day": date_format(until, "D j M Y")}
+            )
+        return person

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import audit_views, views
+from . import audit_views, grant_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("clients/new/", views.client_new, name="client_new"),
     path("clients/<int:pk>/profile/", views.client_profile, name="client_profile"),
     path("clients/<int:pk>/details/", views.client_edit, name="client_edit"),
+    path("clients/<int:pk>/access/", grant_views.client_access, name="client_access"),
     path("clients/<int:pk>/access-history/", audit_views.access_history, name="client_access_history"),
     path("clients/<int:pk>/emergency-access/", audit_views.emergency_access, name="emergency_access"),
     path("audit/", audit_views.audit_log, name="audit_log"),

@@ -211,6 +211,7 @@ EXPECTATIONS = {
     "client_profile": Expect(clinician_1=OK, clinician_2=NOT_FOUND, admin=OK, superuser=OK, kwargs=for_client_a),
     "client_new": Expect(**ADMIN_ONLY),
     "client_edit": Expect(**ADMIN_ONLY, kwargs=for_client_a),
+    "client_access": Expect(**ADMIN_ONLY, kwargs=for_client_a),
     "delivery_log": Expect(**ADMIN_ONLY),
     # The audit trail: program admins and privacy officers (tests/iop/test_audit_pages.py).
     "audit_log": Expect(**ADMIN_ONLY),

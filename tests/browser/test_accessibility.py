@@ -45,6 +45,7 @@ def admin_pages():
         reverse("families:member_list"),
         reverse("client_new"),
         reverse("client_edit", args=[maya().pk]),
+        reverse("client_access", args=[maya().pk]),
     ]
 
 

@@ -52,3 +52,12 @@ def test_demo_evenings_have_no_scheduling_conflicts():
     assert sessions
     found = {pk: issues for pk, issues in conflicts_for(sessions).items() if issues}
     assert not found, found
+
+
+def test_the_demo_prescriber_reaches_the_clients_she_prescribes_for_by_a_grant():
+    call_command("seed_demo")
+    prescriber = User.objects.get(email="prescriber@demo.clinic")
+    reached = set(Client.objects.visible_to(prescriber).values_list("chart_number", flat=True))
+    assert reached == {"T-1002", "T-1004", "T-1006", "W-2007"}
+    call_command("seed_demo")
+    assert prescriber.access_grants.count() == 4

@@ -1,0 +1,75 @@
+"""Access to a client for a clinician outside the client's team, granted by the
+program office: for a named reason, until a named day, revocable at once. The
+grant's own signals (iop/signals.py) record ``grant_access`` and ``revoke_grant``
+in the audit trail; break-the-glass access lives in ``iop.emergency``."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Client, ClientAccessGrant
+
+#: The longest a grant may run: a review of who still needs it at least this often.
+LONGEST_GRANT_DAYS = 180
+DEFAULT_GRANT_DAYS = 30
+
+
+def on_team(user, client):
+    """Whether ``user`` reaches ``client`` without any grant: the client's lead
+    clinician, or the lead or a co-facilitator of the client's cohort."""
+    team = Q(lead_clinician=user) | Q(cohort__lead_clinician=user) | Q(cohort__co_facilitators=user)
+    return Client.objects.filter(pk=client.pk).filter(team).exists()
+
+
+def active_grant(user, client, now=None):
+    now = now or timezone.now()
+    return (
+        ClientAccessGrant.objects.filter(
+            client=client, grantee=user, kind=ClientAccessGrant.Kind.GRANTED, starts_at__lte=now, expires_at__gt=now
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def end_of(day):
+    """The clinic's midnight at the end of ``day``: access runs through that day."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def grant(client, grantee, by, reason, until):
+    now = timezone.now()
+    return ClientAccessGrant.objects.create(
+        client=client,
+        grantee=grantee,
+        granted_by=by,
+        kind=ClientAccessGrant.Kind.GRANTED,
+        reason=reason,
+        starts_at=now,
+        expires_at=end_of(until),
+    )
+
+
+def revoke(grant):
+    """End ``grant`` now (kept, with its dates, for the record)."""
+    now = timezone.now()
+    if grant.expires_at > now:
+        grant.expires_at = max(now, grant.starts_at + datetime.timedelta(microseconds=1))
+        grant.save(update_fields=["expires_at"])
+    return grant
+
+
+def for_client(client, now=None):
+    """(active, ended) grants of every kind to ``client``, newest first; ended ones
+    from the last 90 days."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=90)
+    grants = list(
+        ClientAccessGrant.objects.filter(client=client, expires_at__gt=since)
+        .select_related("grantee", "granted_by")
+        .order_by("-starts_at")
+    )
+    active = [g for g in grants if g.starts_at <= now < g.expires_at]
+    ended = [g for g in grants if g.expires_at <= now]
+    return active, ended
