@@ -41,13 +41,14 @@ def apply_closure(closure):
 def reschedule(session, starts_at, by):
     """Move one evening: the original stays as cancelled ("moved"), a new evening
     takes its place with the same length, room, facilitators and agenda. Moved back
-    to a time where one of its cancelled evenings still stands (the day it was first
-    moved from, say), that evening is brought back instead of a second one made."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    to where it was moved from (once or more), the evening cancelled there is brought
+    back instead of a second one made."""
+    session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if session.is_cancelled or session.is_charted:
         raise ValidationError("Only a scheduled evening that is not yet charted can be moved.")
     check_new_time(session.cohort, starts_at)
-    left_there = _cancelled_at(session.cohort, starts_at)
+    others = [s for s in _same_evening(session) if s.pk != session.pk and s.closure_id is None]
+    left_there = next((s for s in others if s.starts_at == starts_at and s.is_cancelled), None)
     if left_there is not None:
         moved = _bring_back(left_there, session, starts_at)
     else:
@@ -55,22 +56,29 @@ def reschedule(session, starts_at, by):
     session.status = Session.Status.CANCELLED
     session.cancel_reason = f"Moved to {moved.local_start:%a %d %b %H:%M}"
     session.save(update_fields=["status", "cancel_reason"])
-    # An evening moved twice: the evenings it was moved from point to where it is now.
-    earlier = session
-    while earlier.kind == Session.Kind.RESCHEDULED and earlier.replaces_id and earlier.replaces_id != moved.pk:
-        earlier = Session.objects.get(pk=earlier.replaces_id)
-        Session.objects.filter(pk=earlier.pk).update(cancel_reason=session.cancel_reason)
-    notices.tell_families_of_move(session, moved)
-    audit.record("reschedule", moved, actor=by, original=session.pk)
+    # An evening moved more than once: every day it was ever on points to where it is now.
+    earlier = [s.pk for s in others if s.pk != moved.pk]
+    Session.objects.filter(pk__in=earlier).update(cancel_reason=session.cancel_reason)
+    entry = audit.record("reschedule", moved, actor=by, original=session.pk)
+    notices.tell_families_of_move(session, moved, move_id=entry.pk)
     return moved
 
 
-def _cancelled_at(cohort, starts_at):
-    """``cohort``'s cancelled evening starting exactly then, unless a closure holds it."""
-    left = Session.objects.select_for_update().filter(
-        cohort=cohort, starts_at=starts_at, status=Session.Status.CANCELLED, closure=None
-    )
-    return left.first()
+def _same_evening(session):
+    """Every row of one evening's moves, locked: the evening as first scheduled and
+    each time it was moved to (a rescheduled row names the one it replaced). Only
+    one of them is scheduled at a time; the others were cancelled by the moves."""
+    first = session
+    while first.kind == Session.Kind.RESCHEDULED and first.replaces_id:
+        first = Session.objects.get(pk=first.replaces_id)
+    locked = Session.objects.select_for_update(of=("self",))
+    rows = {first.pk: locked.get(pk=first.pk)}
+    frontier = [first.pk]
+    while frontier:
+        found = [s for s in locked.filter(replaces__in=frontier, kind=Session.Kind.RESCHEDULED) if s.pk not in rows]
+        rows.update((s.pk, s) for s in found)
+        frontier = [s.pk for s in found]
+    return list(rows.values())
 
 
 def _bring_back(cancelled, session, starts_at):

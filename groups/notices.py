@@ -88,9 +88,10 @@ def tell_families_of_closure(closure, sessions):
             )
 
 
-def tell_families_of_move(original, moved):
+def tell_families_of_move(original, moved, move_id):
     """Everyone expected on either day: the families of the old evening's roster learn it
-    is off, those of the new one when it is."""
+    is off, those of the new one when it is. ``move_id`` names this move (its audit
+    entry): an evening moved back and forth reuses its rows, and each move is news."""
     phone = Program.current().phone
     names = _cohort_names([moved])
     for member in families_by_session([original, moved]):
@@ -102,7 +103,7 @@ def tell_families_of_move(original, moved):
             }
             notify(
                 member,
-                key=f"reschedule:{moved.pk}:{member.pk}",
+                key=f"reschedule:{move_id}:{member.pk}",
                 kind="reschedule",
                 subject=body,
                 body=_with_phone(body, phone),

@@ -250,12 +250,51 @@ def test_an_evening_moved_back_brings_back_its_first_day(evenings, enrolled):
     assert (teens.room, list(teens.facilitators.all())) == ("Room 4", [enrolled.clinician_2])
     assert moved.status == "cancelled" and moved.cancel_reason == f"Moved to {teens.local_start:%a %d %b %H:%M}"
     assert Session.objects.scheduled().filter(cohort=teens.cohort, starts_at=first_day).count() == 1
-    # Families of both days hear of each move; the first day is not left pointing anywhere.
-    assert OutboxMessage.objects.filter(kind="reschedule").count() >= 2
-    # And it can be moved again from there, without walking in circles.
-    again = changes.reschedule(teens, first_day + datetime.timedelta(days=2), enrolled.admin)
+    told = OutboxMessage.objects.filter(kind="reschedule", recipient=enrolled.family_a).order_by("pk")
+    assert len(told) == 2 and told[0].body != told[1].body  # there, then back
+
+
+def test_each_move_of_an_evening_moved_back_and_forth_is_told(evenings, enrolled):
+    teens, _ = evenings
+    first_day, next_day = teens.starts_at, teens.starts_at + datetime.timedelta(days=1, hours=1)
+    second = changes.reschedule(teens, next_day, enrolled.admin)
+    changes.reschedule(second, first_day, enrolled.admin)
+    again = changes.reschedule(teens, next_day, enrolled.admin)
+
+    assert again.pk == second.pk and again.status == "scheduled"
+    told = list(OutboxMessage.objects.filter(kind="reschedule", recipient=enrolled.family_a).order_by("pk"))
+    assert len(told) == 3
+    times = [f"at {timezone.localtime(t):%H:%M}" for t in (next_day, first_day, next_day)]
+    assert all(time in message.body for time, message in zip(times, told, strict=True))
     teens.refresh_from_db()
-    assert again.replaces == teens and teens.cancel_reason == f"Moved to {again.local_start:%a %d %b %H:%M}"
+    assert teens.cancel_reason == f"Moved to {again.local_start:%a %d %b %H:%M}"
+
+
+def test_moved_back_over_two_moves_every_earlier_day_points_to_where_it_is(evenings, enrolled):
+    teens, _ = evenings
+    monday = teens.starts_at
+    tuesday = changes.reschedule(teens, monday + datetime.timedelta(days=1), enrolled.admin)
+    wednesday = changes.reschedule(tuesday, monday + datetime.timedelta(days=2), enrolled.admin)
+
+    back = changes.reschedule(wednesday, tuesday.starts_at, enrolled.admin)
+
+    assert back.pk == tuesday.pk
+    expected = f"Moved to {back.local_start:%a %d %b %H:%M}"
+    for row in (teens, wednesday):
+        row.refresh_from_db()
+        assert (row.status, row.cancel_reason) == ("cancelled", expected)
+
+
+def test_another_evenings_cancelled_day_is_not_taken_over(evenings, enrolled):
+    teens, _ = evenings
+    other = factories.SessionFactory(cohort=teens.cohort, day=teens.local_date + datetime.timedelta(days=1))
+    changes.reschedule(teens, teens.starts_at + datetime.timedelta(days=3), enrolled.admin)
+    with pytest.raises(ValidationError):
+        changes.reschedule(other, teens.starts_at, enrolled.admin)
+    teens.refresh_from_db()
+    other.refresh_from_db()
+    assert teens.status == "cancelled" and teens.cancel_reason.startswith("Moved to")
+    assert other.status == "scheduled"
 
 
 def test_an_evening_is_not_brought_back_onto_a_day_a_closure_holds(evenings, enrolled):
