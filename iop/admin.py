@@ -36,6 +36,12 @@ class ClientAdmin(admin.ModelAdmin):
     list_filter = ["status", "cohort"]
     search_fields = ["chart_number", "legal_last_name", "legal_first_name", "preferred_name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Reports, exports and printed safety plans carry the number from admission on.
+        if obj is not None and obj.status != Client.Status.REFERRED:
+            return ["chart_number"]
+        return []
+
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):

@@ -37,4 +37,6 @@ class IopConfig(AppConfig):
             ],
         )
         # Access grants are recorded by name (grant_access, break_glass, revoke_grant...) in signals.py.
-        auditlog.register(Client)
+        # Its own columns only: the reverse relations (notes, enrollments...) are not
+        # the client's details and would fill every diff with "None" pairs.
+        auditlog.register(Client, include_fields=[field.name for field in Client._meta.concrete_fields])

@@ -5,12 +5,13 @@ import datetime
 import re
 
 from django import forms
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from . import grants
+from . import grants, staff
 from .models import Client, Role, User
 
 #: Ages a date of birth may give before the form asks to check it: a little wider
@@ -85,10 +86,16 @@ class ClientDetailsForm(forms.ModelForm):
                 }
         for name in ("chart_number", "legal_first_name", "legal_last_name", "preferred_name", "school"):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
-        # Asked only when the name and date of birth match another client's (see clean).
-        self.same_as = self._same_person() if self.is_bound else None
+        # Asked only when the name and date of birth match another client's (see clean),
+        # and for a client on file only when one of them is being changed.
+        self.same_as = self._same_person() if self.is_bound and self._identity_changes() else None
         if self.same_as is None:
             del self.fields["different_person"]
+
+    def _identity_changes(self):
+        if self.instance.pk is None:
+            return True
+        return bool({"legal_first_name", "legal_last_name", "date_of_birth"} & set(self.changed_data))
 
     def _same_person(self):
         first = (self.data.get(self.add_prefix("legal_first_name")) or "").strip()
@@ -116,6 +123,8 @@ class ClientDetailsForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
+        if self.instance.pk is not None and born == self.instance.date_of_birth:
+            return born  # a client on file grows older; only a new or changed date is questioned
         today = timezone.localdate()
         if born >= today:
             raise forms.ValidationError(_("Enter a date of birth in the past."))
@@ -131,6 +140,22 @@ class ClientDetailsForm(forms.ModelForm):
     def clean_phone(self):
         phone = self.cleaned_data.get("phone")
         return phone.as_e164 if phone else ""
+
+    def save_details(self):
+        """Save what the form changed and nothing else (status, cohort and admission are
+        enrollment's: an admission saved meanwhile stays). A chart number taken at the
+        same moment by another admin comes back as an error on the form (returns None)."""
+        client = self.save(commit=False)
+        try:
+            with transaction.atomic():
+                if client.pk is None:
+                    client.save()
+                else:
+                    client.save(update_fields=[name for name in self.changed_data if name in self.Meta.fields])
+        except IntegrityError:
+            self.add_error("chart_number", _("Another client has just been given this chart number."))
+            return None
+        return client
 
     def clean(self):
         data = super().clean()
@@ -192,3 +217,64 @@ class AccessGrantForm(forms.Form):
                 % {"person": person, "day": date_format(until, "D j M Y")}
             )
         return person
+
+
+class StaffForm(forms.ModelForm):
+    """A staff account: who, which role and credential, and whether it is active."""
+
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(r.value, r.label) for r in (Role.CLINICIAN, Role.PROGRAM_ADMIN)]
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "role", "credential", "is_privacy_officer", "is_active"]
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "email": _("Work email (they sign in with it)"),
+            "credential": _("Credential"),
+            "is_privacy_officer": _("Privacy officer"),
+            "is_active": _("Account active"),
+        }
+        help_texts = {
+            "credential": _("Clinicians only. Psychiatrists and psychiatric NPs may record medications."),
+            "is_active": _("Untick when someone leaves: they are signed out at their next click."),
+        }
+
+    def __init__(self, *args, editor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+        if not self.instance.pk:
+            del self.fields["is_active"]  # a new account is active, waiting for its password
+        # Who may review the audit trail is given only by someone who may review it.
+        if not (editor.is_privacy_officer or editor.is_superuser):
+            del self.fields["is_privacy_officer"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            if taken.is_family:
+                raise forms.ValidationError(_("This address belongs to a family account; use the work address."))
+            raise forms.ValidationError(_("%(person)s already signs in with this address.") % {"person": taken})
+        return email
+
+    def clean(self):
+        data = super().clean()
+        role, person = data.get("role"), self.instance
+        if role == Role.PROGRAM_ADMIN and data.get("credential"):
+            self.add_error("credential", _("Only clinicians have a credential here; leave it empty."))
+        if person.pk is None:
+            return data
+        losing_role = role is not None and role != person.role
+        deactivating = "is_active" in data and not data["is_active"] and person.is_active
+        if person.pk == self.editor.pk and (losing_role or deactivating):
+            raise forms.ValidationError(
+                _("You cannot change your own role or deactivate your own account; ask another admin.")
+            )
+        if person.is_program_admin and (losing_role or deactivating) and not staff.active_admins_other_than(person):
+            raise forms.ValidationError(_("%(person)s is the only active program admin.") % {"person": person})
+        return data

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -304,6 +305,12 @@ class Client(models.Model):
                 condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
                 name="discharge_after_admission",
             ),
+            # Chart numbers are looked up whatever their case (a clinician types "t-1001").
+            models.UniqueConstraint(
+                Upper("chart_number"),
+                name="chart_number_unique_whatever_case",
+                violation_error_message=_("Another client has this chart number."),
+            ),
         ]
 
     def __str__(self):
@@ -580,6 +587,7 @@ MESSAGE_KIND_LABELS = {
     "safety_alert": _("Safety alert"),
     "safety_alert_escalated": _("Safety alert escalated"),
     "family_invitation": _("Family invitation"),
+    "staff_invitation": _("Staff invitation"),
     "self_report_link": _("Questionnaire link"),
 }
 

@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import audit_views, grant_views, views
+from . import audit_views, grant_views, staff_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("staff/clinician/", views.clinician_home, name="clinician_home"),
     path("staff/admin/", views.admin_home, name="admin_home"),
     path("staff/admin/deliveries/", views.delivery_log, name="delivery_log"),
+    path("staff/admin/people/", staff_views.staff_list, name="staff_list"),
+    path("staff/admin/people/new/", staff_views.staff_new, name="staff_new"),
+    path("staff/admin/people/<int:pk>/", staff_views.staff_edit, name="staff_edit"),
     path("staff/admin/deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
     path("clients/", views.client_list, name="client_list"),
     path("session/keepalive/", views.keepalive, name="keepalive"),

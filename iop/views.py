@@ -112,8 +112,8 @@ def client_profile(request, pk):
 def client_new(request):
     """A referral: the client's details, before any cohort or clinician is involved."""
     form = ClientDetailsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        client = form.save()
+    client = form.save_details() if request.method == "POST" and form.is_valid() else None
+    if client is not None:
         messages.success(
             request,
             _("%(client)s is on the referral list. Admit them from Enrollment when a place is ready.")
@@ -127,7 +127,7 @@ def client_new(request):
         "submit": _("Add the referral"),
         "cancel": reverse("client_list") + "?status=referred",
     }
-    return render(request, "iop/client_form.html", context)
+    return render(request, "iop/form.html", context)
 
 
 @admin_required
@@ -136,17 +136,20 @@ def client_edit(request, pk):
     client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
     form = ClientDetailsForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
-        if form.has_changed():
-            form.save()
+        if not form.has_changed():
+            return redirect("client_profile", client.pk)
+        if form.save_details() is not None:
             messages.success(request, _("%(client)s's details are saved.") % {"client": client})
-        return redirect("client_profile", client.pk)
+            return redirect("client_profile", client.pk)
+    # The page shows the client's details as the profile does (a change is audited by its diff).
+    audit.record("view_profile", client, page="details")
     context = {
         "form": form,
         "title": _("Details of %(client)s") % {"client": client},
         "submit": _("Save the details"),
         "cancel": reverse("client_profile", args=[client.pk]),
     }
-    return render(request, "iop/client_form.html", context)
+    return render(request, "iop/form.html", context)
 
 
 @login_required

@@ -212,6 +212,9 @@ EXPECTATIONS = {
     "client_new": Expect(**ADMIN_ONLY),
     "client_edit": Expect(**ADMIN_ONLY, kwargs=for_client_a),
     "client_access": Expect(**ADMIN_ONLY, kwargs=for_client_a),
+    "staff_list": Expect(**ADMIN_ONLY),
+    "staff_new": Expect(**ADMIN_ONLY),
+    "staff_edit": Expect(**ADMIN_ONLY, kwargs=lambda clinic: {"pk": clinic.clinician_1.pk}),
     "delivery_log": Expect(**ADMIN_ONLY),
     # The audit trail: program admins and privacy officers (tests/iop/test_audit_pages.py).
     "audit_log": Expect(**ADMIN_ONLY),

@@ -163,3 +163,74 @@ def test_clinicians_cannot_add_or_correct_clients(clinic, login):
         edit = browser.post(reverse("client_edit", args=[clinic.client_a.pk]), referral(legal_last_name="Changed"))
         assert edit.status_code == 403
     assert not Client.objects.filter(legal_last_name__in=["Farah", "Changed"]).exists()
+
+
+def test_a_client_on_file_past_the_usual_ages_can_still_be_corrected(clinic, login):
+    grown = factories.ClientFactory(
+        date_of_birth=years_ago(23), status=Client.Status.DISCHARGED, discharged_on=timezone.localdate()
+    )
+    data = {**referral(chart_number=grown.chart_number), "date_of_birth": f"{grown.date_of_birth:%Y-%m-%d}"}
+    data.update(legal_first_name=grown.legal_first_name, legal_last_name=grown.legal_last_name, email="new@x.test")
+    response = login(clinic.admin).post(reverse("client_edit", args=[grown.pk]), data)
+    assert response.status_code == 302
+    grown.refresh_from_db()
+    assert grown.email == "new@x.test"
+
+
+def test_twins_are_not_asked_about_again_on_every_correction(clinic, login):
+    twin = factories.ClientFactory(
+        legal_first_name="Avery", legal_last_name="Quill", date_of_birth=clinic.client_a.date_of_birth
+    )
+    data = {
+        **referral(chart_number=twin.chart_number, legal_first_name="Avery", legal_last_name="Quill"),
+        "date_of_birth": f"{twin.date_of_birth:%Y-%m-%d}",
+    }
+    response = login(clinic.admin).post(reverse("client_edit", args=[twin.pk]), data)
+    assert response.status_code == 302
+    twin.refresh_from_db()
+    assert twin.school == "Hillside Middle School"
+
+
+def test_opening_the_details_is_audited_as_a_view_of_the_profile(clinic, login):
+    login(clinic.admin).get(reverse("client_edit", args=[clinic.client_a.pk]))
+    entry = AuditEntry.objects.filter(event="view_profile", client_id=clinic.client_a.pk).latest("pk")
+    assert entry.actor == clinic.admin and entry.additional_data["page"] == "details"
+
+
+def test_chart_numbers_differing_only_in_case_are_refused_by_the_database(clinic):
+    from django.db import IntegrityError, transaction
+
+    factories.ClientFactory(chart_number="T-77")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.ClientFactory(chart_number="t-77")
+
+
+def test_a_number_taken_at_the_same_moment_comes_back_as_a_message(clinic):
+    from iop.forms import ClientDetailsForm
+
+    form = ClientDetailsForm(referral(chart_number="W-9"))
+    assert form.is_valid()
+    factories.ClientFactory(chart_number="w-9")  # another admin, a moment earlier
+    assert form.save_details() is None
+    assert form.errors["chart_number"] == ["Another client has just been given this chart number."]
+
+
+def test_a_correction_leaves_an_admission_saved_meanwhile(clinic, login):
+    from iop.forms import ClientDetailsForm
+
+    referred = factories.ClientFactory(
+        status=Client.Status.REFERRED, admitted_on=None, cohort=None, lead_clinician=None, chart_number="W-50"
+    )
+    data = {**referral(chart_number="W-50"), "date_of_birth": f"{referred.date_of_birth:%Y-%m-%d}"}
+    form = ClientDetailsForm(data, instance=Client.objects.get(pk=referred.pk))
+    assert form.is_valid()
+    Client.objects.filter(pk=referred.pk).update(
+        status=Client.Status.ADMITTED, cohort=clinic.client_a.cohort, admitted_on=timezone.localdate()
+    )
+    form.save_details()
+    referred.refresh_from_db()
+    assert (referred.status, referred.cohort, referred.legal_first_name) == (
+        Client.Status.ADMITTED,
+        clinic.client_a.cohort,
+        "Nadia",
+    )

@@ -1,0 +1,71 @@
+"""Staff accounts as the program office keeps them: a new colleague is invited to
+choose a password (the sign-in page's own set-password link), roles change, and
+someone who leaves is deactivated at once. Superusers are kept in the Django admin."""
+
+import time
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import audit
+from .models import OutboxMessage, Program, Role, User
+from .outbox import queue_message
+
+STAFF_ROLES = (Role.CLINICIAN, Role.PROGRAM_ADMIN)
+INVITATION_KIND = "staff_invitation"
+
+
+def accounts():
+    """The staff accounts the program office manages."""
+    return User.objects.filter(role__in=STAFF_ROLES, is_superuser=False)
+
+
+def has_joined(person):
+    return person.has_usable_password()
+
+
+def link_days():
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+
+
+def set_password_url(person, base_url):
+    """A link to choose a password; it stops working once used, or after ``link_days``."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(person), "key": default_token_generator.make_token(person)},
+    )
+    return base_url.rstrip("/") + path
+
+
+@transaction.atomic
+def invite(person, *, by, base_url):
+    """Queue the invitation email (each press of the button is a new message)."""
+    clinic = Program.current().clinic_name
+    subject = _("Your staff account at %(clinic)s") % {"clinic": clinic}
+    body = _(
+        "%(by)s has opened a staff account for you at %(clinic)s. Choose your password here (the link works "
+        "once, for %(days)s days): %(link)s. You sign in with this email address."
+    ) % {
+        "by": by.get_full_name() or by.email,
+        "clinic": clinic,
+        "days": link_days(),
+        "link": set_password_url(person, base_url),
+    }
+    message = queue_message(
+        key=f"{INVITATION_KIND}:{person.pk}:{time.time_ns()}",
+        kind=INVITATION_KIND,
+        recipient=person,
+        subject=subject,
+        body=body,
+        channel=OutboxMessage.Channel.EMAIL,
+    )
+    audit.record("invite_staff", person, actor=by, message=message.pk)
+    return message
+
+
+def active_admins_other_than(person):
+    return User.objects.filter(role=Role.PROGRAM_ADMIN, is_active=True, is_superuser=False).exclude(pk=person.pk)

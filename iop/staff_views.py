@@ -1,0 +1,84 @@
+"""The program office's staff accounts: the list, a new colleague, changes."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from groups.models import Cohort
+
+from . import staff
+from .access import admin_required
+from .forms import StaffForm
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+@admin_required
+def staff_list(request):
+    led = Prefetch("led_cohorts", queryset=Cohort.objects.only("name", "lead_clinician_id"))
+    people = list(staff.accounts().prefetch_related(led).order_by("-is_active", "last_name", "first_name"))
+    for person in people:
+        person.joined = staff.has_joined(person)
+    return render(request, "iop/staff_list.html", {"people": people})
+
+
+@admin_required
+def staff_new(request):
+    form = StaffForm(request.POST or None, editor=request.user)
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        person.set_unusable_password()
+        person.save()
+        staff.invite(person, by=request.user, base_url=_base_url(request))
+        messages.success(
+            request,
+            _("%(person)s's account is open; an email asks them to choose a password.") % {"person": person},
+        )
+        return redirect("staff_list")
+    context = {
+        "form": form,
+        "title": _("New staff member"),
+        "intro": _("They get an email with a link to choose their password, and sign in with their work address."),
+        "submit": _("Open the account and send the invitation"),
+        "cancel": reverse("staff_list"),
+    }
+    return render(request, "iop/form.html", context)
+
+
+@admin_required
+def staff_edit(request, pk):
+    person = get_object_or_404(staff.accounts(), pk=pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "invite" and not staff.has_joined(person) and person.is_active:
+        staff.invite(person, by=request.user, base_url=_base_url(request))
+        messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
+        return redirect("staff_edit", person.pk)
+    form = StaffForm(request.POST if action == "save" else None, instance=person, editor=request.user)
+    if action == "save" and form.is_valid():
+        if form.has_changed():
+            # Only what the form changed: a password chosen meanwhile is not overwritten.
+            person = form.save(commit=False)
+            person.save(update_fields=[name for name in form.changed_data if name in form.Meta.fields])
+            messages.success(request, _("%(person)s's account is saved.") % {"person": person})
+        leads = list(person.led_cohorts.values_list("name", flat=True))
+        if not person.is_active and leads:
+            messages.warning(
+                request,
+                _("%(person)s still leads %(cohorts)s: choose a new lead clinician under Cohorts.")
+                % {"person": person, "cohorts": ", ".join(leads)},
+            )
+        return redirect("staff_list")
+    context = {
+        "form": form,
+        "person": person,
+        "joined": staff.has_joined(person),
+        "title": _("Staff account: %(person)s") % {"person": person},
+        "submit": _("Save"),
+        "action": "save",
+        "cancel": reverse("staff_list"),
+    }
+    return render(request, "iop/staff_form.html", context)

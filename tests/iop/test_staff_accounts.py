@@ -1,0 +1,152 @@
+"""The program office opens accounts for new colleagues, changes roles and
+deactivates someone who leaves, without the Django admin. A new colleague
+chooses a password through the link in their invitation."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from iop.models import AuditEntry, OutboxMessage, User
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def new_colleague(**changes):
+    data = {
+        "first_name": "Priya",
+        "last_name": "Raman",
+        "email": "Priya.Raman@Clinic.Example",
+        "role": "clinician",
+        "credential": "LPC",
+    }
+    return {**data, **changes}
+
+
+def account_form(person, **changes):
+    data = {
+        "action": "save",
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "role": person.role,
+        "credential": person.credential,
+        "is_active": "on" if person.is_active else "",
+    }
+    return {key: value for key, value in {**data, **changes}.items() if value != ""}
+
+
+def test_a_new_colleague_is_invited_and_chooses_a_password_through_the_link(clinic, login, client):
+    response = login(clinic.admin).post(reverse("staff_new"), new_colleague())
+    assert response.status_code == 302
+    person = User.objects.get(email="priya.raman@clinic.example")
+    assert (person.role, person.credential, person.has_usable_password()) == ("clinician", "LPC", False)
+    invitation = OutboxMessage.objects.get(kind="staff_invitation", recipient=person)
+    assert "Choose your password here" in invitation.body
+    assert AuditEntry.objects.filter(event="invite_staff", object_pk=str(person.pk), actor=clinic.admin).exists()
+    assert AuditEntry.objects.filter(event="create", object_pk=str(person.pk)).exists()
+
+    link = re.search(r"http://testserver(/\S+?)\.? ", invitation.body).group(1)
+    client.logout()
+    page = client.get(link, follow=True)
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    done = client.post(form_url, {"password1": "Evening-shift-2027", "password2": "Evening-shift-2027"})
+    assert done.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("Evening-shift-2027")
+    assert "Active" in login(clinic.admin).get(reverse("staff_list")).content.decode()
+
+
+def test_bad_input_comes_back_with_messages_and_what_was_typed(clinic, login):
+    typed = new_colleague(last_name="", email=clinic.family_a.email, role="program_admin")
+    page = login(clinic.admin).post(reverse("staff_new"), typed).content.decode()
+    assert "This field is required." in page
+    assert "This address belongs to a family account; use the work address." in page
+    assert "Only clinicians have a credential here; leave it empty." in page
+    assert 'value="Priya"' in page
+    assert not User.objects.filter(first_name="Priya").exists()
+    assert not OutboxMessage.objects.filter(kind="staff_invitation").exists()
+
+
+def test_deactivating_someone_who_leaves_signs_them_out_and_names_what_they_lead(clinic, login):
+    leaver = clinic.clinician_1
+    browser = login(clinic.admin)
+    response = browser.post(reverse("staff_edit", args=[leaver.pk]), account_form(leaver, is_active=""), follow=True)
+    page = response.content.decode()
+    assert "still leads Teens: choose a new lead clinician under Cohorts." in page
+    leaver.refresh_from_db()
+    assert not leaver.is_active
+    change = AuditEntry.objects.filter(event="role_change", object_pk=str(leaver.pk)).latest("pk")
+    assert change.changes["is_active"] == ["True", "False"] and change.actor == clinic.admin
+    # Their open session ends at their next click.
+    assert login(leaver).get(reverse("clinician_home")).status_code == 302
+
+
+def test_a_role_change_is_recorded_as_such(clinic, login):
+    person = clinic.clinician_2
+    login(clinic.admin).post(
+        reverse("staff_edit", args=[person.pk]), account_form(person, role="program_admin", credential="")
+    )
+    person.refresh_from_db()
+    assert person.role == "program_admin" and person.credential == ""
+    assert AuditEntry.objects.filter(event="role_change", object_pk=str(person.pk)).exists()
+
+
+def test_an_admin_cannot_lock_themselves_or_the_program_out(clinic, login):
+    own = login(clinic.admin).post(
+        reverse("staff_edit", args=[clinic.admin.pk]), account_form(clinic.admin, is_active="")
+    )
+    assert "You cannot change your own role or deactivate your own account" in own.content.decode()
+    last = login(clinic.superuser).post(
+        reverse("staff_edit", args=[clinic.admin.pk]), account_form(clinic.admin, role="clinician")
+    )
+    assert "is the only active program admin." in last.content.decode()
+    clinic.admin.refresh_from_db()
+    assert clinic.admin.is_active and clinic.admin.role == "program_admin"
+
+
+def test_only_a_privacy_officer_makes_someone_a_privacy_officer(clinic, login):
+    person = clinic.clinician_2
+    url = reverse("staff_edit", args=[person.pk])
+    assert "Privacy officer" not in login(clinic.admin).get(url).content.decode()
+    login(clinic.admin).post(url, account_form(person, is_privacy_officer="on"))
+    person.refresh_from_db()
+    assert not person.is_privacy_officer
+    officer = factories.ProgramAdminFactory(is_privacy_officer=True)
+    login(officer).post(url, account_form(person, is_privacy_officer="on"))
+    person.refresh_from_db()
+    assert person.is_privacy_officer
+
+
+def test_a_new_invitation_can_be_sent_until_they_join(clinic, login):
+    login(clinic.admin).post(reverse("staff_new"), new_colleague())
+    person = User.objects.get(email="priya.raman@clinic.example")
+    login(clinic.admin).post(reverse("staff_edit", args=[person.pk]), {"action": "invite"})
+    assert OutboxMessage.objects.filter(kind="staff_invitation", recipient=person).count() == 2
+    joined = clinic.clinician_1
+    page = login(clinic.admin).get(reverse("staff_edit", args=[joined.pk])).content.decode()
+    assert "Send a new invitation" not in page
+    login(clinic.admin).post(reverse("staff_edit", args=[joined.pk]), {"action": "invite"})
+    assert not OutboxMessage.objects.filter(kind="staff_invitation", recipient=joined).exists()
+
+
+def test_superusers_and_family_accounts_are_not_managed_here(clinic, login):
+    browser = login(clinic.admin)
+    for person in (clinic.superuser, clinic.family_a):
+        assert browser.get(reverse("staff_edit", args=[person.pk])).status_code == 404
+    names = browser.get(reverse("staff_list")).content.decode()
+    assert clinic.family_a.email not in names and clinic.superuser.email not in names
+
+
+def test_clinicians_cannot_open_or_change_accounts(clinic, login):
+    browser = login(clinic.clinician_1)
+    assert browser.post(reverse("staff_new"), new_colleague()).status_code == 403
+    edit = browser.post(
+        reverse("staff_edit", args=[clinic.clinician_1.pk]),
+        account_form(clinic.clinician_1, role="program_admin", credential=""),
+    )
+    assert edit.status_code == 403
+    clinic.clinician_1.refresh_from_db()
+    assert clinic.clinician_1.role == "clinician"
+    assert not User.objects.filter(first_name="Priya").exists()
