@@ -46,6 +46,9 @@ def admin_pages():
         reverse("client_new"),
         reverse("client_edit", args=[maya().pk]),
         reverse("client_access", args=[maya().pk]),
+        reverse("staff_list"),
+        reverse("staff_new"),
+        reverse("staff_edit", args=[maya().lead_clinician_id]),
     ]
 
 
