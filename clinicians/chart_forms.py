@@ -1,13 +1,18 @@
 """Forms for the chart: notes, addenda, medications, safety plans, discharge.
 Treatment-plan forms are in plan_forms.py."""
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from iop.models import PRESCRIBER_CREDENTIALS, Role, User
 
-from .models import Addendum, Discharge, Medication, Note, SafetyPlan
+from .models import Addendum, Discharge, Medication, Note, SafetyAlert, SafetyPlan
 from .models.discharge import FOLLOW_UP_WITHIN_DAYS
 
 
@@ -32,6 +37,21 @@ def bare_helper():
     return helper
 
 
+#: The longest session a note may cover (the database holds the same bound).
+NOTE_LONGEST_MINUTES = 600
+NOTE_CLOCK_GRACE = datetime.timedelta(minutes=10)
+#: A client not yet admitted: how far back a note may go (intake calls before admission).
+BEFORE_ADMISSION = datetime.timedelta(days=90)
+
+
+def earliest_note_day(client):
+    """The first day a note about ``client`` may be dated: the first admission, less
+    the intake time before it; for a referred client, that much before today."""
+    first = client.enrollments.order_by("started_on").values_list("started_on", flat=True).first()
+    first = first or client.admitted_on or timezone.localdate()
+    return first - BEFORE_ADMISSION
+
+
 class NoteForm(forms.ModelForm):
     class Meta:
         model = Note
@@ -50,7 +70,26 @@ class NoteForm(forms.ModelForm):
             del self.fields["participants"]
         else:
             self.fields["participants"].required = True
+        self.fields["duration_minutes"].widget.attrs.update(min=1, max=NOTE_LONGEST_MINUTES)
+        self.fields["duration_minutes"].validators += [
+            MinValueValidator(1),
+            MaxValueValidator(NOTE_LONGEST_MINUTES, _("A note covers at most %(limit_value)s minutes.")),
+        ]
         self.helper = bare_helper()
+
+    def clean_occurred_at(self):
+        """When it happened: not ahead of now (a few minutes' grace for clocks), and not
+        before the client's first admission (a note from years ago is a mistyped year)."""
+        moment = self.cleaned_data["occurred_at"]
+        if moment > timezone.now() + NOTE_CLOCK_GRACE:
+            raise forms.ValidationError(_("A note records what has happened: enter a time that has passed."))
+        earliest = earliest_note_day(self.instance.client)
+        if timezone.localdate(moment) < earliest:
+            raise forms.ValidationError(
+                _("Enter a time on or after %(day)s, the client's first admission (or referral).")
+                % {"day": date_format(earliest, "D j M Y")}
+            )
+        return moment
 
 
 class AddendumForm(forms.ModelForm):
@@ -138,3 +177,29 @@ class DischargeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.client = client
         self.helper = bare_helper()
+
+    def clean_discharged_on(self):
+        day = self.cleaned_data["discharged_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A discharge is recorded on its day or later, not ahead of it."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == Discharge.Reason.OTHER and not (data.get("reason_detail") or "").strip():
+            self.add_error("reason_detail", _("Say what the other reason is."))
+        # product.md: an alert stays open until a risk assessment is documented; a
+        # client is not discharged past an open one.
+        open_alerts = SafetyAlert.objects.filter(client=self.instance.client).unhandled().order_by("created_at")
+        first = open_alerts.first()
+        if first is not None:
+            raised = date_format(timezone.localtime(first.created_at), "D j M Y, H:i")
+            self.add_error(
+                None,
+                _(
+                    "%(client)s has a safety alert still open (raised %(raised)s). Document the risk assessment "
+                    "and close the alert before the discharge."
+                )
+                % {"client": self.instance.client.display_name, "raised": raised},
+            )
+        return data

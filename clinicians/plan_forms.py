@@ -1,10 +1,14 @@
 """Forms for writing and reviewing a treatment plan: the plan itself, its
 objectives and interventions (formsets), signing, acknowledgement and review."""
 
+import datetime
+
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from iop.models import User
@@ -68,6 +72,20 @@ class ObjectiveForm(forms.ModelForm):
             Row(Column("how_measured", css_class="col-md-9"), Column("DELETE", css_class="col-md-3 pt-md-4")),
         )
 
+    def clean_target_date(self):
+        """A target set or changed now lies ahead, within a year; one carried over
+        unchanged from the last version is left for the review to judge."""
+        day = self.cleaned_data["target_date"]
+        if day is None or "target_date" not in self.changed_data:
+            return day
+        today = timezone.localdate()
+        last = today + datetime.timedelta(days=365 * TARGET_MONTHS_AHEAD // 12)
+        if not today <= day <= last:
+            raise forms.ValidationError(
+                _("Set a target from today to %(last)s.") % {"last": date_format(last, "D j M Y")}
+            )
+        return day
+
 
 class InterventionForm(forms.ModelForm):
     class Meta:
@@ -127,6 +145,23 @@ class SignPlanForm(forms.Form):
         return reason
 
 
+def check_day_since_signing(day, plan):
+    """A day something happened to a signed plan: not ahead of today, not before signing."""
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("Enter a day that has come: today or earlier."))
+    signed_on = timezone.localdate(plan.signed_at) if plan is not None and plan.signed_at else None
+    if signed_on and day < signed_on:
+        raise forms.ValidationError(
+            _("Version %(version)s was signed on %(day)s: enter that day or later.")
+            % {"version": plan.version, "day": date_format(signed_on, "D j M Y")}
+        )
+    return day
+
+
+#: The furthest an objective's target date may be set ahead (a stay lasts 2 weeks to 3 months).
+TARGET_MONTHS_AHEAD = 12
+
+
 class AcknowledgementForm(forms.ModelForm):
     class Meta:
         model = PlanAcknowledgement
@@ -134,11 +169,15 @@ class AcknowledgementForm(forms.ModelForm):
         widgets = {"acknowledged_on": DateInput()}
         labels = {"party": _("Acknowledged by")}
 
-    def __init__(self, *args, client, **kwargs):
+    def __init__(self, *args, client, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.plan = plan
         self.fields["family_member"].queryset = User.objects.filter(family_links__client=client)
         self.fields["family_member"].help_text = _("Only for a family acknowledgement.")
         self.helper = bare_helper()
+
+    def clean_acknowledged_on(self):
+        return check_day_since_signing(self.cleaned_data["acknowledged_on"], self.plan)
 
     def clean(self):
         cleaned = super().clean()
@@ -159,6 +198,10 @@ class PlanReviewForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = bare_helper()
+
+    def clean_reviewed_on(self):
+        # A review dated ahead would push the next one out and hide a late review.
+        return check_day_since_signing(self.cleaned_data["reviewed_on"], self.instance.plan)
 
 
 class ObjectiveProgressForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,15 +45,19 @@ plan_start = start_version_view(TreatmentPlan, "start_plan", "clinicians:plan_ed
 @clinician_required
 def plan_detail(request, pk):
     plan = _plan_for(request.user, pk)
+    return _render_detail(request, plan, AcknowledgementForm(client=plan.client, plan=plan))
+
+
+def _render_detail(request, plan, acknowledgement_form, status=200):
     audit.record("view_plan", plan)
     context = {
         "plan": plan,
         "client": plan.client,
         "versions": TreatmentPlan.objects.filter(client=plan.client).order_by("-version"),
-        "acknowledgement_form": AcknowledgementForm(client=plan.client),
+        "acknowledgement_form": acknowledgement_form,
         "reviews": plan.reviews.select_related("reviewer").prefetch_related("progress__objective"),
     }
-    return render(request, "clinicians/plan_detail.html", context)
+    return render(request, "clinicians/plan_detail.html", context, status=status)
 
 
 @clinician_required
@@ -119,7 +124,7 @@ def plan_acknowledge(request, pk):
     plan = _plan_for(request.user, pk)
     if not plan.is_signed:
         raise PermissionDenied
-    form = AcknowledgementForm(request.POST, client=plan.client)
+    form = AcknowledgementForm(request.POST, client=plan.client, plan=plan)
     if form.is_valid():
         acknowledgement = form.save(commit=False)
         acknowledgement.plan, acknowledgement.recorded_by = plan, request.user
@@ -132,7 +137,8 @@ def plan_acknowledge(request, pk):
             audit.record("acknowledge_plan", plan, action=audit.Action.UPDATE, party=acknowledgement.party)
             messages.success(request, _("Acknowledgement recorded."))
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        # Shown again with what was typed and the message beside its field.
+        return _render_detail(request, plan, form, status=400)
     return redirect("clinicians:plan", plan.pk)
 
 
@@ -151,7 +157,8 @@ def plan_review(request, pk):
                 entry.instance.review, entry.instance.objective = review, entry.objective
                 entry.save()
         audit.record("review_plan", plan, action=audit.Action.UPDATE, review=review.pk)
-        messages.success(request, _("Review recorded. The next review is due %(day)s.") % {"day": plan.review_due_on()})
+        due = date_format(plan.review_due_on(), "D j M Y")
+        messages.success(request, _("Review recorded. The next review is due %(day)s.") % {"day": due})
         return redirect("clinicians:plan", plan.pk)
     context = {"plan": plan, "client": plan.client, "form": form, "progress": progress}
     return render(request, "clinicians/plan_review.html", context)

@@ -18,9 +18,14 @@ from iop.outbox import queue_message
 from .measures import Administration, ClinicalQuerySet
 
 # What the owner and the on-call clinician receive. A message can be read by
-# anyone holding the phone, so it says nothing about the client or the answers.
-ALERT_MESSAGE_SUBJECT = "Please open the app"
-ALERT_MESSAGE_BODY = "Please open the app now."
+# anyone holding the phone, so it says nothing about the client or the answers;
+# it does say that it is urgent, and whether it is an escalation.
+ALERT_MESSAGE_SUBJECT = "Urgent: a safety alert is waiting for you"
+ALERT_MESSAGE_BODY = "Urgent: a safety alert is waiting for you. Please open the app now."
+ESCALATION_SUBJECT = "Urgent, escalated: a safety alert is still not acknowledged"
+ESCALATION_BODY = (
+    "Urgent, escalated: a safety alert has waited %(minutes)s minutes without acknowledgement. Please open the app now."
+)
 
 
 class SafetyAlertQuerySet(ClientRecordsQuerySet):
@@ -148,15 +153,15 @@ class SafetyAlert(models.Model):
         program = program or Program.current()
         return self.created_at + datetime.timedelta(minutes=program.alert_escalation_minutes)
 
-    def notify(self, *, kind, recipients):
+    def notify(self, *, kind, recipients, subject=ALERT_MESSAGE_SUBJECT, body=ALERT_MESSAGE_BODY):
         """Queue one urgent message per person (inside the caller's transaction)."""
         for user in {user for user in recipients if user is not None}:
             queue_message(
                 key=f"{kind}:{self.pk}:{user.pk}",
                 kind=kind,
                 recipient=user,
-                subject=ALERT_MESSAGE_SUBJECT,
-                body=ALERT_MESSAGE_BODY,
+                subject=subject,
+                body=body,
                 urgent=True,
             )
 
@@ -164,7 +169,12 @@ class SafetyAlert(models.Model):
         self.status = self.Status.ESCALATED
         self.escalated_at = now
         self.save(update_fields=["status", "escalated_at"])
-        self.notify(kind="safety_alert_escalated", recipients=[program.on_call_clinician, program.director])
+        self.notify(
+            kind="safety_alert_escalated",
+            recipients=[program.on_call_clinician, program.director],
+            subject=ESCALATION_SUBJECT,
+            body=ESCALATION_BODY % {"minutes": program.alert_escalation_minutes},
+        )
 
     def acknowledge(self, user):
         """Stop the escalation clock; returns False when there was nothing to acknowledge."""

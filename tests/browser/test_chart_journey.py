@@ -1,7 +1,10 @@
 """The demo clinician opens a client's chart, writes an individual check-in,
 signs it, and sees it locked with the option to add an addendum."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser]
@@ -40,7 +43,7 @@ def test_clinician_adds_an_objective_row_to_a_new_plan_version(demo_clinic, live
     row = page.locator("#objectives-rows > div").last
     row.get_by_label("Objective*").fill("Sofia eats breakfast before school 4 mornings a week.")
     row.get_by_label("Measure*").select_option("self_report")
-    row.get_by_label("Target date*").fill("2030-01-15")
+    row.get_by_label("Target date*").fill(f"{timezone.localdate() + datetime.timedelta(days=42):%Y-%m-%d}")
     row.get_by_label("How measured*").fill("Morning check sheet")
     page.get_by_role("button", name="Save draft and add rows").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()

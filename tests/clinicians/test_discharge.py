@@ -98,7 +98,9 @@ def test_discharge_form_starts_with_the_plans_objectives_and_their_progress(clin
 def test_discharge_records_the_last_phq_total(clinic, login):
     from tests import factories
 
-    factories.AdministrationFactory(client=clinic.client_a, administered_at=timezone.now() - datetime.timedelta(days=7))
+    no_self_harm = {**{f"phq9_{n}": 1 for n in range(1, 9)}, "phq9_9": 0}  # no open safety alert
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    factories.AdministrationFactory(client=clinic.client_a, administered_at=week_ago, answers=no_self_harm)
     factories.AdministrationFactory(client=clinic.client_a, answers={f"phq9_{n}": 0 for n in range(1, 10)})
     factories.AdministrationFactory(client=clinic.client_a, instrument="gad7")
     assert last_phq_total(clinic.client_a) == 0

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clinicians.instruments import PHQ9, PHQA
 from clinicians.models import Administration, Answer, RiskAssessment, SafetyAlert
-from clinicians.models.alerts import ALERT_MESSAGE_BODY
+from clinicians.models.alerts import ALERT_MESSAGE_BODY, ESCALATION_BODY
 from clinicians.tasks import escalate_safety_alerts
 from iop.delivery import deliver
 from iop.models import OutboxMessage, Program
@@ -165,7 +165,8 @@ def test_unacknowledged_alert_escalates_to_on_call_and_director_after_the_progra
     assert alert.escalated_at is not None
     escalations = OutboxMessage.objects.filter(kind="safety_alert_escalated")
     assert {m.recipient for m in escalations} == {on_call.on_call_clinician, on_call.director}
-    assert all(m.urgent and m.body == ALERT_MESSAGE_BODY for m in escalations)
+    assert all(m.urgent and m.body == ESCALATION_BODY % {"minutes": minutes} for m in escalations)
+    assert all("escalated" in m.subject and "Maya" not in m.body for m in escalations)
 
 
 def test_escalation_task_is_idempotent(clinic, on_call, time_machine):

@@ -15,6 +15,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+_YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
+YESTERDAY_16, YESTERDAY_17 = f"{_YESTERDAY:%Y-%m-%d}T16:00", f"{_YESTERDAY:%Y-%m-%d}T17:00"
+
 
 @pytest.fixture
 def signed_note(clinic):
@@ -60,7 +63,7 @@ def test_posting_an_edit_to_a_signed_note_changes_nothing(clinic, login, signed_
     response = client.post(
         reverse("clinicians:note_edit", args=[signed_note.pk]),
         {
-            "occurred_at": "2026-01-05T17:00",
+            "occurred_at": YESTERDAY_17,
             "duration_minutes": 30,
             "mode": "in_person",
             "content": "Changed.",
@@ -132,7 +135,7 @@ def test_new_check_in_keeps_what_was_typed_when_invalid(clinic, login):
     response = login(clinic.clinician_1).post(
         reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"]),
         {
-            "occurred_at": "2026-01-05T17:00",
+            "occurred_at": YESTERDAY_17,
             "duration_minutes": "",
             "mode": "in_person",
             "content": "Kept words",
@@ -149,7 +152,7 @@ def test_save_and_sign_writes_a_signed_check_in(clinic, login):
     response = login(clinic.clinician_1).post(
         reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"]),
         {
-            "occurred_at": "2026-01-05T17:00",
+            "occurred_at": YESTERDAY_17,
             "duration_minutes": 20,
             "mode": "in_person",
             "content": "Went over the week.",
@@ -164,7 +167,7 @@ def test_save_and_sign_writes_a_signed_check_in(clinic, login):
 
 def test_family_session_needs_participants_and_records_mode(clinic, login):
     url = reverse("clinicians:note_new", args=[clinic.client_a.pk, "family_session"])
-    data = {"occurred_at": "2026-01-05T16:00", "duration_minutes": 50, "mode": "video", "content": "Met.", "plan": "p"}
+    data = {"occurred_at": YESTERDAY_16, "duration_minutes": 50, "mode": "video", "content": "Met.", "plan": "p"}
     response = login(clinic.clinician_1).post(url, data)
     assert response.status_code == 200 and not Note.objects.exists()
     response = login(clinic.clinician_1).post(url, {**data, "participants": "Client, mother"})
@@ -176,7 +179,7 @@ def test_only_prescribers_write_medication_notes(clinic, login):
     prescriber = factories.PrescriberFactory()
     clinic.client_a.cohort.co_facilitators.add(prescriber)
     url = reverse("clinicians:note_new", args=[clinic.client_a.pk, "medication"])
-    data = {"occurred_at": "2026-01-05T16:00", "duration_minutes": 20, "mode": "in_person", "content": "Med check."}
+    data = {"occurred_at": YESTERDAY_16, "duration_minutes": 20, "mode": "in_person", "content": "Med check."}
     assert login(clinic.clinician_1).post(url, {**data, "plan": "Continue."}).status_code == 403
     assert login(prescriber).post(url, {**data, "plan": "Continue."}).status_code == 302
     assert Note.objects.get().author == prescriber

@@ -113,7 +113,7 @@ def test_edit_page_saves_plan_objectives_and_interventions(clinic, login):
             "objectives-TOTAL_FORMS": 1,
             "objectives-0-text": "At school 4 of 5 days.",
             "objectives-0-measure": "school_attendance",
-            "objectives-0-target_date": "2030-02-01",
+            "objectives-0-target_date": f"{timezone.localdate() + datetime.timedelta(days=60):%Y-%m-%d}",
             "objectives-0-how_measured": "School report",
         }
     )
@@ -222,7 +222,7 @@ def test_overdue_reviews_count_from_the_current_version_and_its_last_review(clin
 def test_recording_a_review_with_progress_resets_the_due_date(clinic, login):
     plan = factories.signed_plan(clinic.client_a)
     objective = plan.objectives.get()
-    reviewed_on = timezone.localdate(plan.signed_at) + datetime.timedelta(days=28)
+    reviewed_on = timezone.localdate(plan.signed_at)
     response = login(clinic.clinician_1).post(
         reverse("clinicians:plan_review", args=[plan.pk]),
         {
@@ -254,9 +254,10 @@ def test_client_and_family_acknowledgements_are_recorded(clinic, login):
     plan = factories.signed_plan(clinic.client_a)
     url = reverse("clinicians:plan_acknowledge", args=[plan.pk])
     client = login(clinic.clinician_1)
-    client.post(url, {"party": "client", "acknowledged_on": "2026-01-05"})
-    client.post(url, {"party": "family", "family_member": clinic.family_a.pk, "acknowledged_on": "2026-01-06"})
-    client.post(url, {"party": "family", "family_member": clinic.family_b.pk, "acknowledged_on": "2026-01-06"})
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    client.post(url, {"party": "client", "acknowledged_on": today})
+    client.post(url, {"party": "family", "family_member": clinic.family_a.pk, "acknowledged_on": today})
+    client.post(url, {"party": "family", "family_member": clinic.family_b.pk, "acknowledged_on": today})
     acks = PlanAcknowledgement.objects.filter(plan=plan)
     assert sorted(acks.values_list("party", "family_member")) == [("client", None), ("family", clinic.family_a.pk)]
     assert all(a.recorded_by == clinic.clinician_1 for a in acks)
