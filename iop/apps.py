@@ -24,6 +24,8 @@ class IopConfig(AppConfig):
         auditlog.register(
             User,
             include_fields=[
+                "first_name",
+                "last_name",
                 "email",
                 "role",
                 "credential",

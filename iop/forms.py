@@ -4,6 +4,7 @@ corrected later. Clinical content never passes through here."""
 import datetime
 import re
 
+from allauth.account.models import EmailAddress
 from django import forms
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -249,6 +250,14 @@ class StaffForm(forms.ModelForm):
             self.fields[name].required = True
         if not self.instance.pk:
             del self.fields["is_active"]  # a new account is active, waiting for its password
+        elif staff.has_joined(self.instance):
+            # Their sign-in and password resets go to this address: once they have joined,
+            # changing it here would let whoever holds the new address take the account over.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _(
+                "Fixed once they have chosen a password: it is how they sign in and reset it. "
+                "A superuser can change it in the Django admin."
+            )
         # Who may review the audit trail is given only by someone who may review it.
         if not (editor.is_privacy_officer or editor.is_superuser):
             del self.fields["is_privacy_officer"]
@@ -256,6 +265,10 @@ class StaffForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).first()
+        if taken is None:
+            # The sign-in's own table of addresses counts too (an address used before).
+            kept = EmailAddress.objects.filter(email__iexact=email).exclude(user=self.instance.pk).first()
+            taken = kept.user if kept is not None else None
         if taken is not None:
             if taken.is_family:
                 raise forms.ValidationError(_("This address belongs to a family account; use the work address."))

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +22,8 @@ def client_access(request, pk):
     )
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "revoke":
+        if not request.POST.get("grant", "").isdigit():
+            raise Http404
         grant = get_object_or_404(
             ClientAccessGrant.objects.filter(client=client, kind=ClientAccessGrant.Kind.GRANTED),
             pk=request.POST.get("grant"),

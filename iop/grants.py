@@ -70,6 +70,9 @@ def for_client(client, now=None):
         .select_related("grantee", "granted_by")
         .order_by("-starts_at")
     )
+    for grant in grants:
+        # A grant runs through its last day: shown as that day, not the midnight after.
+        grant.through = timezone.localdate(grant.expires_at - datetime.timedelta(microseconds=1))
     active = [g for g in grants if g.starts_at <= now < g.expires_at]
     ended = [g for g in grants if g.expires_at <= now]
     return active, ended

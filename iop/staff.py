@@ -5,6 +5,7 @@ someone who leaves is deactivated at once. Superusers are kept in the Django adm
 import time
 
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.db import transaction
@@ -43,7 +44,11 @@ def set_password_url(person, base_url):
 
 @transaction.atomic
 def invite(person, *, by, base_url):
-    """Queue the invitation email (each press of the button is a new message)."""
+    """Queue the invitation email (each press of the button is a new message). Any
+    earlier invitation link stops working: the link is tied to the password, which
+    is renewed (still unusable) here."""
+    person.set_unusable_password()
+    person.save(update_fields=["password"])
     clinic = Program.current().clinic_name
     subject = _("Your staff account at %(clinic)s") % {"clinic": clinic}
     body = _(
@@ -68,4 +73,34 @@ def invite(person, *, by, base_url):
 
 
 def active_admins_other_than(person):
-    return User.objects.filter(role=Role.PROGRAM_ADMIN, is_active=True, is_superuser=False).exclude(pk=person.pk)
+    """Program admins other than ``person`` who can sign in now (active, and joined)."""
+    admins = User.objects.filter(role=Role.PROGRAM_ADMIN, is_active=True, is_superuser=False).exclude(pk=person.pk)
+    return [admin for admin in admins if has_joined(admin)]
+
+
+def forget_addresses(person):
+    """After a change of address: the old one may no longer reset the password or
+    sign in (the sign-in keeps its own table of addresses)."""
+    EmailAddress.objects.filter(user=person).delete()
+
+
+def responsibilities(person):
+    """What still depends on ``person`` being an active clinician: the clients and
+    cohorts they lead, and being on call or the director (safety alerts go to them)."""
+    from groups.models import Cohort
+
+    from .models import Client
+
+    found = []
+    clients = Client.objects.filter(lead_clinician=person, status=Client.Status.ADMITTED).count()
+    if clients:
+        found.append(_("lead clinician of %(n)s admitted clients") % {"n": clients})
+    cohorts = list(Cohort.objects.filter(lead_clinician=person).values_list("name", flat=True))
+    if cohorts:
+        found.append(_("lead of %(cohorts)s") % {"cohorts": ", ".join(cohorts)})
+    program = Program.current()
+    if program.on_call_clinician_id == person.pk:
+        found.append(_("the on-call clinician"))
+    if program.director_id == person.pk:
+        found.append(_("the program director"))
+    return found

@@ -1,6 +1,7 @@
 """The program office's staff accounts: the list, a new colleague, changes."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,24 +54,27 @@ def staff_new(request):
 def staff_edit(request, pk):
     person = get_object_or_404(staff.accounts(), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
-    if action == "invite" and not staff.has_joined(person) and person.is_active:
-        staff.invite(person, by=request.user, base_url=_base_url(request))
-        messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
+    if action == "invite":
+        if staff.has_joined(person) or not person.is_active:
+            messages.info(
+                request, _("%(person)s has already joined or is deactivated: nothing was sent.") % {"person": person}
+            )
+        else:
+            staff.invite(person, by=request.user, base_url=_base_url(request))
+            messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
         return redirect("staff_edit", person.pk)
     form = StaffForm(request.POST if action == "save" else None, instance=person, editor=request.user)
     if action == "save" and form.is_valid():
         if form.has_changed():
-            # Only what the form changed: a password chosen meanwhile is not overwritten.
-            person = form.save(commit=False)
-            person.save(update_fields=[name for name in form.changed_data if name in form.Meta.fields])
-            messages.success(request, _("%(person)s's account is saved.") % {"person": person})
-        leads = list(person.led_cohorts.values_list("name", flat=True))
-        if not person.is_active and leads:
-            messages.warning(
-                request,
-                _("%(person)s still leads %(cohorts)s: choose a new lead clinician under Cohorts.")
-                % {"person": person, "cohorts": ", ".join(leads)},
-            )
+            _save(request, form)
+        person.refresh_from_db()
+        if not (person.is_active and person.is_clinician):
+            for duty in staff.responsibilities(person):
+                messages.warning(
+                    request,
+                    _("%(person)s is still %(duty)s: hand this to an active clinician (Cohorts, Enrollment, Program).")
+                    % {"person": person, "duty": duty},
+                )
         return redirect("staff_list")
     context = {
         "form": form,
@@ -82,3 +86,21 @@ def staff_edit(request, pk):
         "cancel": reverse("staff_list"),
     }
     return render(request, "iop/staff_form.html", context)
+
+
+@transaction.atomic
+def _save(request, form):
+    """Save what the form changed and nothing else (a password chosen meanwhile stays).
+    A corrected address retires the old one and its links, and is invited afresh."""
+    person = form.save(commit=False)
+    person.save(update_fields=[name for name in form.changed_data if name in form.Meta.fields])
+    if "email" in form.changed_data:
+        staff.forget_addresses(person)
+        if person.is_active and not staff.has_joined(person):
+            staff.invite(person, by=request.user, base_url=_base_url(request))
+            messages.info(request, _("The invitation was sent again, to %(email)s.") % {"email": person.email})
+    if "is_active" in form.changed_data and not person.is_active and not staff.has_joined(person):
+        # A deactivated invitee's link stops working (it is tied to the password).
+        person.set_unusable_password()
+        person.save(update_fields=["password"])
+    messages.success(request, _("%(person)s's account is saved.") % {"person": person})

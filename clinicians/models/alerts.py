@@ -79,12 +79,18 @@ class SafetyAlertQuerySet(ClientRecordsQuerySet):
 
 def owner_for(client):
     """A named clinician owns every alert: the client's lead clinician, else the
-    cohort's lead, else whoever is on call."""
-    if client.lead_clinician_id:
-        return client.lead_clinician
-    if client.cohort_id:
-        return client.cohort.lead_clinician
-    return Program.current().on_call_clinician
+    cohort's lead, else whoever is on call; someone who has left (deactivated) or is
+    no longer a clinician is passed over, since they would never see it."""
+    candidates = (
+        client.lead_clinician if client.lead_clinician_id else None,
+        client.cohort.lead_clinician if client.cohort_id else None,
+        Program.current().on_call_clinician,
+    )
+    return next((person for person in candidates if _can_own(person)), candidates[-1])
+
+
+def _can_own(person):
+    return person is not None and person.is_active and person.is_clinician
 
 
 class SafetyAlert(models.Model):

@@ -112,3 +112,15 @@ def test_clinicians_cannot_grant_themselves_access(clinic, login):
     response = login(clinic.clinician_2).post(url, grant_form(clinic))
     assert response.status_code == 403
     assert not ClientAccessGrant.objects.exists()
+
+
+def test_a_revoke_naming_no_grant_is_not_found(clinic, login):
+    assert post(login, clinic, {"action": "revoke", "grant": "abc"}).status_code == 404
+    assert post(login, clinic, {"action": "revoke"}).status_code == 404
+
+
+def test_a_grant_is_shown_through_its_last_day(clinic, login):
+    last_day = timezone.localdate() + datetime.timedelta(days=3)
+    grants.grant(clinic.client_a, clinic.clinician_2, clinic.admin, "Cover", last_day)
+    page = login(clinic.admin).get(reverse("client_access", args=[clinic.client_a.pk])).content.decode()
+    assert f"{last_day:%a} {last_day.day} {last_day:%b %Y}, all day" in page

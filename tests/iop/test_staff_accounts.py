@@ -74,7 +74,8 @@ def test_deactivating_someone_who_leaves_signs_them_out_and_names_what_they_lead
     browser = login(clinic.admin)
     response = browser.post(reverse("staff_edit", args=[leaver.pk]), account_form(leaver, is_active=""), follow=True)
     page = response.content.decode()
-    assert "still leads Teens: choose a new lead clinician under Cohorts." in page
+    assert "is still lead of Teens: hand this to an active clinician" in page
+    assert "is still lead clinician of 1 admitted clients" in page
     leaver.refresh_from_db()
     assert not leaver.is_active
     change = AuditEntry.objects.filter(event="role_change", object_pk=str(leaver.pk)).latest("pk")
@@ -109,7 +110,7 @@ def test_an_admin_cannot_lock_themselves_or_the_program_out(clinic, login):
 def test_only_a_privacy_officer_makes_someone_a_privacy_officer(clinic, login):
     person = clinic.clinician_2
     url = reverse("staff_edit", args=[person.pk])
-    assert "Privacy officer" not in login(clinic.admin).get(url).content.decode()
+    assert 'name="is_privacy_officer"' not in login(clinic.admin).get(url).content.decode()
     login(clinic.admin).post(url, account_form(person, is_privacy_officer="on"))
     person.refresh_from_db()
     assert not person.is_privacy_officer
@@ -150,3 +151,91 @@ def test_clinicians_cannot_open_or_change_accounts(clinic, login):
     clinic.clinician_1.refresh_from_db()
     assert clinic.clinician_1.role == "clinician"
     assert not User.objects.filter(first_name="Priya").exists()
+
+
+def invitation_link(person):
+    body = OutboxMessage.objects.filter(kind="staff_invitation", recipient=person).latest("pk").body
+    return re.search(r"http://testserver(/\S+?)\.? ", body).group(1)
+
+
+def link_sets_password(client, link, password="Evening-shift-2027"):
+    client.logout()
+    page = client.get(link, follow=True)
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    client.post(form_url, {"password1": password, "password2": password})
+
+
+def test_a_corrected_address_is_invited_afresh_and_the_old_one_reaches_nothing(clinic, login, client):
+    from django.core import mail
+
+    login(clinic.admin).post(reverse("staff_new"), new_colleague(email="typo@clinic.example"))
+    person = User.objects.get(email="typo@clinic.example")
+    old_link = invitation_link(person)
+    login(clinic.admin).post(
+        reverse("staff_edit", args=[person.pk]), account_form(person, email="priya@clinic.example")
+    )
+    person.refresh_from_db()
+    assert person.email == "priya@clinic.example"
+    new_link = invitation_link(person)
+    assert new_link != old_link
+
+    link_sets_password(client, old_link)
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+    mail.outbox.clear()
+    client.post(reverse("account_reset_password"), {"email": "typo@clinic.example"})
+    to_old = [m for m in mail.outbox if "typo@clinic.example" in m.to]
+    assert not [m for m in to_old if "/password/reset/key/" in m.body]
+
+    link_sets_password(client, new_link)
+    person.refresh_from_db()
+    assert person.check_password("Evening-shift-2027")
+
+
+def test_a_joined_colleagues_address_cannot_be_changed_here(clinic, login):
+    person = clinic.clinician_2
+    url = reverse("staff_edit", args=[person.pk])
+    assert "Fixed once they have chosen a password" in login(clinic.admin).get(url).content.decode()
+    login(clinic.admin).post(url, account_form(person, email="mine@admin.example"))
+    person.refresh_from_db()
+    assert person.email != "mine@admin.example"
+
+
+def test_a_new_invitation_or_a_deactivation_retires_the_earlier_link(clinic, login, client):
+    login(clinic.admin).post(reverse("staff_new"), new_colleague())
+    person = User.objects.get(email="priya.raman@clinic.example")
+    first = invitation_link(person)
+    login(clinic.admin).post(reverse("staff_edit", args=[person.pk]), {"action": "invite"})
+    second = invitation_link(person)
+    link_sets_password(client, first)
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+
+    login(clinic.admin).post(reverse("staff_edit", args=[person.pk]), account_form(person, is_active=""))
+    link_sets_password(client, second)
+    person.refresh_from_db()
+    assert not person.is_active and not person.has_usable_password()
+
+
+def test_an_invited_admin_who_never_joined_does_not_count_as_the_other_admin(clinic, login):
+    factories.ProgramAdminFactory(password="!unusable")
+    invited = User.objects.filter(role="program_admin").exclude(pk=clinic.admin.pk).get()
+    invited.set_unusable_password()
+    invited.save()
+    response = login(clinic.superuser).post(
+        reverse("staff_edit", args=[clinic.admin.pk]), account_form(clinic.admin, is_active="")
+    )
+    assert "is the only active program admin." in response.content.decode()
+
+
+def test_a_deactivated_lead_no_longer_owns_new_safety_alerts(clinic, login):
+    from clinicians.models import SafetyAlert
+
+    lead = clinic.client_a.lead_clinician
+    other_lead = factories.ClinicianFactory()
+    clinic.client_a.cohort.lead_clinician = other_lead
+    clinic.client_a.cohort.save()
+    login(clinic.admin).post(reverse("staff_edit", args=[lead.pk]), account_form(lead, is_active=""))
+    clinic.client_a.refresh_from_db()
+    factories.AdministrationFactory(client=clinic.client_a, entered_by=other_lead)
+    assert SafetyAlert.objects.get().owner == other_lead
