@@ -4,6 +4,7 @@ by the client) and the risk assessment that closes a safety alert."""
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -58,6 +59,20 @@ class AnswersForm(forms.Form):
             raise forms.ValidationError(_("Please answer the questions before sending."))
         return cleaned
 
+    def blank_questions(self):
+        """Numbers of the scored questions left blank, and how many yes/no questions."""
+        data = self.cleaned_data
+        items = [item.number for item in self.instrument.items if data.get(item.key) is None]
+        yes_no = sum(1 for question in self.instrument.yes_no_questions if data.get(question.key) is None)
+        return items, yes_no
+
+    def blank_safety_questions(self):
+        """The questions about suicide or self-harm left blank (their text): a blank is not a no."""
+        data, instrument = self.cleaned_data, self.instrument
+        safety = [item for item in instrument.items if item.key == instrument.safety_item_key]
+        safety += [question for question in instrument.yes_no_questions if question.asks_about_suicide]
+        return [question for question in safety if data.get(question.key) is None]
+
     def answers(self):
         keys = {question.key for question in self._questions()}
         return {key: value for key, value in self.cleaned_data.items() if key in keys and value is not None}
@@ -74,13 +89,6 @@ class SelfReportForm(AnswersForm):
     The questions about suicide are the ones that matter most not to skip unseen."""
 
     CONFIRM = "send_anyway"
-
-    def blank_questions(self):
-        """Numbers of the scored questions left blank, and how many yes/no questions."""
-        data = self.cleaned_data
-        items = [item.number for item in self.instrument.items if data.get(item.key) is None]
-        yes_no = sum(1 for question in self.instrument.yes_no_questions if data.get(question.key) is None)
-        return items, yes_no
 
     def clean(self):
         cleaned = super().clean()
@@ -117,6 +125,7 @@ class ClinicianEntryForm(AnswersForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["administered_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.asks_to_confirm = False
         # The date first, then the questions.
         self.order_fields(["administered_at"])
 
@@ -125,6 +134,34 @@ class ClinicianEntryForm(AnswersForm):
         if value > timezone.now():
             raise forms.ValidationError(_("This is in the future; enter when the questionnaire was completed."))
         return value
+
+    #: Sent back by the form once the blanks have been pointed out.
+    CONFIRM = "save_anyway"
+
+    def clean(self):
+        """Blanks are saved only on purpose: the first save with blanks comes back
+        saying which, answers kept; a blank question about suicide or self-harm is
+        named, since a blank is not a no."""
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        items, yes_no = self.blank_questions()
+        self.asks_to_confirm = bool(items or yes_no) and self.data.get(self.CONFIRM) != "1"
+        if not self.asks_to_confirm:
+            return cleaned
+        blanks = []
+        if items:
+            blanks.append(ngettext("question %(n)s", "questions %(n)s", len(items)) % {"n": ", ".join(map(str, items))})
+        if yes_no:
+            blanks.append(ngettext("%(n)s yes/no question", "%(n)s yes/no questions", yes_no) % {"n": yes_no})
+        message = _("%(blank)s left blank.") % {"blank": capfirst(_(" and ").join(blanks))}
+        safety = self.blank_safety_questions()
+        if safety:
+            message += " " + _("Among them, about suicide or self-harm: %(questions)s A blank is not a no.") % {
+                "questions": " ".join(f"“{question.text}”" for question in safety)
+            }
+        message += " " + _("Fill them in, or press Save again to save the answers as they are.")
+        raise forms.ValidationError(message)
 
 
 class RiskAssessmentForm(forms.ModelForm):
@@ -140,12 +177,27 @@ class RiskAssessmentForm(forms.ModelForm):
         labels = {"notes": _("Assessment notes")}
         help_texts = {"notes": _("What the client said, protective factors, who was told, the plan for tonight.")}
 
+    #: Sending a client judged at high risk home is a decision to make on purpose.
+    HOME = (RiskAssessment.Disposition.HOME_WITH_PLAN, RiskAssessment.Disposition.HOME_WITH_FOLLOW_UP)
+
+    home_at_high_risk = forms.BooleanField(
+        label=_("High risk, going home: I have consulted and written in the notes who agreed and why home is safe"),
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         for name in ("cssrs_screen", "disposition", "safety_plan"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        # The box is offered only once a high screen and a home disposition are sent together.
+        data = self.data if self.is_bound else {}
+        high_and_home = data.get("cssrs_screen") == RiskAssessment.ScreenResult.HIGH and data.get("disposition") in (
+            self.HOME
+        )
+        if not high_and_home:
+            del self.fields["home_at_high_risk"]
 
     def clean(self):
         cleaned = super().clean()
@@ -155,4 +207,13 @@ class RiskAssessmentForm(forms.ModelForm):
             and cleaned["cssrs_screen"] != RiskAssessment.ScreenResult.NO_RISK
         ):
             self.add_error("safety_plan", _("With any risk identified, a safety plan is created or reviewed."))
+        if "home_at_high_risk" in self.fields and not cleaned.get("home_at_high_risk"):
+            self.add_error(
+                "disposition",
+                _(
+                    "The screen says high risk and the disposition is home. If that is the decision, write in the "
+                    "notes who was consulted and why home is safe tonight, and tick the box below; otherwise "
+                    "choose a higher level of care or an emergency evaluation."
+                ),
+            )
         return cleaned

@@ -249,6 +249,20 @@ def test_risk_assessment_without_notes_rerenders_keeping_what_was_typed(clinic, 
     assert alert.status == "open" and not RiskAssessment.objects.exists()
 
 
+def test_high_risk_and_home_is_a_decision_made_on_purpose(clinic, login, alert):
+    url = reverse("clinicians:risk_assessment", args=[alert.pk])
+    data = RISK_FORM | {"cssrs_screen": "high"}
+    browser = login(clinic.clinician_1)
+    html = browser.post(url, data).content.decode()
+    assert "The screen says high risk and the disposition is home." in html
+    assert 'name="home_at_high_risk"' in html and "Safety plan reviewed with client and father." in html
+    alert.refresh_from_db()
+    assert alert.status == "open"
+    assert browser.post(url, data | {"home_at_high_risk": "on"}).status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == "closed" and alert.risk_assessment.disposition == "home_with_plan"
+
+
 # --- Banner on every staff page ---------------------------------------------------------
 
 STAFF_PAGES = ["clinician_home", "client_list", "clinicians:caseload"]
@@ -361,3 +375,27 @@ def test_hostile_notes_are_escaped_on_the_alert_page(clinic, login, alert):
     login(clinic.clinician_1).post(reverse("clinicians:risk_assessment", args=[alert.pk]), RISK_FORM | {"notes": notes})
     html = page(login, clinic.clinician_1, "alert", alert.pk)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; discussed" in html
+
+
+def test_blank_answers_entered_by_hand_are_pointed_out_once_and_a_blank_item_9_by_name(clinic, login):
+    answers = {key: value for key, value in phq9_total(14).items() if key not in ("phq9_8", "phq9_9")}
+    browser = login(clinic.clinician_1)
+    first = browser.post(entry_url(clinic.client_a), form_data(answers))
+    html = first.content.decode()
+    assert first.status_code == 200 and not Administration.objects.exists()
+    assert "Questions 8, 9 left blank." in html and "A blank is not a no." in html
+    assert PHQ9.items[8].text.split()[0] in html.split("about suicide or self-harm")[1]
+    assert 'name="save_anyway" value="1"' in html
+    assert re.search(r'name="phq9_1" value="\d"[^>]*checked', html)
+
+    again = browser.post(entry_url(clinic.client_a), {**form_data(answers), "save_anyway": "1"})
+    assert again.status_code == 302
+    assert Administration.objects.get().prorated
+
+
+def test_blank_phqa_suicide_questions_are_named(clinic, login):
+    answers = {f"phqa_{n}": "0" for n in range(1, 10)}
+    html = login(clinic.clinician_1).post(entry_url(clinic.client_a, "phqa"), form_data(answers)).content.decode()
+    assert "yes/no questions left blank" in html
+    assert "tried to kill yourself" in html.split("about suicide or self-harm")[1]
+    assert not Administration.objects.exists()
