@@ -47,7 +47,7 @@ def report_new(request, pk):
             summary=data["summary"],
             **form.details,
         )
-        messages.success(request, _("The report is queued; this page shows when it is ready."))
+        messages.success(request, _("The report is on its way: the panel below follows it until it is ready."))
         return redirect("clinicians:report", report.pk)
     return render(request, "clinicians/report_form.html", {"client": client, "form": form})
 

@@ -40,7 +40,10 @@ def safety_plan_print(request, pk):
 @clinician_required
 def safety_plan_edit(request, pk):
     plan = _safety_plan_for(request.user, pk)
-    if plan.is_signed or plan.author_id != request.user.pk:
+    if plan.is_signed:
+        messages.error(request, _("This safety plan is signed and locked. Start a revision to change it."))
+        return redirect("clinicians:safety_plan", plan.pk)
+    if plan.author_id != request.user.pk:
         raise PermissionDenied
     form = SafetyPlanForm(request.POST or None, instance=plan)
     if form.is_valid():

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Client, ClientAccessGrant, Program
@@ -69,7 +70,7 @@ def shown(grants):
 
 
 def _to_the_minute(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return date_format(timezone.localtime(moment), "D j M Y, H:i")
 
 
 def on_lead_clinicians_home(user):

@@ -43,6 +43,15 @@ def test_printable_safety_plan_has_every_step_and_a_print_stylesheet(clinic, log
         assert str(label) in page
     assert "Seeing the ocean." in page and "988" in page
     assert "css/print.css" in page and "<script>" not in page
+    assert "img/favicon.svg" in page  # no request for a missing /favicon.ico
+
+
+def test_editing_a_signed_safety_plan_leads_back_to_it_with_a_reason(clinic, login):
+    plan = factories.SafetyPlanFactory(client=clinic.client_a)
+    plan.sign(clinic.clinician_1)
+    response = login(clinic.clinician_1).get(reverse("clinicians:safety_plan_edit", args=[plan.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("clinicians:safety_plan", args=[plan.pk])
+    assert "This safety plan is signed and locked. Start a revision to change it." in response.content.decode()
 
 
 def test_prescriber_adds_and_stops_a_medication(clinic, login):
