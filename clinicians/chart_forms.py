@@ -63,9 +63,12 @@ class NoteForm(forms.ModelForm):
         }
         labels = {"content": _("What happened")}
 
-    def __init__(self, *args, kind, **kwargs):
+    def __init__(self, *args, kind, signing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.kind = kind
+        # A draft may be parked without its plan; signing needs it.
+        self.fields["plan"].required = signing
+        self.fields["plan"].help_text = _("Needed to sign; a draft can be saved without it.")
         if kind not in Note.FAMILY_KINDS:
             del self.fields["participants"]
         else:

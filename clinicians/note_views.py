@@ -26,7 +26,12 @@ def note_new(request, pk, kind):
         raise Http404
     if kind == Note.Kind.MEDICATION and not request.user.is_prescriber:
         raise PermissionDenied
-    form = NoteForm(request.POST or None, kind=kind, instance=Note(client=client, author=request.user))
+    form = NoteForm(
+        request.POST or None,
+        kind=kind,
+        instance=Note(client=client, author=request.user),
+        signing="sign" in request.POST,
+    )
     if form.is_valid():
         note = form.save()
         audit.record("write_note", note, client=client, action=audit.Action.CREATE)
@@ -57,7 +62,7 @@ def note_edit(request, pk):
         return redirect("clinicians:note", note.pk)
     if note.author_id != request.user.pk:
         raise PermissionDenied
-    form = NoteForm(request.POST or None, kind=note.kind, instance=note)
+    form = NoteForm(request.POST or None, kind=note.kind, instance=note, signing="sign" in request.POST)
     if form.is_valid():
         form.save()
         audit.record("edit_note", note, action=audit.Action.UPDATE)
@@ -81,6 +86,12 @@ def note_sign(request, pk):
         return redirect("clinicians:note", note.pk)
     if note.author_id != request.user.pk:
         raise PermissionDenied
+    missing = note.missing_before_signing()
+    if missing:
+        messages.error(
+            request, _("Add the %(missing)s before signing.") % {"missing": ", ".join(str(m) for m in missing)}
+        )
+        return redirect("clinicians:note_edit", note.pk)
     return _sign(request, note)
 
 

@@ -36,7 +36,9 @@ class Note(Signable):
         max_length=300, blank=True, help_text=_("Who took part, e.g. client, mother, stepfather.")
     )
     content = models.TextField()
-    plan = models.TextField(_("plan"))
+    # May wait in a draft (a clinician interrupted at 20:30 parks what happened);
+    # needed before signing (see ``missing_before_signing``).
+    plan = models.TextField(_("plan"), blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -55,6 +57,10 @@ class Note(Signable):
 
     def __str__(self):
         return f"{self.get_kind_display()} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
+
+    def missing_before_signing(self):
+        """What a draft still needs before it may be signed (labels), or nothing."""
+        return [] if self.plan.strip() else [_("plan")]
 
     #: Timelines list notes next to group entries (``IndividualEntry.is_group_entry``).
     is_group_entry = False

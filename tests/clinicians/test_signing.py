@@ -224,3 +224,25 @@ def test_signature_and_addendum_lines_use_the_clinic_s_24_hour_time(clinic, logi
     assert "on Mon 30 Nov 2026, 21:05" in page
     assert "Addendum by" in page and page.count("Mon 30 Nov 2026, 21:05") >= 2
     assert "p.m." not in page
+
+
+def test_a_draft_may_wait_without_its_plan_but_is_not_signed_without_it(clinic, login):
+    url = reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"])
+    data = {"occurred_at": YESTERDAY_17, "duration_minutes": 20, "mode": "in_person", "content": "Rough evening."}
+    browser = login(clinic.clinician_1)
+    refused = browser.post(url, {**data, "sign": "1"})
+    assert refused.status_code == 200 and "This field is required." in refused.content.decode()
+    assert not Note.objects.exists()
+
+    assert browser.post(url, data).status_code == 302
+    note = Note.objects.get()
+    assert note.plan == "" and not note.is_signed
+    response = browser.post(reverse("clinicians:note_sign", args=[note.pk]), follow=True)
+    assert "Add the plan before signing." in response.content.decode()
+    note.refresh_from_db()
+    assert not note.is_signed
+
+    edit = reverse("clinicians:note_edit", args=[note.pk])
+    browser.post(edit, {**data, "plan": "Call mother tomorrow.", "sign": "1"})
+    note.refresh_from_db()
+    assert note.is_signed and note.plan == "Call mother tomorrow."
