@@ -291,3 +291,11 @@ def test_add_row_returns_a_blank_objective_for_the_next_index(clinic, login):
     page = response.content.decode()
     assert 'name="objectives-4-text"' in page and "<html" not in page
     assert login(clinic.clinician_1).get(reverse("clinicians:plan_row", args=[plan.pk, "nonsense"])).status_code == 404
+
+
+def test_each_objectives_progress_fields_are_grouped_under_its_text(clinic, login):
+    plan = factories.signed_plan(clinic.client_a)
+    objective = plan.objectives.get()
+    html = login(clinic.clinician_1).get(reverse("clinicians:plan_review", args=[plan.pk])).content.decode()
+    group = html.split(f"{objective.text}</legend>")[1].split("</fieldset>")[0]
+    assert f'name="objective-{objective.pk}-status"' in group and f'name="objective-{objective.pk}-comment"' in group
