@@ -127,7 +127,7 @@ def client_new(request):
         "submit": _("Add the referral"),
         "cancel": reverse("client_list") + "?status=referred",
     }
-    return render(request, "iop/form.html", context)
+    return render(request, "iop/client_form.html", context)
 
 
 @admin_required
@@ -149,7 +149,7 @@ def client_edit(request, pk):
         "submit": _("Save the details"),
         "cancel": reverse("client_profile", args=[client.pk]),
     }
-    return render(request, "iop/form.html", context)
+    return render(request, "iop/client_form.html", context)
 
 
 @login_required

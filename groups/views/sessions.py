@@ -51,7 +51,7 @@ def session_edit(request, pk):
         audit.record("edit_session", session, action=audit.Action.UPDATE)
         messages.success(request, _("Evening updated."))
         return redirect("groups:session_detail", session.pk)
-    return render(request, "groups/form.html", {"form": form, "title": _("Edit %(s)s") % {"s": session}})
+    return render(request, "iop/form.html", {"form": form, "title": _("Edit %(s)s") % {"s": session}})
 
 
 @staff_required
@@ -80,7 +80,7 @@ def reschedule(request, pk):
             messages.success(request, _("Evening moved; families have been told."))
             return redirect("groups:session_detail", moved.pk)
     context = {"form": form, "title": _("Move %(s)s") % {"s": session}, "submit": _("Move this evening")}
-    return render(request, "groups/form.html", context)
+    return render(request, "iop/form.html", context)
 
 
 @admin_required
@@ -99,4 +99,4 @@ def make_up(request, pk):
             messages.success(request, _("Make-up evening added; families have been told."))
             return redirect("groups:session_detail", session.pk)
     context = {"form": form, "title": _("Make-up evening for %(c)s") % {"c": cohort}, "submit": _("Add evening")}
-    return render(request, "groups/form.html", context)
+    return render(request, "iop/form.html", context)

@@ -48,7 +48,7 @@ def cohort_form(request, pk=None):
         messages.success(request, _("%(c)s saved. Generate its evenings when the pattern is right.") % {"c": cohort})
         return redirect("groups:cohort_list")
     title = _("Edit %(c)s") % {"c": cohort} if cohort else _("New cohort")
-    return render(request, "groups/form.html", {"form": form, "title": title})
+    return render(request, "iop/form.html", {"form": form, "title": title})
 
 
 @staff_required
@@ -82,7 +82,7 @@ def generate(request):
         return redirect(f"{reverse('groups:week')}?week={first:%Y-%m-%d}")
     context = {"form": form, "title": _("Generate evenings"), "submit": _("Generate")}
     context["intro"] = GENERATE_INTRO
-    return render(request, "groups/form.html", context)
+    return render(request, "iop/form.html", context)
 
 
 @admin_required
