@@ -42,6 +42,8 @@ PAGES = {
     "clinician_week": Page("groups:week", "clinician_1", 12),
     "family_home": Page("families:home", "family_a", 19),
     "audit": Page("audit_log", "admin", 14),
+    "staff_list": Page("staff_list", "admin", 8),
+    "client_access": Page("client_access", "admin", 9, client_arg=True),
 }
 
 
