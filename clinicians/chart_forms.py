@@ -121,6 +121,12 @@ class MedicationForm(forms.ModelForm):
         )
         self.helper = bare_helper()
 
+    def clean_started_on(self):
+        day = self.cleaned_data["started_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Record a medication once it has started: today or earlier."))
+        return day
+
 
 class StopMedicationForm(forms.ModelForm):
     class Meta:

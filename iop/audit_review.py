@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .models import AuditEntry, Client
+from .models import AuditEntry, Client, Role
 
 PAGE_SIZE = 50
 #: Clinical records are named by type and number only: the trail says that a
@@ -220,8 +221,12 @@ def spreadsheet_safe(value):
 
 def access_summary(entries):
     """Who has seen this record: one line per person, with how often and when first and last."""
-    return list(
+    rows = list(
         entries.values("actor_email", "actor_role")
         .annotate(count=Count("pk"), first=Min("timestamp"), last=Max("timestamp"))
         .order_by("-last")
     )
+    labels = {**dict(Role.choices), "superuser": _("Superuser")}
+    for row in rows:
+        row["role_label"] = labels.get(row["actor_role"], row["actor_role"])
+    return rows

@@ -27,7 +27,7 @@ def next_chart_numbers():
     """The next free chart number in each numbering series in use ("T-1009", "W-2009")."""
     highest = {}
     for number in Client.objects.values_list("chart_number", flat=True):
-        match = _NUMBERED.match(number)
+        match = _NUMBERED.match(number.upper())
         if match:
             prefix, digits = match.groups()
             if int(digits) >= int(highest.get(prefix, "0")):
@@ -114,7 +114,7 @@ class ClientDetailsForm(forms.ModelForm):
         return others.order_by("pk").first()
 
     def clean_chart_number(self):
-        number = self.cleaned_data["chart_number"].strip()
+        number = self.cleaned_data["chart_number"].strip().upper()
         taken = Client.objects.filter(chart_number__iexact=number).exclude(pk=self.instance.pk).first()
         if taken is not None:
             raise forms.ValidationError(
@@ -188,9 +188,9 @@ class AccessGrantForm(forms.Form):
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
-        self.fields["grantee"].queryset = User.objects.filter(role=Role.CLINICIAN, is_active=True).order_by(
-            "last_name", "first_name"
-        )
+        clinicians = User.objects.filter(role=Role.CLINICIAN, is_active=True).order_by("last_name", "first_name")
+        # The team reaches the record without a grant: it is not offered.
+        self.fields["grantee"].queryset = clinicians.exclude(pk__in=grants.team_ids(client))
         self.fields["until"].help_text = _("At most %(days)s days from today.") % {"days": grants.LONGEST_GRANT_DAYS}
 
     def clean_until(self):

@@ -22,6 +22,15 @@ def on_team(user, client):
     return Client.objects.filter(pk=client.pk).filter(team).exists()
 
 
+def team_ids(client):
+    """Ids of the people who reach ``client`` without a grant (see ``on_team``)."""
+    ids = {client.lead_clinician_id}
+    if client.cohort_id:
+        cohort = client.cohort
+        ids |= {cohort.lead_clinician_id, *cohort.co_facilitators.values_list("pk", flat=True)}
+    return ids - {None}
+
+
 def active_grant(user, client, now=None):
     now = now or timezone.now()
     return (

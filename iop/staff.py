@@ -67,6 +67,7 @@ def invite(person, *, by, base_url):
         subject=subject,
         body=body,
         channel=OutboxMessage.Channel.EMAIL,
+        urgent=True,  # the office is waiting for it: not held for quiet hours
     )
     audit.record("invite_staff", person, actor=by, message=message.pk)
     return message
@@ -98,9 +99,12 @@ def responsibilities(person):
     cohorts = list(Cohort.objects.filter(lead_clinician=person).values_list("name", flat=True))
     if cohorts:
         found.append(_("lead of %(cohorts)s") % {"cohorts": ", ".join(cohorts)})
+    helps = list(Cohort.objects.filter(co_facilitators=person).values_list("name", flat=True))
+    if helps:
+        found.append(_("a co-facilitator of %(cohorts)s") % {"cohorts": ", ".join(helps)})
     program = Program.current()
     if program.on_call_clinician_id == person.pk:
-        found.append(_("the on-call clinician"))
+        found.append(_("the on-call clinician (a superuser changes it in the program settings)"))
     if program.director_id == person.pk:
-        found.append(_("the program director"))
+        found.append(_("the program director (a superuser changes it in the program settings)"))
     return found

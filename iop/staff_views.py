@@ -63,6 +63,8 @@ def staff_edit(request, pk):
             staff.invite(person, by=request.user, base_url=_base_url(request))
             messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
         return redirect("staff_edit", person.pk)
+    # What the page says of the person is what is saved (a refused change is only in the form).
+    shown = {"name": str(person), "active": person.is_active, "joined": staff.has_joined(person)}
     form = StaffForm(request.POST if action == "save" else None, instance=person, editor=request.user)
     if action == "save" and form.is_valid():
         if form.has_changed():
@@ -72,15 +74,16 @@ def staff_edit(request, pk):
             for duty in staff.responsibilities(person):
                 messages.warning(
                     request,
-                    _("%(person)s is still %(duty)s: hand this to an active clinician (Cohorts, Enrollment, Program).")
+                    _("%(person)s is still %(duty)s: hand this to an active clinician.")
                     % {"person": person, "duty": duty},
                 )
         return redirect("staff_list")
     context = {
         "form": form,
         "person": person,
-        "joined": staff.has_joined(person),
-        "title": _("Staff account: %(person)s") % {"person": person},
+        "shown": shown,
+        "joined": shown["joined"],
+        "title": _("Staff account: %(person)s") % {"person": shown["name"]},
         "submit": _("Save"),
         "action": "save",
         "cancel": reverse("staff_list"),

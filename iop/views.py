@@ -134,6 +134,7 @@ def client_new(request):
 def client_edit(request, pk):
     """Correct a client's details (a change is recorded with what it changed)."""
     client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+    title = _("Details of %(client)s") % {"client": client}  # as saved, whatever the form holds
     form = ClientDetailsForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         if not form.has_changed():
@@ -145,7 +146,7 @@ def client_edit(request, pk):
     audit.record("view_profile", client, page="details")
     context = {
         "form": form,
-        "title": _("Details of %(client)s") % {"client": client},
+        "title": title,
         "submit": _("Save the details"),
         "cancel": reverse("client_profile", args=[client.pk]),
     }

@@ -43,7 +43,7 @@ PAGES = {
     "family_home": Page("families:home", "family_a", 19),
     "audit": Page("audit_log", "admin", 14),
     "staff_list": Page("staff_list", "admin", 8),
-    "client_access": Page("client_access", "admin", 9, client_arg=True),
+    "client_access": Page("client_access", "admin", 10, client_arg=True),
 }
 
 

@@ -73,3 +73,17 @@ def test_prescriber_adds_and_stops_a_medication(clinic, login):
     assert str(medication.stopped_on) == "2026-02-01"
     chart = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
     assert "Fluoxetine" in chart
+
+
+def test_a_medication_is_not_recorded_ahead_of_its_start(clinic, login):
+    import datetime
+
+    from django.utils import timezone
+
+    nurse = factories.ClinicianFactory(credential="NP")
+    clinic.client_a.cohort.co_facilitators.add(nurse)
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    data = {"name": "Sertraline", "dose": "25 mg", "prescriber": nurse.pk, "started_on": f"{later:%Y-%m-%d}"}
+    page = login(nurse).post(reverse("clinicians:medication_new", args=[clinic.client_a.pk]), data).content.decode()
+    assert "Record a medication once it has started" in page and 'value="25 mg"' in page
+    assert not Medication.objects.exists()

@@ -72,7 +72,7 @@ def test_password_reset_mails_a_link_that_sets_a_new_password_once(client):
     assert response.status_code == 302
     assert post_login(client, "j.reyes@example.test", new_password).status_code == 302
     client.post(reverse("account_logout"))
-    assert "invalid" in client.get(link, follow=True).content.decode().lower()
+    assert "this link no longer works" in client.get(link, follow=True).content.decode().lower()
 
 
 def test_password_reset_for_unknown_address_reveals_nothing(client):

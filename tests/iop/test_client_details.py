@@ -234,3 +234,16 @@ def test_a_correction_leaves_an_admission_saved_meanwhile(clinic, login):
         clinic.client_a.cohort,
         "Nadia",
     )
+
+
+def test_a_chart_number_typed_in_lower_case_is_kept_in_capitals_and_a_refusal_keeps_the_saved_title(clinic, login):
+    login(clinic.admin).post(reverse("client_new"), referral(chart_number="w-2102"))
+    assert Client.objects.filter(chart_number="W-2102").exists()
+    assert next_chart_numbers()[-1] == "W-2103"
+    client = clinic.client_a
+    data = {
+        **referral(chart_number="X", legal_first_name="Noel"),
+        "date_of_birth": f"{years_ago(40):%Y-%m-%d}",
+    }
+    page = login(clinic.admin).post(reverse("client_edit", args=[client.pk]), data).content.decode()
+    assert "Details of Avery Quill" in page and 'value="Noel"' in page

@@ -239,3 +239,15 @@ def test_a_deactivated_lead_no_longer_owns_new_safety_alerts(clinic, login):
     clinic.client_a.refresh_from_db()
     factories.AdministrationFactory(client=clinic.client_a, entered_by=other_lead)
     assert SafetyAlert.objects.get().owner == other_lead
+
+
+def test_an_invitation_is_sent_at_once_even_in_quiet_hours_and_a_refused_save_shows_what_is_saved(clinic, login):
+    login(clinic.admin).post(reverse("staff_new"), new_colleague())
+    assert OutboxMessage.objects.get(kind="staff_invitation").urgent
+    page = login(clinic.admin).post(
+        reverse("staff_edit", args=[clinic.admin.pk]), account_form(clinic.admin, is_active="")
+    )
+    html = page.content.decode()
+    assert "You cannot change your own role" in html
+    assert f"{clinic.admin.email} &middot; deactivated" not in html
+    assert f"{clinic.admin.email} &middot; last signed in" in html
