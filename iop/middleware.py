@@ -5,11 +5,14 @@ import logging
 from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .audit import AuditUnavailable
 
@@ -97,4 +100,22 @@ class RoleSessionAgeMiddleware:
         user = request.user
         if user.is_authenticated and not user.is_family:
             request.session.set_expiry(settings.STAFF_SESSION_SECONDS)
+        return self.get_response(request)
+
+
+class EndedAccountMiddleware:
+    """A session whose account has since been deactivated (someone who left) ends
+    with a word of explanation instead of a bare sign-in page. Django already
+    refuses the inactive user; this only clears the session and says why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated and SESSION_KEY in request.session:
+            request.session.flush()
+            messages.info(
+                request,
+                _("You are signed out: this account is no longer active. The program office can tell you more."),
+            )
         return self.get_response(request)

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "families.middleware.FamilyLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "iop.middleware.EndedAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

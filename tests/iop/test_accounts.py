@@ -86,3 +86,8 @@ def test_signup_is_closed(client):
     response = client.get(reverse("account_signup"))
     assert response.status_code in (200, 302)
     assert "closed" in response.content.decode().lower() or response.status_code == 302
+
+
+def test_the_sign_in_page_offers_one_forgotten_password_link(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert page.count(reverse("account_reset_password")) == 1

@@ -251,3 +251,13 @@ def test_an_invitation_is_sent_at_once_even_in_quiet_hours_and_a_refused_save_sh
     assert "You cannot change your own role" in html
     assert f"{clinic.admin.email} &middot; deactivated" not in html
     assert f"{clinic.admin.email} &middot; last signed in" in html
+
+
+def test_someone_deactivated_mid_session_is_told_why_they_are_signed_out(clinic, login):
+    browser = login(clinic.clinician_2)
+    User.objects.filter(pk=clinic.clinician_2.pk).update(is_active=False)
+    response = browser.get(reverse("clinician_home"), follow=True)
+    page = response.content.decode()
+    assert "/accounts/login/" in response.redirect_chain[-1][0]
+    assert "this account is no longer active" in page
+    assert "this account is no longer active" not in browser.get(reverse("account_login")).content.decode()
