@@ -25,8 +25,11 @@ install: $(STAMP)
 # Ctrl-C stops all three: they share this shell's process group, and the trap
 # sends them TERM and waits (background jobs of a script ignore SIGINT).
 # runserver runs without its autoreloader so that one TERM really stops it.
+# The scheduler's file goes with the rest of the app's data (IOP_VAR_DIR, else var/).
+RUN_VAR := $(if $(IOP_VAR_DIR),$(IOP_VAR_DIR),var)
+
 run: install
-	@mkdir -p var
+	@mkdir -p $(RUN_VAR)
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py seed_demo
 	@echo
@@ -36,7 +39,7 @@ run: install
 	@echo
 	@trap 'trap - INT TERM EXIT; kill -TERM 0 2>/dev/null; wait' INT TERM EXIT; \
 	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=2 & \
-	$(BIN)/celery -A iop beat --loglevel=INFO --schedule var/celerybeat-schedule & \
+	$(BIN)/celery -A iop beat --loglevel=INFO --schedule $(RUN_VAR)/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait
 
