@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import grants
 from .models import Client, ClientAccessGrant, Program
 
 #: Apps whose records a break-the-glass access may read but never write.
@@ -24,15 +25,8 @@ SHOWN_TO_LEAD_DAYS = 14
 
 def break_glass(user, client, reason):
     now = timezone.now()
-    return ClientAccessGrant.objects.create(
-        client=client,
-        grantee=user,
-        granted_by=user,
-        kind=ClientAccessGrant.Kind.EMERGENCY,
-        reason=reason,
-        starts_at=now,
-        expires_at=now + datetime.timedelta(hours=Program.current().emergency_access_hours),
-    )
+    expires_at = now + datetime.timedelta(hours=Program.current().emergency_access_hours)
+    return grants.open_grant(client, user, user, ClientAccessGrant.Kind.EMERGENCY, reason, now, expires_at)
 
 
 def mark_reviewed(grant, by):

@@ -8,6 +8,8 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from groups.models import local_midnight
+
 from .models import Client, ClientAccessGrant
 
 #: The longest a grant may run: a review of who still needs it at least this often.
@@ -44,19 +46,24 @@ def active_grant(user, client, now=None):
 
 def end_of(day):
     """The clinic's midnight at the end of ``day``: access runs through that day."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    return local_midnight(day + datetime.timedelta(days=1))
 
 
 def grant(client, grantee, by, reason, until):
-    now = timezone.now()
+    """The office's grant: through the end of ``until``."""
+    return open_grant(client, grantee, by, ClientAccessGrant.Kind.GRANTED, reason, timezone.now(), end_of(until))
+
+
+def open_grant(client, grantee, by, kind, reason, starts_at, expires_at):
+    """A grant of either kind (its signal writes the audit entry)."""
     return ClientAccessGrant.objects.create(
         client=client,
         grantee=grantee,
         granted_by=by,
-        kind=ClientAccessGrant.Kind.GRANTED,
+        kind=kind,
         reason=reason,
-        starts_at=now,
-        expires_at=end_of(until),
+        starts_at=starts_at,
+        expires_at=expires_at,
     )
 
 

@@ -1,4 +1,4 @@
-"""Links for pages that list many objects of one route."""
+"""Links: for pages that list many objects of one route, and for messages sent out."""
 
 from django.urls import reverse
 
@@ -10,3 +10,8 @@ def url_for_each(name):
     the route once: a page of 80 cards pays one reverse, not 80 ``{% url %}`` tags."""
     head, tail = reverse(name, args=[_MARKER]).split(str(_MARKER))
     return lambda pk: f"{head}{pk}{tail}"
+
+
+def site_url(request):
+    """The site's own address as this request reached it, for links in emails."""
+    return request.build_absolute_uri("/")

@@ -12,10 +12,7 @@ from groups.models import Cohort
 from . import staff
 from .access import admin_required
 from .forms import StaffForm
-
-
-def _base_url(request):
-    return request.build_absolute_uri("/")
+from .links import site_url
 
 
 @admin_required
@@ -34,7 +31,7 @@ def staff_new(request):
         person = form.save(commit=False)
         person.set_unusable_password()
         person.save()
-        staff.invite(person, by=request.user, base_url=_base_url(request))
+        staff.invite(person, by=request.user, base_url=site_url(request))
         messages.success(
             request,
             _("%(person)s's account is open; an email asks them to choose a password.") % {"person": person},
@@ -60,7 +57,7 @@ def staff_edit(request, pk):
                 request, _("%(person)s has already joined or is deactivated: nothing was sent.") % {"person": person}
             )
         else:
-            staff.invite(person, by=request.user, base_url=_base_url(request))
+            staff.invite(person, by=request.user, base_url=site_url(request))
             messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
         return redirect("staff_edit", person.pk)
     # What the page says of the person is what is saved (a refused change is only in the form).
@@ -100,7 +97,7 @@ def _save(request, form):
     if "email" in form.changed_data:
         staff.forget_addresses(person)
         if person.is_active and not staff.has_joined(person):
-            staff.invite(person, by=request.user, base_url=_base_url(request))
+            staff.invite(person, by=request.user, base_url=site_url(request))
             messages.info(request, _("The invitation was sent again, to %(email)s.") % {"email": person.email})
     if "is_active" in form.changed_data and not person.is_active and not staff.has_joined(person):
         # A deactivated invitee's link stops working (it is tied to the password).

@@ -13,15 +13,12 @@ from django.views.decorators.http import require_POST
 
 from iop import audit
 from iop.access import admin_required, clinician_required, staff_required
+from iop.links import site_url
 from iop.models import AuditEntry, Client, Role, User
 
 from .. import contact, invitations
 from ..forms import DoNotContactForm, InvitationForm
 from ..models import FamilyAppointment, FamilyInvitation, FamilyLink
-
-
-def _base_url(request):
-    return request.build_absolute_uri("/")
 
 
 def _family_members():
@@ -44,7 +41,7 @@ def invite(request):
     if form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "link_existing"}
         joined = form.existing is not None and invitations.has_joined(form.existing)
-        member = invitations.invite(**data, by=request.user, base_url=_base_url(request))
+        member = invitations.invite(**data, by=request.user, base_url=site_url(request))
         if joined:
             message = _(
                 "%(name)s already has an account and is now linked to %(client)s too; no invitation was needed."
@@ -60,7 +57,7 @@ def invite(request):
 @require_POST
 def reinvite(request, pk):
     member = get_object_or_404(_family_members(), pk=pk)
-    invitations.send_invitation(member, by=request.user, base_url=_base_url(request))
+    invitations.send_invitation(member, by=request.user, base_url=site_url(request))
     messages.success(
         request,
         _("A new invitation was sent to %(email)s; the earlier link no longer works.") % {"email": member.email},
