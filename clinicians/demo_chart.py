@@ -450,7 +450,7 @@ def seed_medications(prescriber, today):
                 "recorded_by": prescriber,
             },
         )
-        if grants.active_grant(prescriber, client) is None and not grants.on_team(prescriber, client):
+        if grants.active_grant(prescriber, client) is None and prescriber.pk not in grants.team_ids(client):
             until = today + datetime.timedelta(days=90)
             grants.grant(client, prescriber, office, "Medication management", until)
 

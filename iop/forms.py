@@ -204,12 +204,7 @@ class AccessGrantForm(forms.Form):
         return day
 
     def clean_grantee(self):
-        person = self.cleaned_data["grantee"]
-        if grants.on_team(person, self.client):
-            raise forms.ValidationError(
-                _("%(person)s is on %(client)s's team already and needs no grant.")
-                % {"person": person, "client": self.client}
-            )
+        person = self.cleaned_data["grantee"]  # the team is not offered: it needs no grant
         current = grants.active_grant(person, self.client)
         if current is not None:
             until = timezone.localdate(current.expires_at - datetime.timedelta(microseconds=1))

@@ -5,27 +5,20 @@ in the audit trail; break-the-glass access lives in ``iop.emergency``."""
 
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from groups.models import local_midnight
 
-from .models import Client, ClientAccessGrant
+from .models import ClientAccessGrant
 
 #: The longest a grant may run: a review of who still needs it at least this often.
 LONGEST_GRANT_DAYS = 180
 DEFAULT_GRANT_DAYS = 30
 
 
-def on_team(user, client):
-    """Whether ``user`` reaches ``client`` without any grant: the client's lead
-    clinician, or the lead or a co-facilitator of the client's cohort."""
-    team = Q(lead_clinician=user) | Q(cohort__lead_clinician=user) | Q(cohort__co_facilitators=user)
-    return Client.objects.filter(pk=client.pk).filter(team).exists()
-
-
 def team_ids(client):
-    """Ids of the people who reach ``client`` without a grant (see ``on_team``)."""
+    """Ids of the people who reach ``client`` without a grant: the client's lead
+    clinician, and the lead and co-facilitators of the client's cohort."""
     ids = {client.lead_clinician_id}
     if client.cohort_id:
         cohort = client.cohort
