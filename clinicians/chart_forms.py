@@ -146,8 +146,12 @@ class SafetyPlanForm(forms.ModelForm):
         fields = list(SafetyPlan.copied_fields)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SafetyPlan.copied_fields}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, signing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # A draft keeps whatever is written so far; signing needs every step but 3.
+        for name in SafetyPlan.needed_to_sign:
+            self.fields[name].required = signing
+            self.fields[name].error_messages["required"] = _("Needed to sign: write this step with the client.")
         self.helper = bare_helper()
 
 

@@ -45,7 +45,7 @@ def safety_plan_edit(request, pk):
         return redirect("clinicians:safety_plan", plan.pk)
     if plan.author_id != request.user.pk:
         raise PermissionDenied
-    form = SafetyPlanForm(request.POST or None, instance=plan)
+    form = SafetyPlanForm(request.POST or None, instance=plan, signing="sign" in request.POST)
     if form.is_valid():
         form.save()
         audit.record("edit_safety_plan", plan, action=audit.Action.UPDATE)
@@ -56,4 +56,9 @@ def safety_plan_edit(request, pk):
             return redirect("clinicians:safety_plan", plan.pk)
         messages.success(request, _("Draft saved."))
         return redirect("clinicians:safety_plan_edit", plan.pk)
-    return render(request, "clinicians/safety_plan_form.html", {"plan": plan, "client": plan.client, "form": form})
+    return render(
+        request,
+        "clinicians/safety_plan_form.html",
+        {"plan": plan, "client": plan.client, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

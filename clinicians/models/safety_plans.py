@@ -12,20 +12,29 @@ CRISIS_LINE = _("988 Suicide & Crisis Lifeline: call or text 988, or chat at 988
 
 class SafetyPlan(Versioned):
     # The six Stanley-Brown steps, then reasons for living, in the client's words.
+    # A draft is written over a session or two and may be saved with steps still
+    # empty; signing needs those of ``needed_to_sign`` (see ``missing_before_signing``).
     warning_signs = models.TextField(
-        _("1. Warning signs"), help_text=_("Thoughts, moods or situations that come first.")
+        _("1. Warning signs"), blank=True, help_text=_("Thoughts, moods or situations that come first.")
     )
     internal_coping = models.TextField(
-        _("2. Internal coping strategies"), help_text=_("Things I can do on my own to take my mind off it.")
+        _("2. Internal coping strategies"),
+        blank=True,
+        help_text=_("Things I can do on my own to take my mind off it."),
     )
     distraction = models.TextField(_("3. People and social settings that provide distraction"), blank=True)
-    people_to_ask = models.TextField(_("4. People I can ask for help"), help_text=_("Names and phone numbers."))
+    people_to_ask = models.TextField(
+        _("4. People I can ask for help"), blank=True, help_text=_("Names and phone numbers.")
+    )
     professionals = models.TextField(
         _("5. Professionals and agencies to contact in a crisis"),
+        blank=True,
         help_text=_("Clinic, on-call clinician, 988, emergency room."),
     )
     environment = models.TextField(
-        _("6. Making the environment safe"), help_text=_("e.g. medications locked away, no access to firearms.")
+        _("6. Making the environment safe"),
+        blank=True,
+        help_text=_("e.g. medications locked away, no access to firearms."),
     )
     reasons_for_living = models.TextField(_("Reasons for living"), blank=True)
 
@@ -38,6 +47,8 @@ class SafetyPlan(Versioned):
         "environment",
         "reasons_for_living",
     )
+    #: The steps a signed plan cannot leave empty (3 and the reasons may wait).
+    needed_to_sign = ("warning_signs", "internal_coping", "people_to_ask", "professionals", "environment")
 
     class Meta:
         ordering = ["client", "-version"]
@@ -53,6 +64,12 @@ class SafetyPlan(Versioned):
             draft.professionals = str(CRISIS_LINE)
             draft.save(update_fields=["professionals"])
         return draft, created
+
+    def missing_before_signing(self):
+        """The steps a draft still needs before it may be signed (their labels), or nothing."""
+        return [
+            self._meta.get_field(name).verbose_name for name in self.needed_to_sign if not getattr(self, name).strip()
+        ]
 
     def steps(self):
         """(label, text) for each section, in order, for the page and the print."""

@@ -35,6 +35,37 @@ def test_safety_plan_edit_saves_and_signs(clinic, login):
     assert plan.is_signed and plan.warning_signs == "warning_signs text"
 
 
+def test_a_safety_plan_draft_is_kept_with_steps_still_empty(clinic, login):
+    # Written over a session or two: the first sitting may get no further than step 1.
+    plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    response = login(clinic.clinician_1).post(
+        reverse("clinicians:safety_plan_edit", args=[plan.pk]),
+        {"warning_signs": "Staying in my room after school.", "professionals": plan.professionals, "save": ""},
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.warning_signs == "Staying in my room after school." and not plan.is_signed
+    assert [str(label) for label in plan.missing_before_signing()] == [
+        "2. Internal coping strategies",
+        "4. People I can ask for help",
+        "6. Making the environment safe",
+    ]
+
+
+def test_signing_a_safety_plan_with_empty_steps_names_them_and_keeps_what_was_typed(clinic, login):
+    plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    response = login(clinic.clinician_1).post(
+        reverse("clinicians:safety_plan_edit", args=[plan.pk]),
+        {"warning_signs": "Staying in my room after school.", "environment": "  ", "sign": ""},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("Needed to sign: write this step with the client.") == 4  # 2, 4, 5 and 6
+    assert "Staying in my room after school." in page
+    plan.refresh_from_db()
+    assert not plan.is_signed and plan.warning_signs == ""
+
+
 def test_printable_safety_plan_has_every_step_and_a_print_stylesheet(clinic, login):
     plan = factories.SafetyPlanFactory(client=clinic.client_a, reasons_for_living="Seeing the ocean.")
     plan.sign(clinic.clinician_1)
