@@ -185,8 +185,16 @@ class RiskAssessmentForm(forms.ModelForm):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    #: Where the client goes on to another service, that service may write the safety plan.
+    ELSEWHERE = (RiskAssessment.Disposition.HIGHER_LEVEL_OF_CARE, RiskAssessment.Disposition.EMERGENCY_EVALUATION)
+    #: The answers that say a safety plan was written or updated in answer to the alert.
+    WRITTEN = (RiskAssessment.SafetyPlan.CREATED, RiskAssessment.SafetyPlan.REVIEWED)
+
+    def __init__(self, *args, alert, safety_plans, **kwargs):
+        """``safety_plans``: the client's safety plan ``Versions``, to check that one
+        said to be created or updated tonight was signed since ``alert`` was raised."""
         super().__init__(*args, **kwargs)
+        self.alert, self.safety_plans = alert, safety_plans
         self.helper = FormHelper()
         self.helper.form_tag = False
         for name in ("cssrs_screen", "disposition", "safety_plan"):
@@ -207,6 +215,7 @@ class RiskAssessmentForm(forms.ModelForm):
             and cleaned["cssrs_screen"] != RiskAssessment.ScreenResult.NO_RISK
         ):
             self.add_error("safety_plan", _("With any risk identified, a safety plan is created or reviewed."))
+        self._check_safety_plan(cleaned.get("safety_plan"), cleaned.get("disposition"))
         if "home_at_high_risk" in self.fields and not cleaned.get("home_at_high_risk"):
             self.add_error(
                 "disposition",
@@ -217,3 +226,22 @@ class RiskAssessmentForm(forms.ModelForm):
                 ),
             )
         return cleaned
+
+    def _check_safety_plan(self, answer, disposition):
+        if answer == RiskAssessment.SafetyPlan.REFERRED_ON and disposition and disposition not in self.ELSEWHERE:
+            self.add_error(
+                "safety_plan",
+                _("Going home, the client leaves with a safety plan: create or review it with them tonight."),
+            )
+        if answer in self.WRITTEN and not self.signed_since_alert():
+            self.add_error(
+                "safety_plan",
+                _(
+                    "No safety plan has been signed since this alert was raised. Write or update it with the client "
+                    "and sign it (the safety plan button above opens it in a new tab; this form keeps what you "
+                    "typed), then save again."
+                ),
+            )
+
+    def signed_since_alert(self):
+        return any(v.is_signed and v.signed_at >= self.alert.created_at for v in self.safety_plans.all)

@@ -233,6 +233,8 @@ class RiskAssessment(models.Model):
         CREATED = "created", _("Safety plan created")
         REVIEWED = "reviewed", _("Safety plan reviewed and updated")
         NOT_NEEDED = "not_needed", _("Not needed (no risk identified)")
+        # The emergency department or the program taking over writes it with the client.
+        REFERRED_ON = "referred_on", _("Left to the receiving service (emergency or higher level of care)")
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="risk_assessments")
     cssrs_screen = models.CharField(_("C-SSRS screen result"), max_length=10, choices=ScreenResult.choices)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from clinicians.chart import safety_plan_versions
 from clinicians.forms import RiskAssessmentForm
 from clinicians.models import SafetyAlert
 from iop import audit
@@ -19,6 +20,12 @@ def _alerts(request):
     )
 
 
+def _form(alert, data=None):
+    """The risk assessment form, with the safety plan versions it checks (none once closed)."""
+    versions = safety_plan_versions(alert.client) if not alert.is_handled else None
+    return RiskAssessmentForm(data, alert=alert, safety_plans=versions)
+
+
 def _render(request, alert, form, status=200):
     return render(
         request,
@@ -27,6 +34,7 @@ def _render(request, alert, form, status=200):
             "alert": alert,
             "administration": alert.administration,
             "form": form,
+            "safety_plans": form.safety_plans,
             "escalates_at": alert.escalation_due_at(Program.current()),
         },
         status=status,
@@ -37,7 +45,7 @@ def _render(request, alert, form, status=200):
 def alert_detail(request, pk):
     alert = get_object_or_404(_alerts(request), pk=pk)
     audit.record("view_alert", alert, client=alert.client)
-    return _render(request, alert, RiskAssessmentForm())
+    return _render(request, alert, _form(alert))
 
 
 @clinician_required
@@ -58,7 +66,7 @@ def document_risk_assessment(request, pk):
     if alert.is_handled:
         messages.info(request, "This alert is already closed.")
         return redirect("clinicians:alert", pk=pk)
-    form = RiskAssessmentForm(request.POST)
+    form = _form(alert, request.POST)
     if not form.is_valid():
         audit.record("view_alert", alert, client=alert.client)
         return _render(request, alert, form)

@@ -80,10 +80,37 @@ def test_teen_kiosk_phqa_with_item_9_puts_the_alert_on_the_clinicians_pages(
 
     page.get_by_label("Low risk (wish to be dead or non-specific thoughts)").check()
     page.get_by_label("Home with family and a safety plan").check()
-    page.get_by_label("Safety plan reviewed and updated").check()
+    page.get_by_label("Safety plan created").check()
     page.get_by_label("Family contacted").check()
     page.get_by_label("Assessment notes").fill(
-        "Passive thoughts on two days; no plan, no intent. Plan reviewed with mother."
+        "Passive thoughts on two days; no plan, no intent. Safety plan written with her and her mother."
+    )
+    page.get_by_role("button", name="Save and close the alert").click()
+    # "Created" needs the plan signed: it opens in a new tab, and this form keeps what
+    # was typed meanwhile.
+    expect(page.get_by_text("No safety plan has been signed since this alert was raised.")).to_be_visible()
+    shot(page, "alert-safety-plan-not-signed-yet")
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Write safety plan (opens in a new tab)").click()
+    plan_tab = opened.value
+    expect(plan_tab.get_by_role("heading", name="Safety plan, draft version 1")).to_be_visible()
+    steps = {
+        "1. Warning signs": "Scrolling late at night; not answering texts.",
+        "2. Internal coping strategies": "Cold water on my face, my calm playlist.",
+        "4. People I can ask for help": "Mom: (555) 010-2231.",
+        "6. Making the environment safe": "Mom keeps medications in the locked box.",
+    }
+    plan_tab.get_by_label(list(steps)[0]).fill(steps.pop("1. Warning signs"))
+    plan_tab.get_by_role("button", name="Save and sign").click()
+    # Signing with steps still empty names them; the draft so far is kept on the page.
+    expect(plan_tab.get_by_text("Needed to sign: write this step with the client.")).to_have_count(3)
+    for label, text in steps.items():
+        plan_tab.get_by_label(label).fill(text)
+    plan_tab.get_by_role("button", name="Save and sign").click()
+    expect(plan_tab.get_by_text("Safety plan signed.")).to_be_visible()
+    plan_tab.close()
+    expect(page.get_by_label("Assessment notes")).to_have_value(
+        "Passive thoughts on two days; no plan, no intent. Safety plan written with her and her mother."
     )
     page.get_by_role("button", name="Save and close the alert").click()
     expect(page.locator("#alert-status")).to_have_text("Closed")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from clinicians.instruments import PHQ9
 from clinicians.models import Administration, RiskAssessment, SafetyAlert
 from iop.models import AuditEntry
-from tests.factories import AdministrationFactory, ClientFactory
+from tests.factories import AdministrationFactory, ClientFactory, SafetyPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +229,15 @@ RISK_FORM = {
 }
 
 
-def test_risk_assessment_form_closes_the_alert(clinic, login, alert):
+@pytest.fixture
+def plan_reviewed(clinic, alert):
+    """The safety plan updated with the client and signed after the alert was raised."""
+    plan = SafetyPlanFactory(client=clinic.client_a, author=clinic.clinician_1)
+    plan.sign(clinic.clinician_1)
+    return plan
+
+
+def test_risk_assessment_form_closes_the_alert(clinic, login, alert, plan_reviewed):
     response = login(clinic.clinician_1).post(reverse("clinicians:risk_assessment", args=[alert.pk]), RISK_FORM)
     assert response.status_code == 302
     alert.refresh_from_db()
@@ -249,7 +257,7 @@ def test_risk_assessment_without_notes_rerenders_keeping_what_was_typed(clinic, 
     assert alert.status == "open" and not RiskAssessment.objects.exists()
 
 
-def test_high_risk_and_home_is_a_decision_made_on_purpose(clinic, login, alert):
+def test_high_risk_and_home_is_a_decision_made_on_purpose(clinic, login, alert, plan_reviewed):
     url = reverse("clinicians:risk_assessment", args=[alert.pk])
     data = RISK_FORM | {"cssrs_screen": "high"}
     browser = login(clinic.clinician_1)
@@ -261,6 +269,47 @@ def test_high_risk_and_home_is_a_decision_made_on_purpose(clinic, login, alert):
     assert browser.post(url, data | {"home_at_high_risk": "on"}).status_code == 302
     alert.refresh_from_db()
     assert alert.status == "closed" and alert.risk_assessment.disposition == "home_with_plan"
+
+
+def test_a_safety_plan_said_to_be_written_tonight_must_be_signed_since_the_alert(clinic, login, alert):
+    older = SafetyPlanFactory(client=clinic.client_a, author=clinic.clinician_1)
+    older.sign(clinic.clinician_1, when=alert.created_at - datetime.timedelta(days=20))
+    url = reverse("clinicians:risk_assessment", args=[alert.pk])
+    browser = login(clinic.clinician_1)
+    refused = browser.post(url, RISK_FORM)
+    html = refused.content.decode()
+    assert "No safety plan has been signed since this alert was raised." in html
+    assert "Safety plan reviewed with client and father." in html  # what was typed stays
+    assert "Update safety plan (opens in a new tab)" in html and 'target="_blank"' in html
+    alert.refresh_from_db()
+    assert alert.status == "open"
+
+    draft, _ = older.__class__.start_draft(clinic.client_a, clinic.clinician_1)
+    assert (
+        "Continue draft v2 (opens in a new tab)"
+        in browser.get(reverse("clinicians:alert", args=[alert.pk])).content.decode()
+    )
+    draft.sign(clinic.clinician_1)
+    html = browser.get(reverse("clinicians:alert", args=[alert.pk])).content.decode()
+    assert "(since this alert)" in html
+    assert browser.post(url, RISK_FORM).status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == "closed" and alert.risk_assessment.safety_plan == "reviewed"
+
+
+@pytest.mark.parametrize(
+    ("disposition", "closes"),
+    [("emergency_evaluation", True), ("higher_level_of_care", True), ("home_with_plan", False)],
+)
+def test_the_safety_plan_is_left_to_the_receiving_service_only_when_the_client_goes_on_to_one(
+    clinic, login, alert, disposition, closes
+):
+    data = RISK_FORM | {"disposition": disposition, "safety_plan": "referred_on"}
+    response = login(clinic.clinician_1).post(reverse("clinicians:risk_assessment", args=[alert.pk]), data)
+    alert.refresh_from_db()
+    assert (response.status_code == 302, alert.status == "closed") == (closes, closes)
+    if not closes:
+        assert "Going home, the client leaves with a safety plan" in response.content.decode()
 
 
 # --- Banner on every staff page ---------------------------------------------------------
@@ -370,7 +419,7 @@ def test_risk_assessment_form_survives_hostile_values(clinic, login, alert, valu
     assert alert.status == "open"
 
 
-def test_hostile_notes_are_escaped_on_the_alert_page(clinic, login, alert):
+def test_hostile_notes_are_escaped_on_the_alert_page(clinic, login, alert, plan_reviewed):
     notes = "<script>alert(1)</script> discussed with client"
     login(clinic.clinician_1).post(reverse("clinicians:risk_assessment", args=[alert.pk]), RISK_FORM | {"notes": notes})
     html = page(login, clinic.clinician_1, "alert", alert.pk)
