@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from iop.models import Client
+
 pytestmark = [pytest.mark.browser]
 
 
@@ -52,3 +54,29 @@ def test_keyboard_focus_on_the_menu_is_plain_to_see(demo_clinic, live_server, pa
         assert style == {"style": "solid", "width": 3.0, "color": "rgb(255, 255, 255)"}, style
     assert seen >= 5
     screenshot(page, "menu-focus")
+
+
+def test_tables_with_buttons_read_as_one_block_per_row_on_a_phone(demo_clinic, live_server, page, sign_in, screenshot):
+    """At 390 px the chart's medications and the access page's grants do not scroll
+    sideways: each row stacks, its cells named, its button in reach."""
+    client = Client.objects.get(chart_number="T-1002")
+    page.set_viewport_size({"width": 390, "height": 844})
+    checks = [
+        ("prescriber@demo.clinic", reverse("clinicians:chart", args=[client.pk]), "link", "Stop Sertraline"),
+        ("admin@demo.clinic", reverse("client_access", args=[client.pk]), "button", "Revoke Helen Okafor, NP's access"),
+    ]
+    for email, url, role, name in checks:
+        sign_in(page, email)
+        page.goto(live_server.url + url)
+        action = page.get_by_role(role, name=name)
+        action.scroll_into_view_if_needed()
+        expect(action).to_be_visible()
+        box = action.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (url, box)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+        assert page.evaluate(
+            "[...document.querySelectorAll('.table-stack')].every(t => t.scrollWidth <= t.parentElement.clientWidth)"
+        ), url
+        screenshot(page, f"phone-table-{email.split('@')[0]}")
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("button", name="Sign out").click()
