@@ -40,6 +40,7 @@ class Event(models.TextChoices):
     BREAK_GLASS = "break_glass", _("Emergency access (break the glass)")
     REVIEW_BREAK_GLASS = "review_break_glass", _("Emergency access reviewed")
     INVITE_STAFF = "invite_staff", _("Invited a staff member")
+    CHANGE_PROGRAM = "change_program", _("Changed the program settings")
     # The audit trail itself
     VIEW_AUDIT = "view_audit", _("Viewed the audit trail")
     EXPORT_AUDIT_CSV = "export_audit_csv", _("Exported the audit trail (CSV)")

@@ -5,6 +5,8 @@ import datetime
 import re
 
 from allauth.account.models import EmailAddress
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from . import grants, staff
-from .models import Client, Role, User
+from .models import Client, Program, Role, User
 
 #: Ages a date of birth may give before the form asks to check it: a little wider
 #: than the program's 11-17 (a tween referred at 10, a senior at 18), narrow enough
@@ -285,4 +287,79 @@ class StaffForm(forms.ModelForm):
             )
         if person.is_program_admin and (losing_role or deactivating) and not staff.active_admins_other_than(person):
             raise forms.ValidationError(_("%(person)s is the only active program admin.") % {"person": person})
+        return data
+
+
+class ProgramForm(forms.ModelForm):
+    """The program's settings as the program office keeps them: who is on call, how
+    the clinic is reached, quiet hours and the clinical cadences."""
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "clinic_name",
+            "address",
+            "phone",
+            "on_call_clinician",
+            "director",
+            "alert_escalation_minutes",
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "plan_review_days",
+            "phq_due_days",
+            "max_clients_per_staff",
+            "emergency_access_hours",
+        ]
+        labels = {"name": _("Program name"), "clinic_name": _("Clinic name"), "phone": _("Clinic phone")}
+        help_texts = {"phone": _("Families are given this number on notices and on the safety plan.")}
+        widgets = {
+            "quiet_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    phone = PhoneNumberField(label=_("Clinic phone"), region="US", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial_for_audit = {name: getattr(self.instance, name) for name in self._meta.fields}
+        # Safety alerts go to these two: active clinicians only.
+        clinicians = staff.accounts().filter(role=Role.CLINICIAN, is_active=True).order_by("last_name", "first_name")
+        for name in ("on_call_clinician", "director"):
+            self.fields[name].queryset = clinicians
+            self.fields[name].empty_label = _("Nobody")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("The clinic"), "name", "clinic_name", "address", "phone"),
+            Fieldset(_("Safety alerts"), "on_call_clinician", "director", "alert_escalation_minutes"),
+            Fieldset(_("Messages"), "quiet_hours_start", "quiet_hours_end"),
+            Fieldset(
+                _("Clinical cadence"),
+                "plan_review_days",
+                "phq_due_days",
+                "max_clients_per_staff",
+                "emergency_access_hours",
+            ),
+        )
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone")
+        return phone.as_national if phone else ""
+
+    def changes(self):
+        """Each changed setting as [before, after], as the page shows them (for the audit trail)."""
+
+        def shown(value):
+            return "" if value is None else str(value)
+
+        return {
+            name: [shown(self.initial_for_audit[name]), shown(getattr(self.instance, name))]
+            for name in self.changed_data
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("quiet_hours_start") and data.get("quiet_hours_start") == data.get("quiet_hours_end"):
+            self.add_error("quiet_hours_end", _("Quiet hours end at another time than they start."))
         return data

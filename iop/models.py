@@ -11,6 +11,7 @@ from auditlog.models import AbstractLogEntry
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -161,28 +162,63 @@ class Program(models.Model):
     clinic_name = models.CharField(max_length=120, default="The clinic")
     address = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    # Each within the range a program could sensibly choose, so a slip of the keyboard
+    # (150 minutes before an alert escalates) is refused rather than saved.
     plan_review_days = models.PositiveSmallIntegerField(
-        default=30, help_text=_("Treatment plans are reviewed at least this often (days).")
+        _("Plan review every (days)"),
+        default=30,
+        validators=[MinValueValidator(7), MaxValueValidator(90)],
+        help_text=_("Treatment plans are reviewed at least this often (days)."),
     )
     alert_escalation_minutes = models.PositiveSmallIntegerField(
-        default=15, help_text=_("An unacknowledged safety alert escalates after this many minutes.")
+        _("Alert escalates after (minutes)"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(60)],
+        help_text=_("An unacknowledged safety alert escalates after this many minutes."),
     )
     phq_due_days = models.PositiveSmallIntegerField(
-        default=7, help_text=_("A PHQ-9/PHQ-A is due this many days after the last one.")
+        _("PHQ due every (days)"),
+        default=7,
+        validators=[MinValueValidator(7), MaxValueValidator(30)],
+        help_text=_("A PHQ-9/PHQ-A is due this many days after the last one."),
     )
     max_clients_per_staff = models.PositiveSmallIntegerField(
-        default=6, help_text=_("Warn when a session has more clients per facilitator than this.")
+        _("Clients per facilitator"),
+        default=6,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text=_("Warn when a session has more clients per facilitator than this."),
     )
-    quiet_hours_start = models.TimeField(default=datetime.time(21, 0))
-    quiet_hours_end = models.TimeField(default=datetime.time(8, 0))
+    quiet_hours_start = models.TimeField(
+        _("Quiet hours start"),
+        default=datetime.time(21, 0),
+        help_text=_("Reminders and notices wait from this time; safety alerts never wait."),
+    )
+    quiet_hours_end = models.TimeField(
+        _("Quiet hours end"), default=datetime.time(8, 0), help_text=_("...until this time.")
+    )
     emergency_access_hours = models.PositiveSmallIntegerField(
-        default=8, help_text=_("How long a break-the-glass access lasts (hours).")
+        _("Emergency access lasts (hours)"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("How long a break-the-glass access lasts (hours)."),
     )
     on_call_clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("On-call clinician"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Told of every safety alert at once, with the client's lead, and sees them all."),
     )
     director = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Program director"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Told when an alert escalates, and sees escalated alerts."),
     )
 
     def __str__(self):

@@ -104,7 +104,7 @@ def responsibilities(person):
         found.append(_("a co-facilitator of %(cohorts)s") % {"cohorts": ", ".join(helps)})
     program = Program.current()
     if program.on_call_clinician_id == person.pk:
-        found.append(_("the on-call clinician (a superuser changes it in the program settings)"))
+        found.append(_("the on-call clinician (change it in the program settings)"))
     if program.director_id == person.pk:
-        found.append(_("the program director (a superuser changes it in the program settings)"))
+        found.append(_("the program director (change it in the program settings)"))
     return found

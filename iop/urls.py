@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/clinician/", views.clinician_home, name="clinician_home"),
     path("staff/admin/", views.admin_home, name="admin_home"),
     path("staff/admin/deliveries/", views.delivery_log, name="delivery_log"),
+    path("staff/admin/program/", views.program_settings, name="program_settings"),
     path("staff/admin/people/", staff_views.staff_list, name="staff_list"),
     path("staff/admin/people/new/", staff_views.staff_new, name="staff_new"),
     path("staff/admin/people/<int:pk>/", staff_views.staff_edit, name="staff_edit"),

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from . import audit, emergency
 from .access import admin_required, is_lead_clinician_of, reviews_audit, staff_required
-from .forms import ClientDetailsForm
+from .forms import ClientDetailsForm, ProgramForm
 from .links import url_for_each
-from .models import Client, Heartbeat, OutboxMessage, kind_label
+from .models import Client, Heartbeat, OutboxMessage, Program, kind_label
 from .outbox import requeue_failed
 
 
@@ -58,6 +58,24 @@ def admin_home(request):
         discharged=Count("pk", filter=Q(status=Client.Status.DISCHARGED)),
     )
     return render(request, "iop/admin_home.html", {"counts": counts, "background": background_processes()})
+
+
+@admin_required
+def program_settings(request):
+    """Who is on call, how the clinic is reached, quiet hours and the cadences; each
+    change is kept, with what it was, in the audit trail."""
+    # A copy of the row, not the request's shared one: a refused change stays in the form.
+    saved = Program.objects.select_related("on_call_clinician", "director").get(pk=Program.current().pk)
+    form = ProgramForm(request.POST or None, instance=saved)
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed():
+            form.save()
+            audit.record("change_program", form.instance, action=audit.Action.UPDATE, changed=form.changes())
+        messages.success(request, _("Program settings saved."))
+        if form.instance.on_call_clinician_id is None:
+            messages.warning(request, _("Nobody is on call: safety alerts reach each client's lead clinician only."))
+        return redirect("admin_home")
+    return render(request, "iop/program_settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def background_processes():

@@ -214,6 +214,7 @@ EXPECTATIONS = {
     "client_access": Expect(**ADMIN_ONLY, kwargs=for_client_a),
     "staff_list": Expect(**ADMIN_ONLY),
     "staff_new": Expect(**ADMIN_ONLY),
+    "program_settings": Expect(**ADMIN_ONLY),
     "staff_edit": Expect(**ADMIN_ONLY, kwargs=lambda clinic: {"pk": clinic.clinician_1.pk}),
     "delivery_log": Expect(**ADMIN_ONLY),
     # The audit trail: program admins and privacy officers (tests/iop/test_audit_pages.py).

@@ -47,6 +47,7 @@ def admin_pages():
         reverse("client_edit", args=[maya().pk]),
         reverse("client_access", args=[maya().pk]),
         reverse("staff_list"),
+        reverse("program_settings"),
         reverse("staff_new"),
         reverse("staff_edit", args=[maya().lead_clinician_id]),
     ]

@@ -1,0 +1,101 @@
+"""The program office keeps the program's settings: who is on call, how the clinic
+is reached, quiet hours and the clinical cadences, each change in the audit trail."""
+
+import pytest
+from django.urls import reverse
+
+from clinicians.instruments import PHQ9
+from iop.models import AuditEntry, OutboxMessage, Program
+from tests.factories import AdministrationFactory, ClinicianFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("program_settings")
+
+
+def form_data(program, **changes):
+    data = {
+        "name": program.name,
+        "clinic_name": program.clinic_name,
+        "address": program.address,
+        "phone": program.phone,
+        "on_call_clinician": program.on_call_clinician_id or "",
+        "director": program.director_id or "",
+        "alert_escalation_minutes": program.alert_escalation_minutes,
+        "quiet_hours_start": program.quiet_hours_start.strftime("%H:%M"),
+        "quiet_hours_end": program.quiet_hours_end.strftime("%H:%M"),
+        "plan_review_days": program.plan_review_days,
+        "phq_due_days": program.phq_due_days,
+        "max_clients_per_staff": program.max_clients_per_staff,
+        "emergency_access_hours": program.emergency_access_hours,
+    }
+    return data | changes
+
+
+def test_the_office_puts_a_clinician_on_call_and_the_next_alert_reaches_them(clinic, login):
+    program = Program.current()
+    response = login(clinic.admin).post(
+        URL, form_data(program, on_call_clinician=clinic.clinician_2.pk, alert_escalation_minutes=10), follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("admin_home")
+    assert "Program settings saved." in response.content.decode()
+    program = Program.objects.get()
+    assert (program.on_call_clinician, program.alert_escalation_minutes) == (clinic.clinician_2, 10)
+    entry = AuditEntry.objects.get(event="change_program")
+    assert entry.actor == clinic.admin
+    assert entry.additional_data["changed"] == {
+        "on_call_clinician": ["", str(clinic.clinician_2)],
+        "alert_escalation_minutes": ["15", "10"],
+    }
+    assert f"{clinic.clinician_2} is on call" in login(clinic.admin).get(reverse("admin_home")).content.decode()
+
+    AdministrationFactory(client=clinic.client_a, answers={item.key: 1 for item in PHQ9.items})
+    recipients = set(OutboxMessage.objects.filter(kind="safety_alert").values_list("recipient", flat=True))
+    assert recipients == {clinic.clinician_1.pk, clinic.clinician_2.pk}
+
+
+def test_a_refused_change_says_why_keeps_what_was_typed_and_saves_nothing(clinic, login):
+    program = Program.current()
+    data = form_data(
+        program,
+        name="Evening IOP (renamed)",
+        phone="12",
+        alert_escalation_minutes=150,
+        quiet_hours_start="21:00",
+        quiet_hours_end="21:00",
+        plan_review_days=3,
+    )
+    response = login(clinic.admin).post(URL, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ensure this value is less than or equal to 60." in page
+    assert "Ensure this value is greater than or equal to 7." in page
+    assert "Quiet hours end at another time than they start." in page
+    assert "Enter a valid phone number" in page
+    assert 'value="Evening IOP (renamed)"' in page and 'value="150"' in page
+    assert Program.objects.get().name == program.name
+    assert not AuditEntry.objects.filter(event="change_program").exists()
+
+
+def test_only_active_clinicians_are_offered_for_on_call_and_director(clinic, login):
+    gone = ClinicianFactory(is_active=False)
+    page = login(clinic.admin).get(URL).content.decode()
+    assert str(clinic.clinician_1) in page and str(gone) not in page
+    for person in (gone, clinic.admin, clinic.family_a):
+        response = login(clinic.admin).post(URL, form_data(Program.current(), director=person.pk))
+        assert response.status_code == 400
+        assert "Select a valid choice." in response.content.decode()
+    assert Program.objects.get().director is None
+
+
+def test_saving_without_a_change_writes_no_entry_and_nobody_on_call_is_pointed_out(clinic, login):
+    response = login(clinic.admin).post(URL, form_data(Program.current()), follow=True)
+    assert "Nobody is on call: safety alerts reach each client&#x27;s lead clinician only." in (
+        response.content.decode()
+    )
+    assert not AuditEntry.objects.filter(event="change_program").exists()
+
+
+def test_the_clinic_phone_is_kept_as_families_read_it(clinic, login):
+    login(clinic.admin).post(URL, form_data(Program.current(), phone="617 555 0140"))
+    assert Program.objects.get().phone == "(617) 555-0140"
