@@ -52,10 +52,12 @@ class Versions:
         return next((v for v in self.all if not v.is_signed), None)
 
 
-def safety_plan_versions(client):
-    """The client's safety plan versions, newest first (numbers, dates and signatures only)."""
-    fields = ("client_id", "version", "author_id", "created_at", "signed_at", "signed_by_id")
-    return Versions(list(SafetyPlan.objects.filter(client=client).only(*fields).order_by("-version")))
+def safety_plan_versions(client, user):
+    """The client's safety plan versions ``user`` may read, newest first (numbers,
+    dates, signatures and authors only)."""
+    fields = ("client_id", "version", "created_at", "signed_at", "signed_by_id", *AUTHOR_FIELDS)
+    versions = SafetyPlan.objects.of_opened(client, user).select_related("author").only(*fields)
+    return Versions(list(versions.order_by("-version")))
 
 
 def plan_versions(client):
@@ -105,7 +107,7 @@ def chart(client, user):
         "more_family_notes": len(family_notes) > RECENT_FAMILY_NOTES,
         "family_links": list(client.family_links.select_related("family_member")),
         "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
-        "safety_plans": safety_plan_versions(client),
+        "safety_plans": safety_plan_versions(client, user),
         "discharge": Discharge.objects.filter(client=client).first(),
         "open_alerts": list(SafetyAlert.objects.of_opened(client, user).unhandled()) if any_unhandled() else [],
         "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),

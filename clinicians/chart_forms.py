@@ -146,12 +146,9 @@ class SafetyPlanForm(forms.ModelForm):
         fields = list(SafetyPlan.copied_fields)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SafetyPlan.copied_fields}
 
-    def __init__(self, *args, signing=False, **kwargs):
+    def __init__(self, *args, **kwargs):
+        # Every step may be empty in a draft; signing needs all but 3 (SafetyPlan.sign).
         super().__init__(*args, **kwargs)
-        # A draft keeps whatever is written so far; signing needs every step but 3.
-        for name in SafetyPlan.needed_to_sign:
-            self.fields[name].required = signing
-            self.fields[name].error_messages["required"] = _("Needed to sign: write this step with the client.")
         self.helper = bare_helper()
 
 

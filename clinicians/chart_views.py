@@ -1,7 +1,12 @@
 """The client chart: one page per client for the clinical team."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iop import audit
@@ -58,3 +63,31 @@ def start_version_view(model, event, edit_route):
         return redirect(edit_route, draft.pk)
 
     return start
+
+
+def take_over_view(model, event, edit_route):
+    """A POST-only view by which a clinician of the client's team takes over a
+    colleague's draft of a versioned record. A client has one draft at a time, so a
+    draft left by someone off tonight must not hold the record up; the trail keeps
+    whose it was."""
+
+    @clinician_required
+    @require_POST
+    def take_over(request, pk):
+        drafts = model.objects.visible_to(request.user).drafts().select_related("client", "author")
+        draft = get_object_or_404(drafts, pk=pk)
+        if not request.user.is_clinician:
+            raise PermissionDenied
+        if draft.author_id != request.user.pk:
+            previous = draft.author
+            model.objects.filter(pk=draft.pk).update(author=request.user)
+            audit.record(event, draft, client=draft.client, action=audit.Action.UPDATE, previous_author=previous.pk)
+            started = date_format(timezone.localtime(draft.created_at), "D j M Y, H:i")
+            messages.success(
+                request,
+                _("You now hold the draft %(person)s started on %(started)s; it is yours to finish and sign.")
+                % {"person": previous, "started": started},
+            )
+        return redirect(edit_route, draft.pk)
+
+    return take_over

@@ -190,11 +190,12 @@ class RiskAssessmentForm(forms.ModelForm):
     #: The answers that say a safety plan was written or updated in answer to the alert.
     WRITTEN = (RiskAssessment.SafetyPlan.CREATED, RiskAssessment.SafetyPlan.REVIEWED)
 
-    def __init__(self, *args, alert, safety_plans, **kwargs):
-        """``safety_plans``: the client's safety plan ``Versions``, to check that one
-        said to be created or updated tonight was signed since ``alert`` was raised."""
+    def __init__(self, *args, alert, safety_plans, reads_chart=True, **kwargs):
+        """``safety_plans``: the client's safety plan ``Versions`` the user may read, to
+        check that one said to be created or updated tonight was signed since ``alert``
+        was raised. ``reads_chart``: whether the user may open the client's chart."""
         super().__init__(*args, **kwargs)
-        self.alert, self.safety_plans = alert, safety_plans
+        self.alert, self.safety_plans, self.reads_chart = alert, safety_plans, reads_chart
         self.helper = FormHelper()
         self.helper.form_tag = False
         for name in ("cssrs_screen", "disposition", "safety_plan"):
@@ -233,13 +234,16 @@ class RiskAssessmentForm(forms.ModelForm):
                 "safety_plan",
                 _("Going home, the client leaves with a safety plan: create or review it with them tonight."),
             )
-        if answer in self.WRITTEN and not self.signed_since_alert():
+        # Checked for those who can open the chart; the on-call clinician or director
+        # without it writes neither the plan nor into the chart (emergency access only
+        # reads), so the team records it and the notes say who.
+        if answer in self.WRITTEN and self.reads_chart and not self.signed_since_alert():
             self.add_error(
                 "safety_plan",
                 _(
-                    "No safety plan has been signed since this alert was raised. Write or update it with the client "
-                    "and sign it (the safety plan button above opens it in a new tab; this form keeps what you "
-                    "typed), then save again."
+                    "No safety plan has been signed since this alert was raised. Write or update it with the "
+                    "client and sign it (the safety plan button above opens it in a new tab; this form keeps "
+                    "what you typed), then save again."
                 ),
             )
 

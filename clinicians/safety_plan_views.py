@@ -9,7 +9,7 @@ from iop import audit
 from iop.access import clinician_required
 
 from .chart_forms import SafetyPlanForm
-from .chart_views import start_version_view
+from .chart_views import start_version_view, take_over_view
 from .models import SafetyPlan
 
 
@@ -18,6 +18,7 @@ def _safety_plan_for(user, pk):
 
 
 safety_plan_start = start_version_view(SafetyPlan, "start_safety_plan", "clinicians:safety_plan_edit")
+safety_plan_take_over = take_over_view(SafetyPlan, "take_over_safety_plan", "clinicians:safety_plan_edit")
 
 
 @clinician_required
@@ -44,18 +45,29 @@ def safety_plan_edit(request, pk):
         messages.error(request, _("This safety plan is signed and locked. Start a revision to change it."))
         return redirect("clinicians:safety_plan", plan.pk)
     if plan.author_id != request.user.pk:
-        raise PermissionDenied
-    form = SafetyPlanForm(request.POST or None, instance=plan, signing="sign" in request.POST)
+        if not request.user.is_clinician:
+            raise PermissionDenied
+        messages.error(request, _("This draft is %(person)s's. Take it over to write in it.") % {"person": plan.author})
+        return redirect("clinicians:safety_plan", plan.pk)
+    # Whatever is written is saved, signing or not: a plan refused for an empty step
+    # keeps what was typed, in the page and in the draft.
+    form = SafetyPlanForm(request.POST or None, instance=plan)
     if form.is_valid():
         form.save()
         audit.record("edit_safety_plan", plan, action=audit.Action.UPDATE)
-        if "sign" in request.POST:
+        if "sign" not in request.POST:
+            messages.success(request, _("Draft saved."))
+            return redirect("clinicians:safety_plan_edit", plan.pk)
+        missing = plan.missing_before_signing()
+        if not missing:
             plan.sign(request.user)
             audit.record("sign_safety_plan", plan, action=audit.Action.UPDATE)
             messages.success(request, _("Safety plan signed. Print a copy for the client and family."))
             return redirect("clinicians:safety_plan", plan.pk)
-        messages.success(request, _("Draft saved."))
-        return redirect("clinicians:safety_plan_edit", plan.pk)
+        for name in SafetyPlan.needed_to_sign:
+            if not getattr(plan, name).strip():
+                form.add_error(name, _("Needed to sign: write this step with the client."))
+        messages.warning(request, _("Draft saved, not signed: the steps marked below are still empty."))
     return render(
         request,
         "clinicians/safety_plan_form.html",

@@ -38,9 +38,8 @@ class IopConfig(AppConfig):
                 "do_not_contact",
             ],
         )
-        # Program settings are recorded by name (change_program, with each change), and
-        # access grants (grant_access, break_glass, revoke_grant...) in signals.py.
-        # Access grants are recorded by name (grant_access, break_glass, revoke_grant...) in signals.py.
+        # Recorded by name instead: program settings (change_program, by its page, with
+        # each change) and access grants (grant_access, break_glass, revoke_grant... in signals.py).
         # Its own columns only: the reverse relations (notes, enrollments...) are not
         # the client's details and would fill every diff with "None" pairs.
         auditlog.register(Client, include_fields=[field.name for field in Client._meta.concrete_fields])

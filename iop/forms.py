@@ -2,6 +2,7 @@
 corrected later. Clinical content never passes through here."""
 
 import datetime
+import json
 import re
 
 from allauth.account.models import EmailAddress
@@ -9,13 +10,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from . import grants, staff
-from .models import Client, Program, Role, User
+from .models import PROGRAM_RANGES, Client, Program, Role, User
 
 #: Ages a date of birth may give before the form asks to check it: a little wider
 #: than the program's 11-17 (a tween referred at 10, a senior at 18), narrow enough
@@ -294,6 +296,9 @@ class ProgramForm(forms.ModelForm):
     """The program's settings as the program office keeps them: who is on call, how
     the clinic is reached, quiet hours and the clinical cadences."""
 
+    #: Safety alerts go to these two, so each must be a clinician who can act on one.
+    ALERTED = ("on_call_clinician", "director")
+
     class Meta:
         model = Program
         fields = [
@@ -311,23 +316,45 @@ class ProgramForm(forms.ModelForm):
             "max_clients_per_staff",
             "emergency_access_hours",
         ]
-        labels = {"name": _("Program name"), "clinic_name": _("Clinic name"), "phone": _("Clinic phone")}
-        help_texts = {"phone": _("Families are given this number on notices and on the safety plan.")}
+        labels = {"name": _("Program name"), "clinic_name": _("Clinic name")}
         widgets = {
             "quiet_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
-    phone = PhoneNumberField(label=_("Clinic phone"), region="US", required=False)
+    phone = PhoneNumberField(
+        label=_("Clinic phone"),
+        region="US",
+        required=False,
+        help_text=_("Families are given this number on notices and on the safety plan."),
+    )
+
+    #: The settings as the page showed them (JSON): a save over someone else's change
+    #: made meanwhile is stopped and named, not let through to undo it unseen.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial_for_audit = {name: getattr(self.instance, name) for name in self._meta.fields}
-        # Safety alerts go to these two: active clinicians only.
-        clinicians = staff.accounts().filter(role=Role.CLINICIAN, is_active=True).order_by("last_name", "first_name")
-        for name in ("on_call_clinician", "director"):
-            self.fields[name].queryset = clinicians
+        self.before = self._shown(self.instance)
+        self.initial["seen"] = json.dumps(self.before, sort_keys=True)
+        # Active clinicians who have joined; someone already chosen stays in the list
+        # (so a save does not drop them unseen) and is refused by name if no longer one.
+        joined = staff.accounts().filter(role=Role.CLINICIAN, is_active=True).exclude(password__startswith="!")
+        for name in self.ALERTED:
+            chosen = Q(pk=getattr(self.instance, f"{name}_id") or 0)
+            self.fields[name].queryset = User.objects.filter(Q(pk__in=joined.values("pk")) | chosen).order_by(
+                "last_name", "first_name"
+            )
             self.fields[name].empty_label = _("Nobody")
+        self.eligible = set(joined.values_list("pk", flat=True))
+        for name, (low, high) in PROGRAM_RANGES.items():
+            field = self.fields[name]
+            field.widget.attrs.update(min=low, max=high)
+            field.help_text = _("%(help)s From %(low)s to %(high)s.") % {
+                "help": field.help_text,
+                "low": low,
+                "high": high,
+            }
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -341,25 +368,59 @@ class ProgramForm(forms.ModelForm):
                 "max_clients_per_staff",
                 "emergency_access_hours",
             ),
+            "seen",
         )
+
+    def _shown(self, program):
+        """Each setting as the page shows it: what the audit trail keeps."""
+        return {
+            name: "" if getattr(program, name) is None else str(getattr(program, name)) for name in self._meta.fields
+        }
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone")
         return phone.as_national if phone else ""
 
-    def changes(self):
-        """Each changed setting as [before, after], as the page shows them (for the audit trail)."""
-
-        def shown(value):
-            return "" if value is None else str(value)
-
-        return {
-            name: [shown(self.initial_for_audit[name]), shown(getattr(self.instance, name))]
-            for name in self.changed_data
-        }
-
     def clean(self):
         data = super().clean()
+        for name in self.ALERTED:
+            person = data.get(name)
+            if person is not None and person.pk not in self.eligible:
+                self.add_error(
+                    name,
+                    _("%(person)s is no longer an active clinician who has joined: choose someone else.")
+                    % {"person": person},
+                )
         if data.get("quiet_hours_start") and data.get("quiet_hours_start") == data.get("quiet_hours_end"):
-            self.add_error("quiet_hours_end", _("Quiet hours end at another time than they start."))
+            self.add_error("quiet_hours_end", _("Quiet hours need different start and end times."))
+        self._check_changed_meanwhile(data.get("seen"))
         return data
+
+    def _check_changed_meanwhile(self, seen):
+        try:
+            shown = json.loads(seen or "{}")
+        except ValueError:
+            shown = {}
+        meanwhile = [name for name in self._meta.fields if name in shown and shown[name] != self.before[name]]
+        if not meanwhile:
+            return
+        now = ", ".join(f"{self.fields[name].label}: {self.before[name] or _('nobody or blank')}" for name in meanwhile)
+        self.add_error(
+            None,
+            _(
+                "Someone saved the settings while you had this page open. Now: %(now)s. Check the form (what "
+                "you typed is kept) and save again to apply it."
+            )
+            % {"now": now},
+        )
+        # The next save is measured against the settings as they are now.
+        self.data = self.data.copy()
+        self.data["seen"] = json.dumps(self.before, sort_keys=True)
+
+    def changes(self):
+        """Each setting the form changes, as [before, after] (none when only the
+        spelling of the same value differs, such as a phone number's)."""
+        after = self._shown(self.instance)
+        return {
+            name: [self.before[name], after[name]] for name in self._meta.fields if after[name] != self.before[name]
+        }

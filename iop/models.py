@@ -155,6 +155,22 @@ class User(AbstractUser):
 # --- The program ------------------------------------------------------------------
 
 
+#: The range a program could sensibly choose for each of its numbers, so a slip of the
+#: keyboard (150 minutes before an alert escalates) is refused, by the form and the database.
+PROGRAM_RANGES = {
+    "plan_review_days": (7, 90),
+    "alert_escalation_minutes": (5, 60),
+    "phq_due_days": (7, 30),
+    "max_clients_per_staff": (2, 12),
+    "emergency_access_hours": (1, 24),
+}
+
+
+def _within(name):
+    low, high = PROGRAM_RANGES[name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
 class Program(models.Model):
     """The clinic's program and its settings. There is one row (``Program.current()``)."""
 
@@ -162,30 +178,28 @@ class Program(models.Model):
     clinic_name = models.CharField(max_length=120, default="The clinic")
     address = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=32, blank=True)
-    # Each within the range a program could sensibly choose, so a slip of the keyboard
-    # (150 minutes before an alert escalates) is refused rather than saved.
     plan_review_days = models.PositiveSmallIntegerField(
         _("Plan review every (days)"),
         default=30,
-        validators=[MinValueValidator(7), MaxValueValidator(90)],
+        validators=_within("plan_review_days"),
         help_text=_("Treatment plans are reviewed at least this often (days)."),
     )
     alert_escalation_minutes = models.PositiveSmallIntegerField(
         _("Alert escalates after (minutes)"),
         default=15,
-        validators=[MinValueValidator(5), MaxValueValidator(60)],
+        validators=_within("alert_escalation_minutes"),
         help_text=_("An unacknowledged safety alert escalates after this many minutes."),
     )
     phq_due_days = models.PositiveSmallIntegerField(
         _("PHQ due every (days)"),
         default=7,
-        validators=[MinValueValidator(7), MaxValueValidator(30)],
+        validators=_within("phq_due_days"),
         help_text=_("A PHQ-9/PHQ-A is due this many days after the last one."),
     )
     max_clients_per_staff = models.PositiveSmallIntegerField(
         _("Clients per facilitator"),
         default=6,
-        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        validators=_within("max_clients_per_staff"),
         help_text=_("Warn when a session has more clients per facilitator than this."),
     )
     quiet_hours_start = models.TimeField(
@@ -199,7 +213,7 @@ class Program(models.Model):
     emergency_access_hours = models.PositiveSmallIntegerField(
         _("Emergency access lasts (hours)"),
         default=8,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        validators=_within("emergency_access_hours"),
         help_text=_("How long a break-the-glass access lasts (hours)."),
     )
     on_call_clinician = models.ForeignKey(
@@ -220,6 +234,12 @@ class Program(models.Model):
         related_name="+",
         help_text=_("Told when an alert escalates, and sees escalated alerts."),
     )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(**{f"{name}__range": bounds}), name=f"program_{name}_in_range")
+            for name, bounds in PROGRAM_RANGES.items()
+        ]
 
     def __str__(self):
         return self.name

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,9 +69,13 @@ def program_settings(request):
     saved = Program.objects.select_related("on_call_clinician", "director").get(pk=Program.current().pk)
     form = ProgramForm(request.POST or None, instance=saved)
     if request.method == "POST" and form.is_valid():
-        if form.has_changed():
-            form.save()
-            audit.record("change_program", form.instance, action=audit.Action.UPDATE, changed=form.changes())
+        changes = form.changes()
+        if changes:
+            with transaction.atomic():
+                # Only what this form changed: another admin's change saved meanwhile stays.
+                Program.objects.select_for_update().filter(pk=saved.pk).first()
+                form.instance.save(update_fields=list(changes))
+                audit.record("change_program", form.instance, action=audit.Action.UPDATE, changed=changes)
         messages.success(request, _("Program settings saved."))
         if form.instance.on_call_clinician_id is None:
             messages.warning(request, _("Nobody is on call: safety alerts reach each client's lead clinician only."))

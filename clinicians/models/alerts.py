@@ -255,6 +255,12 @@ class RiskAssessment(models.Model):
                 name="risk_needs_safety_plan",
             ),
             models.CheckConstraint(condition=~Q(notes=""), name="risk_assessment_has_notes"),
+            # A client going home leaves with a safety plan; only another service takes it on.
+            models.CheckConstraint(
+                condition=~Q(safety_plan="referred_on")
+                | Q(disposition__in=["higher_level_of_care", "emergency_evaluation"]),
+                name="plan_left_to_another_service_only_when_referred_on",
+            ),
         ]
 
     def __str__(self):

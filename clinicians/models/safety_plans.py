@@ -1,7 +1,9 @@
 """The safety plan (Stanley & Brown 2012, Cogn Behav Pract 19:256-264),
 written with the client, kept as signed versions and printable for home."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .signing import Versioned
@@ -52,7 +54,20 @@ class SafetyPlan(Versioned):
 
     class Meta:
         ordering = ["client", "-version"]
-        constraints = [*Versioned.version_constraints("safety_plan")]
+        constraints = [
+            *Versioned.version_constraints("safety_plan"),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True)
+                | (
+                    ~Q(warning_signs="")
+                    & ~Q(internal_coping="")
+                    & ~Q(people_to_ask="")
+                    & ~Q(professionals="")
+                    & ~Q(environment="")
+                ),
+                name="signed_safety_plan_has_its_steps",
+            ),
+        ]
 
     def __str__(self):
         return f"Safety plan v{self.version}"
@@ -70,6 +85,15 @@ class SafetyPlan(Versioned):
         return [
             self._meta.get_field(name).verbose_name for name in self.needed_to_sign if not getattr(self, name).strip()
         ]
+
+    def sign(self, user, when=None):
+        missing = self.missing_before_signing()
+        if missing:
+            raise ValidationError(
+                _("A safety plan is signed with every step but 3; still empty: %(steps)s.")
+                % {"steps": ", ".join(str(step) for step in missing)}
+            )
+        super().sign(user, when)
 
     def steps(self):
         """(label, text) for each section, in order, for the page and the print."""

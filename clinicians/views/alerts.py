@@ -11,7 +11,7 @@ from clinicians.forms import RiskAssessmentForm
 from clinicians.models import SafetyAlert
 from iop import audit
 from iop.access import clinician_required
-from iop.models import Program
+from iop.models import Client, Program
 
 
 def _alerts(request):
@@ -20,10 +20,15 @@ def _alerts(request):
     )
 
 
-def _form(alert, data=None):
-    """The risk assessment form, with the safety plan versions it checks (none once closed)."""
-    versions = safety_plan_versions(alert.client) if not alert.is_handled else None
-    return RiskAssessmentForm(data, alert=alert, safety_plans=versions)
+def _form(request, alert, data=None):
+    """The risk assessment form, with the safety plan versions it checks (none once
+    closed): those the user may read. The on-call clinician sees every alert, not
+    every chart; without the chart they see no plan and are offered emergency access."""
+    if alert.is_handled:
+        return RiskAssessmentForm(data, alert=alert, safety_plans=None)
+    reads_chart = Client.objects.clinical_for(request.user).filter(pk=alert.client_id).exists()
+    versions = safety_plan_versions(alert.client, request.user)
+    return RiskAssessmentForm(data, alert=alert, safety_plans=versions, reads_chart=reads_chart)
 
 
 def _render(request, alert, form, status=200):
@@ -45,7 +50,7 @@ def _render(request, alert, form, status=200):
 def alert_detail(request, pk):
     alert = get_object_or_404(_alerts(request), pk=pk)
     audit.record("view_alert", alert, client=alert.client)
-    return _render(request, alert, _form(alert))
+    return _render(request, alert, _form(request, alert))
 
 
 @clinician_required
@@ -66,7 +71,7 @@ def document_risk_assessment(request, pk):
     if alert.is_handled:
         messages.info(request, "This alert is already closed.")
         return redirect("clinicians:alert", pk=pk)
-    form = _form(alert, request.POST)
+    form = _form(request, alert, request.POST)
     if not form.is_valid():
         audit.record("view_alert", alert, client=alert.client)
         return _render(request, alert, form)

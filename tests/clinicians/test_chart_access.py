@@ -106,6 +106,8 @@ POSTS = [
     ("clinicians:note_sign", lambda clinic, chart: chart.draft_note.pk),
     ("clinicians:note_addendum", lambda clinic, chart: chart.signed_note.pk),
     ("clinicians:safety_plan_start", lambda clinic, chart: clinic.client_a.pk),
+    ("clinicians:plan_take_over", lambda clinic, chart: chart.draft_plan.pk),
+    ("clinicians:safety_plan_take_over", lambda clinic, chart: chart.draft_safety_plan.pk),
 ]
 
 
@@ -125,6 +127,9 @@ def test_actions_refuse_people_outside_the_clinical_team(clinic, chart, login, r
     chart.draft_note.refresh_from_db()
     assert not chart.draft_note.is_signed
     assert not chart.signed_note.addenda.exists()
+    for draft in (chart.draft_plan, chart.draft_safety_plan):
+        draft.refresh_from_db()
+        assert draft.author == clinic.clinician_1
 
 
 def test_chart_of_a_client_in_another_cohort_is_not_found_for_clinician_1(clinic, login):

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinicians.instruments import PHQ9
-from clinicians.models import Administration, RiskAssessment, SafetyAlert
-from iop.models import AuditEntry
-from tests.factories import AdministrationFactory, ClientFactory, SafetyPlanFactory
+from clinicians.models import Administration, RiskAssessment, SafetyAlert, SafetyPlan
+from iop.models import AuditEntry, Program
+from tests.factories import AdministrationFactory, ClientFactory, ClinicianFactory, SafetyPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -291,7 +291,7 @@ def test_a_safety_plan_said_to_be_written_tonight_must_be_signed_since_the_alert
     )
     draft.sign(clinic.clinician_1)
     html = browser.get(reverse("clinicians:alert", args=[alert.pk])).content.decode()
-    assert "(since this alert)" in html
+    assert "signed since this alert" in html
     assert browser.post(url, RISK_FORM).status_code == 302
     alert.refresh_from_db()
     assert alert.status == "closed" and alert.risk_assessment.safety_plan == "reviewed"
@@ -299,7 +299,12 @@ def test_a_safety_plan_said_to_be_written_tonight_must_be_signed_since_the_alert
 
 @pytest.mark.parametrize(
     ("disposition", "closes"),
-    [("emergency_evaluation", True), ("higher_level_of_care", True), ("home_with_plan", False)],
+    [
+        ("emergency_evaluation", True),
+        ("higher_level_of_care", True),
+        ("home_with_plan", False),
+        ("home_with_follow_up", False),
+    ],
 )
 def test_the_safety_plan_is_left_to_the_receiving_service_only_when_the_client_goes_on_to_one(
     clinic, login, alert, disposition, closes
@@ -310,6 +315,34 @@ def test_the_safety_plan_is_left_to_the_receiving_service_only_when_the_client_g
     assert (response.status_code == 302, alert.status == "closed") == (closes, closes)
     if not closes:
         assert "Going home, the client leaves with a safety plan" in response.content.decode()
+
+
+def test_the_on_call_clinician_without_the_chart_is_not_shown_the_plan_and_leaves_it_to_the_team(clinic, login, alert):
+    older = SafetyPlanFactory(client=clinic.client_a, author=clinic.clinician_1)
+    older.sign(clinic.clinician_1)
+    program = Program.current()
+    program.on_call_clinician = clinic.clinician_2  # another cohort's lead: sees the alert, not the chart
+    program.save()
+    browser = login(clinic.clinician_2)
+    html = browser.get(reverse("clinicians:alert", args=[alert.pk])).content.decode()
+    assert "this client's chart is not open to you" in html and "say in the notes who will sign it" in html
+    assert reverse("emergency_access", args=[clinic.client_a.pk]) in html
+    assert reverse("clinicians:safety_plan", args=[older.pk]) not in html and "version 1" not in html
+    # Emergency access only reads, so the plan is the team's to sign; the assessment closes the alert.
+    data = RISK_FORM | {"notes": "Seen with mother. Plan reviewed; Jordan Reyes signs the update tonight."}
+    assert browser.post(reverse("clinicians:risk_assessment", args=[alert.pk]), data).status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == "closed" and alert.risk_assessment.assessed_by == clinic.clinician_2
+
+
+def test_a_colleagues_safety_plan_draft_is_offered_to_take_over_from_the_alert(clinic, login, alert):
+    SafetyPlanFactory(client=clinic.client_a, author=clinic.clinician_1).sign(clinic.clinician_1)
+    colleague = ClinicianFactory()
+    clinic.client_a.cohort.co_facilitators.add(colleague)
+    draft, _ = SafetyPlan.start_draft(clinic.client_a, colleague)
+    html = login(clinic.clinician_1).get(reverse("clinicians:alert", args=[alert.pk])).content.decode()
+    assert f"Draft v2 by {colleague}" in html and "Take over the draft (opens in a new tab)" in html
+    assert reverse("clinicians:safety_plan_take_over", args=[draft.pk]) in html
 
 
 # --- Banner on every staff page ---------------------------------------------------------

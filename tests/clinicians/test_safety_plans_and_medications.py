@@ -1,9 +1,13 @@
 """The safety plan is versioned and printable; the medication list is kept by prescribers."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from clinicians.models import Medication, SafetyPlan, SignedRecordLocked
+from clinicians.models import Medication, SafetyPlan, SignedRecordLocked, TreatmentPlan
+from iop.models import AuditEntry
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +56,7 @@ def test_a_safety_plan_draft_is_kept_with_steps_still_empty(clinic, login):
     ]
 
 
-def test_signing_a_safety_plan_with_empty_steps_names_them_and_keeps_what_was_typed(clinic, login):
+def test_signing_a_safety_plan_with_empty_steps_saves_the_draft_and_names_each_step(clinic, login):
     plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
     response = login(clinic.clinician_1).post(
         reverse("clinicians:safety_plan_edit", args=[plan.pk]),
@@ -60,10 +64,72 @@ def test_signing_a_safety_plan_with_empty_steps_names_them_and_keeps_what_was_ty
     )
     assert response.status_code == 400
     page = response.content.decode()
+    assert "Draft saved, not signed: the steps marked below are still empty." in page
     assert page.count("Needed to sign: write this step with the client.") == 4  # 2, 4, 5 and 6
     assert "Staying in my room after school." in page
     plan.refresh_from_db()
-    assert not plan.is_signed and plan.warning_signs == ""
+    assert not plan.is_signed and plan.warning_signs == "Staying in my room after school."
+
+
+def test_a_safety_plan_with_an_empty_step_is_never_signed(clinic):
+    plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    plan.warning_signs = "Not answering texts."
+    plan.save()
+    with pytest.raises(ValidationError, match="still empty: 2. Internal coping strategies"):
+        plan.sign(clinic.clinician_1)
+    plan.refresh_from_db()
+    assert not plan.is_signed
+    # Nor around the model: the database holds a signed plan to its steps.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SafetyPlan.objects.filter(pk=plan.pk).update(signed_at=timezone.now(), signed_by=clinic.clinician_1)
+
+
+def test_a_colleague_takes_over_a_draft_left_by_someone_off_tonight(clinic, login):
+    colleague = factories.ClinicianFactory()
+    clinic.client_a.cohort.co_facilitators.add(colleague)
+    plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    browser = login(colleague)
+    refused = browser.get(reverse("clinicians:safety_plan_edit", args=[plan.pk]), follow=True)
+    assert refused.redirect_chain[-1][0] == reverse("clinicians:safety_plan", args=[plan.pk])
+    page = refused.content.decode()
+    assert f"This draft is {clinic.clinician_1}&#x27;s. Take it over to write in it." in page
+    assert f"Draft v1 by {clinic.clinician_1}" in page and "Take over the draft" in page
+    chart = browser.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert reverse("clinicians:safety_plan_take_over", args=[plan.pk]) in chart
+
+    taken = browser.post(reverse("clinicians:safety_plan_take_over", args=[plan.pk]), follow=True)
+    assert taken.redirect_chain[-1][0] == reverse("clinicians:safety_plan_edit", args=[plan.pk])
+    assert f"You now hold the draft {clinic.clinician_1} started on" in taken.content.decode()
+    plan.refresh_from_db()
+    assert plan.author == colleague
+    entry = AuditEntry.objects.get(event="take_over_safety_plan")
+    assert (entry.actor, entry.client_id, entry.additional_data) == (
+        colleague,
+        clinic.client_a.pk,
+        {"previous_author": clinic.clinician_1.pk},
+    )
+    # The first author now meets the same offer, and a signed plan is nobody's to take.
+    assert login(clinic.clinician_1).get(reverse("clinicians:safety_plan_edit", args=[plan.pk])).status_code == 302
+    for name in SafetyPlan.needed_to_sign:
+        setattr(plan, name, f"{name} with the client")
+    plan.save()
+    plan.sign(colleague)
+    assert (
+        login(clinic.clinician_1).post(reverse("clinicians:safety_plan_take_over", args=[plan.pk])).status_code == 404
+    )
+
+
+def test_a_colleague_takes_over_a_treatment_plan_draft_too(clinic, login):
+    colleague = factories.ClinicianFactory()
+    clinic.client_a.cohort.co_facilitators.add(colleague)
+    plan, _ = TreatmentPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    chart = login(colleague).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert "Take over the draft" in chart
+    response = login(colleague).post(reverse("clinicians:plan_take_over", args=[plan.pk]))
+    assert response.url == reverse("clinicians:plan_edit", args=[plan.pk])
+    plan.refresh_from_db()
+    assert plan.author == colleague
+    assert AuditEntry.objects.filter(event="take_over_plan", actor=colleague).count() == 1
 
 
 def test_printable_safety_plan_has_every_step_and_a_print_stylesheet(clinic, login):

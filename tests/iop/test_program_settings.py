@@ -1,6 +1,9 @@
 """The program office keeps the program's settings: who is on call, how the clinic
 is reached, quiet hours and the clinical cadences, each change in the audit trail."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -70,7 +73,8 @@ def test_a_refused_change_says_why_keeps_what_was_typed_and_saves_nothing(clinic
     page = response.content.decode()
     assert "Ensure this value is less than or equal to 60." in page
     assert "Ensure this value is greater than or equal to 7." in page
-    assert "Quiet hours end at another time than they start." in page
+    assert "Quiet hours need different start and end times." in page
+    assert 'min="5"' in page and 'max="60"' in page and "From 5 to 60." in page
     assert "Enter a valid phone number" in page
     assert 'value="Evening IOP (renamed)"' in page and 'value="150"' in page
     assert Program.objects.get().name == program.name
@@ -98,4 +102,56 @@ def test_saving_without_a_change_writes_no_entry_and_nobody_on_call_is_pointed_o
 
 def test_the_clinic_phone_is_kept_as_families_read_it(clinic, login):
     login(clinic.admin).post(URL, form_data(Program.current(), phone="617 555 0140"))
+    assert Program.objects.get().phone == "(617) 555-0140"
+
+
+def test_an_unchanged_phone_spelled_differently_is_no_change(clinic, login):
+    program = Program.current()
+    program.phone = "(617) 555-0140"
+    program.save()
+    login(clinic.admin).post(URL, form_data(program, phone="617-555-0140"))
+    assert not AuditEntry.objects.filter(event="change_program").exists()
+
+
+def test_an_on_call_clinician_who_left_is_named_not_dropped_unseen(clinic, login):
+    program = Program.current()
+    program.on_call_clinician = clinic.clinician_2
+    program.save()
+    clinic.clinician_2.is_active = False
+    clinic.clinician_2.save()
+    browser = login(clinic.admin)
+    assert f"selected>{clinic.clinician_2}</option>" in browser.get(URL).content.decode()
+    response = browser.post(URL, form_data(program, phone="617 555 0140"))
+    assert response.status_code == 400
+    assert f"{clinic.clinician_2} is no longer an active clinician who has joined" in response.content.decode()
+    assert Program.objects.get().on_call_clinician == clinic.clinician_2 and Program.objects.get().phone == ""
+
+
+def test_an_invited_clinician_who_has_not_joined_is_not_offered_for_on_call(clinic, login):
+    invited = ClinicianFactory()
+    invited.set_unusable_password()
+    invited.save()
+    response = login(clinic.admin).post(URL, form_data(Program.current(), on_call_clinician=invited.pk))
+    assert response.status_code == 400 and "Select a valid choice." in response.content.decode()
+
+
+def test_a_save_over_a_change_made_meanwhile_is_stopped_and_says_what_changed(clinic, login):
+    browser = login(clinic.admin)
+    page = browser.get(URL).content.decode()
+    seen = re.search(r'name="seen" value="([^"]*)"', page).group(1)
+    seen = html.unescape(seen)
+    # Another admin puts clinician 2 on call meanwhile.
+    program = Program.current()
+    program.on_call_clinician = clinic.clinician_2
+    program.save()
+    stale = form_data(Program.objects.get(), on_call_clinician="", phone="617 555 0140", seen=seen)
+    refused = browser.post(URL, stale)
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "Someone saved the settings while you had this page open." in text
+    assert f"On-call clinician: {clinic.clinician_2}" in text
+    assert Program.objects.get().on_call_clinician == clinic.clinician_2
+    # Saved again from the page as it is now, it goes through.
+    fresh = html.unescape(re.search(r'name="seen" value="([^"]*)"', text).group(1))
+    assert browser.post(URL, stale | {"seen": fresh}).status_code == 302
     assert Program.objects.get().phone == "(617) 555-0140"
