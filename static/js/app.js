@@ -25,5 +25,21 @@
     if (el && window.bootstrap) window.bootstrap.Modal.getOrCreateInstance(el).hide();
   });
   document.addEventListener("htmx:afterRequest", schedule);
+  // Typing is activity: a clinician writing a long note without a page load is not
+  // idle. The server hears of it at most once a minute (a fifteenth of the time-out),
+  // so the session ends about that long after the last keystroke or click, not after
+  // the last page load.
+  const pingEvery = Math.min(60, timeout / 15) * 1000;
+  let lastPing = Date.now();
+  function activity() {
+    if (Date.now() - lastPing < pingEvery) return;
+    lastPing = Date.now();
+    fetch(body.dataset.keepaliveUrl, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
+      if (response.status === 204) schedule();  // a session already over answers with the sign-in page
+    });
+  }
+  document.addEventListener("input", activity);
+  document.addEventListener("keydown", activity);
+  document.addEventListener("pointerdown", activity);
   schedule();
 })();
