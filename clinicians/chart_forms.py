@@ -137,7 +137,19 @@ class StopMedicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stopped_on"].required = True
+        self.initial["stopped_on"] = self.instance.stopped_on or timezone.localdate()
         self.helper = bare_helper()
+
+    def clean_stopped_on(self):
+        # A stop is recorded once it has happened: a stop ahead would drop the medication
+        # from the current list (and its Stop link) while the client still takes it.
+        day = self.cleaned_data["stopped_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Record the stop once it has happened: today or earlier."))
+        if day < self.instance.started_on:
+            started = date_format(self.instance.started_on, "D j M Y")
+            raise forms.ValidationError(_("It started on %(day)s: the stop is that day or later.") % {"day": started})
+        return day
 
 
 class SafetyPlanForm(forms.ModelForm):

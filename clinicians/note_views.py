@@ -136,6 +136,9 @@ def medication_new(request, pk):
 @prescriber_required
 def medication_stop(request, pk):
     medication = get_object_or_404(Medication.objects.visible_to(request.user).select_related("client"), pk=pk)
+    if medication.stopped_on:
+        messages.info(request, _("This medication is already recorded as stopped."))
+        return redirect("clinicians:chart", medication.client_id)
     form = StopMedicationForm(request.POST or None, instance=medication)
     if form.is_valid():
         form.save()
@@ -146,4 +149,5 @@ def medication_stop(request, pk):
         request,
         "clinicians/medication_form.html",
         {"form": form, "client": medication.client, "medication": medication},
+        status=400 if request.method == "POST" else 200,
     )

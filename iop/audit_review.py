@@ -4,15 +4,18 @@ its CSV rows, and one client's accounting of who has seen their record."""
 
 import datetime
 import functools
+import json
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .models import AuditEntry, Client, Role
+from .models import AuditEntry, Client, Program, Role, User
 
 PAGE_SIZE = 50
 #: Clinical records are named by type and number only: the trail says that a
@@ -117,6 +120,7 @@ class Row:
         self.refused = entry.outcome == AuditEntry.Outcome.REFUSED
         self.outcome_label = outcomes.get(entry.outcome, entry.outcome)
         self.address = entry.remote_addr or "—"
+        self.changes = change_lines(entry)
         if self.client is not None:
             self.client_url = client_url(self.client.pk)
             self.client_name = self.client.display_name
@@ -138,6 +142,30 @@ def describe(entries, *, shown=False):
         for row in rows:
             row.show(client_url, outcomes)
     return rows
+
+
+#: The entries whose before-and-after the review page shows, with where the change is
+#: kept and the model that names its fields: settings and people, never clinical records.
+CHANGES_SHOWN = {
+    "change_program": (lambda entry: (entry.additional_data or {}).get("changed", {}), Program),
+    "role_change": (lambda entry: entry.changes_dict, User),
+}
+
+
+def change_lines(entry):
+    """``"Field: before → after"`` for each change a settings or role entry records
+    (no lines for any other entry)."""
+    if entry.event not in CHANGES_SHOWN:
+        return []
+    read, model = CHANGES_SHOWN[entry.event]
+    lines = []
+    for name, (before, after) in read(entry).items():
+        try:
+            label = capfirst(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:  # a field since removed keeps its stored name
+            label = name
+        lines.append(f"{label}: {before or '—'} \u2192 {after or '—'}")
+    return lines
 
 
 def record_name(entry, clinical_names=None):
@@ -200,7 +228,7 @@ def csv_rows(entries, chunk=2000):
                     row.client.display_name if row.client else "",
                     row.remote_addr or "",
                     row.user_agent,
-                    row.additional_data or "",
+                    json.dumps(row.additional_data, sort_keys=True, default=str) if row.additional_data else "",
                     row.entry_hash,
                 )
             ]

@@ -16,8 +16,11 @@ DELIVERY_TIME_LIMIT = 90
 
 @shared_task
 def record_heartbeat(name="worker"):
-    """Beat sends this every minute; the worker running it proves both are alive."""
-    Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+    """Beat sends this every minute, as "beat"; that a worker ran it proves the worker
+    alive too, so both are marked seen (the admin home says which one went silent)."""
+    now = timezone.now()
+    for seen in sorted({name, "worker"}):
+        Heartbeat.objects.update_or_create(name=seen, defaults={"seen_at": now})
     return name
 
 

@@ -43,3 +43,20 @@
   document.addEventListener("pointerdown", activity);
   schedule();
 })();
+
+// A form sent back with errors: take the keyboard and the eye to the first one (a
+// long page, such as a safety alert's, would otherwise open at its top, the error
+// out of sight). Its message is tied to the field, so a screen reader reads both.
+(function () {
+  "use strict";
+  function focusFirstError() {
+    const field = document.querySelector("main form .is-invalid, main form [aria-invalid='true']");
+    const target = field || document.querySelector("main form .alert-danger, main form .alert-block");
+    if (!target) return;
+    if (!field) target.setAttribute("tabindex", "-1");
+    target.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", focusFirstError);
+  else focusFirstError();
+})();

@@ -89,6 +89,9 @@ def test_teen_kiosk_phqa_with_item_9_puts_the_alert_on_the_clinicians_pages(
     # "Created" needs the plan signed: it opens in a new tab, and this form keeps what
     # was typed meanwhile.
     expect(page.get_by_text("No safety plan has been signed since this alert was raised.")).to_be_visible()
+    # The page opens at the refused answer, not at its top.
+    expect(page.get_by_label("Safety plan created")).to_be_focused()
+    expect(page.get_by_text("No safety plan has been signed since this alert was raised.")).to_be_in_viewport()
     shot(page, "alert-safety-plan-not-signed-yet")
     with page.expect_popup() as opened:
         page.get_by_role("button", name="Write safety plan (opens in a new tab)").click()

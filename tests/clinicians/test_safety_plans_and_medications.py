@@ -164,12 +164,32 @@ def test_prescriber_adds_and_stops_a_medication(clinic, login):
     response = client.post(
         reverse("clinicians:medication_stop", args=[medication.pk]), {"stopped_on": "2026-01-04", "stop_reason": "x"}
     )
-    assert response.status_code == 200  # stopping before starting is refused
+    assert response.status_code == 400  # stopping before starting is refused
+    assert "It started on Mon 5 Jan 2026: the stop is that day or later." in response.content.decode()
     client.post(reverse("clinicians:medication_stop", args=[medication.pk]), {"stopped_on": "2026-02-01"})
     medication.refresh_from_db()
     assert str(medication.stopped_on) == "2026-02-01"
     chart = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
     assert "Fluoxetine" in chart
+
+
+def test_a_stop_is_recorded_once_it_has_happened_and_only_once(clinic, login):
+    prescriber = factories.PrescriberFactory()
+    clinic.client_a.cohort.co_facilitators.add(prescriber)
+    medication = factories.MedicationFactory(client=clinic.client_a, prescriber=prescriber)
+    url = reverse("clinicians:medication_stop", args=[medication.pk])
+    browser = login(prescriber)
+    today = timezone.localdate()
+    assert f'value="{today.isoformat()}"' in browser.get(url).content.decode()  # today, offered
+    ahead = browser.post(url, {"stopped_on": str(today + timezone.timedelta(days=30)), "stop_reason": "Taper"})
+    assert ahead.status_code == 400
+    assert "Record the stop once it has happened: today or earlier." in ahead.content.decode()
+    assert 'value="Taper"' in ahead.content.decode()
+    medication.refresh_from_db()
+    assert medication.stopped_on is None
+    assert browser.post(url, {"stopped_on": str(today)}).status_code == 302
+    again = browser.get(url, follow=True)
+    assert "This medication is already recorded as stopped." in again.content.decode()
 
 
 def test_a_medication_is_not_recorded_ahead_of_its_start(clinic, login):

@@ -93,3 +93,12 @@ def test_filter_form_markup_is_what_the_crispy_tag_renders(language, data, clini
             form = AuditFilterForm(data)
             form.is_valid()
             assert form.html() == tag.render({"form": form})
+
+
+def test_a_role_change_shows_what_it_was_and_what_it_became(clinic, login):
+    person = clinic.clinician_2
+    before = person.credential
+    person.credential = "LMFT" if before != "LMFT" else "LPC"
+    person.save()
+    page = login(clinic.admin).get(reverse("audit_log"), {"event": "role_change"}).content.decode()
+    assert f"Credential: {before or '—'} → {person.credential}" in page

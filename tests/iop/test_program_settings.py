@@ -51,6 +51,11 @@ def test_the_office_puts_a_clinician_on_call_and_the_next_alert_reaches_them(cli
         "alert_escalation_minutes": ["15", "10"],
     }
     assert f"{clinic.clinician_2} is on call" in login(clinic.admin).get(reverse("admin_home")).content.decode()
+    audit_page = login(clinic.admin).get(reverse("audit_log"), {"event": "change_program"}).content.decode()
+    assert f"On-call clinician: — \u2192 {clinic.clinician_2}" in audit_page
+    assert "Alert escalates after (minutes): 15 \u2192 10" in audit_page
+    csv = b"".join(login(clinic.admin).get(reverse("audit_export"), {"event": "change_program"}).streaming_content)
+    assert '""alert_escalation_minutes"": [""15"", ""10""]' in csv.decode()
 
     AdministrationFactory(client=clinic.client_a, answers={item.key: 1 for item in PHQ9.items})
     recipients = set(OutboxMessage.objects.filter(kind="safety_alert").values_list("recipient", flat=True))
