@@ -208,6 +208,17 @@ class RiskAssessmentForm(forms.ModelForm):
         if not high_and_home:
             del self.fields["home_at_high_risk"]
 
+    #: A documented assessment is a sentence or two at least, not a placeholder.
+    NOTES_AT_LEAST = 20
+
+    def clean_notes(self):
+        notes = self.cleaned_data["notes"]
+        if len(notes.strip()) < self.NOTES_AT_LEAST:
+            raise forms.ValidationError(
+                _("Write what the client said, what protects them and the plan for tonight: a sentence or two.")
+            )
+        return notes
+
     def clean(self):
         cleaned = super().clean()
         if (

@@ -36,9 +36,16 @@ class Week:
         return round(self.minutes_offered / 60, 1)
 
     @property
+    def short(self):
+        """A finished week in treatment that offered fewer hours than the minimum (the
+        week of admission or discharge, a closure): nobody could meet it, so it is not flagged."""
+        return self.enrolled and self.ended and self.minutes_offered < ADOLESCENT_MINIMUM_WEEKLY_HOURS * 60
+
+    @property
     def under_minimum(self):
         """Flag a finished week of treatment below the ASAM 2.1 adolescent minimum."""
-        return self.enrolled and self.ended and self.minutes_attended < ADOLESCENT_MINIMUM_WEEKLY_HOURS * 60
+        minimum = ADOLESCENT_MINIMUM_WEEKLY_HOURS * 60
+        return self.enrolled and self.ended and not self.short and self.minutes_attended < minimum
 
 
 @dataclass

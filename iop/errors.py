@@ -1,10 +1,13 @@
 """Friendly error pages that reveal nothing about what exists."""
 
 from django.shortcuts import render
+from django.utils.functional import Promise
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    # The reason the app itself gave, such as "Emergency access is read-only", else none.
+    reason = exception.args[0] if exception is not None and exception.args else ""
+    return render(request, "403.html", {"reason": reason if isinstance(reason, str | Promise) else ""}, status=403)
 
 
 def page_not_found(request, exception=None):

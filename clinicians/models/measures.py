@@ -167,12 +167,22 @@ class Administration(models.Model):
         answered = {answer.item_key for answer in self.answers.all()}
         return [definition.question(key) for key in keys if key not in answered]
 
+    def _questions(self):
+        definition = self.definition
+        return (*definition.items, *filter(None, [definition.difficulty]), *definition.yes_no_questions)
+
+    @property
+    def has_item_codes(self):
+        """Whether any question has a verified LOINC code (the PHQ-A's have none, so
+        its answers table leaves out a column that would be all dashes)."""
+        return any(getattr(question, "loinc", None) for question in self._questions())
+
     def answer_rows(self):
         """Every question in order with its answer, for display; safety answers flagged."""
         definition = self.definition
         stored = self.answer_values()
         rows = []
-        for question in (*definition.items, *filter(None, [definition.difficulty]), *definition.yes_no_questions):
+        for question in self._questions():
             value = stored.get(question.key)
             if isinstance(question, YesNoQuestion):
                 text, answer = question.text, {None: "", True: "Yes", False: "No"}[value]

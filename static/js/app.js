@@ -60,3 +60,10 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", focusFirstError);
   else focusFirstError();
 })();
+
+// A form whose action cannot be taken back in one click (revoking someone's access,
+// closing a privacy review) asks first: data-confirm holds the question.
+document.addEventListener("submit", function (event) {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});

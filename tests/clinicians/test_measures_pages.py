@@ -452,6 +452,15 @@ def test_risk_assessment_form_survives_hostile_values(clinic, login, alert, valu
     assert alert.status == "open"
 
 
+def test_a_placeholder_is_not_a_documented_risk_assessment(clinic, login, alert, plan_reviewed):
+    response = login(clinic.clinician_1).post(
+        reverse("clinicians:risk_assessment", args=[alert.pk]), RISK_FORM | {"notes": "x"}
+    )
+    assert "Write what the client said, what protects them and the plan for tonight" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == "open"
+
+
 def test_hostile_notes_are_escaped_on_the_alert_page(clinic, login, alert, plan_reviewed):
     notes = "<script>alert(1)</script> discussed with client"
     login(clinic.clinician_1).post(reverse("clinicians:risk_assessment", args=[alert.pk]), RISK_FORM | {"notes": notes})

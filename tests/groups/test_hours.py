@@ -94,6 +94,26 @@ def test_cancelled_evening_is_not_offered(enrolled, last_week):
     assert row.weeks[0].hours_offered == 9.0
 
 
+def test_a_week_that_offered_fewer_hours_than_the_minimum_is_short_not_flagged(enrolled, last_week):
+    # Three evenings closed (a holiday week): three hours offered, nobody could reach six.
+    monday, sessions = last_week
+    for session in sessions[1:]:
+        session.status, session.cancel_reason = "cancelled", "Holiday"
+        session.save()
+    mark(sessions[0], enrolled.client_a, "absent")
+
+    (row,) = hours.weekly_hours([enrolled.client_a], [monday], timezone.localdate())
+
+    week = row.weeks[0]
+    assert (week.hours_offered, week.hours, week.short, week.under_minimum, row.weeks_under_minimum) == (
+        3.0,
+        0.0,
+        True,
+        False,
+        0,
+    )
+
+
 def test_week_still_running_and_weeks_before_admission_are_not_flagged(enrolled, last_week):
     monday, _ = last_week
     this_week = week_start(timezone.localdate())

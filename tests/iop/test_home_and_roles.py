@@ -86,3 +86,13 @@ def test_clinician_home_links_clients_to_their_chart_and_other_staff_to_the_prof
     for client in (clinic.client_a, clinic.client_b):
         assert f'href="{reverse("client_profile", args=[client.pk])}"' in page
         assert reverse("clinicians:chart", args=[client.pk]) not in page
+
+
+def test_a_refused_page_says_why_in_the_words_of_the_role(clinic, login):
+    chart = reverse("clinicians:chart", args=[clinic.client_a.pk])
+    office = login(clinic.admin).get(chart)
+    assert office.status_code == 403
+    assert "the program office works from the client's profile and the schedule" in office.content.decode()
+    assert "ask your program admin" not in office.content.decode()
+    clinician = login(clinic.clinician_2).get(reverse("staff_list"))
+    assert clinician.status_code == 403 and "ask your program admin" in clinician.content.decode()
