@@ -93,6 +93,7 @@ def test_teen_kiosk_phqa_with_item_9_puts_the_alert_on_the_clinicians_pages(
     expect(page.get_by_label("Safety plan created")).to_be_focused()
     expect(page.get_by_text("No safety plan has been signed since this alert was raised.")).to_be_in_viewport()
     shot(page, "alert-safety-plan-not-signed-yet")
+    assert_accessible(page)  # the alert page, its form refused, the safety plan panel
     with page.expect_popup() as opened:
         page.get_by_role("button", name="Write safety plan (opens in a new tab)").click()
     plan_tab = opened.value
