@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -91,3 +93,25 @@ def take_over_view(model, event, edit_route):
         return redirect(edit_route, draft.pk)
 
     return take_over
+
+
+def discard_view(model, event, section):
+    """A POST-only view by which the author discards their own draft of a versioned
+    record (started by mistake, or overtaken); signed versions are never touched. The
+    trail keeps that the draft existed, with its version."""
+
+    @clinician_required
+    @require_POST
+    def discard(request, pk):
+        drafts = model.objects.visible_to(request.user).drafts().select_related("client")
+        draft = get_object_or_404(drafts, pk=pk)
+        if draft.author_id != request.user.pk:
+            raise PermissionDenied
+        client, version = draft.client, draft.version
+        with transaction.atomic():
+            audit.record(event, draft, client=client, action=audit.Action.DELETE, version=version)
+            draft.delete()
+        messages.success(request, _("Draft v%(version)s discarded.") % {"version": version})
+        return redirect(f"{reverse('clinicians:chart', args=[client.pk])}#{section}")
+
+    return discard

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from iop import audit
 from iop.access import clinician_required
 
-from .chart_views import start_version_view, take_over_view
+from .chart_views import discard_view, start_version_view, take_over_view
 from .guardrails import copied_texts
 from .models import PlanReview, TreatmentPlan
 from .plan_forms import (
@@ -41,6 +41,7 @@ def _draft_for(user, pk):
 
 plan_start = start_version_view(TreatmentPlan, "start_plan", "clinicians:plan_edit")
 plan_take_over = take_over_view(TreatmentPlan, "take_over_plan", "clinicians:plan_edit")
+plan_discard = discard_view(TreatmentPlan, "discard_plan", "plan")
 
 
 @clinician_required

@@ -9,7 +9,7 @@ from iop import audit
 from iop.access import clinician_required
 
 from .chart_forms import SafetyPlanForm
-from .chart_views import start_version_view, take_over_view
+from .chart_views import discard_view, start_version_view, take_over_view
 from .models import SafetyPlan
 
 
@@ -19,6 +19,7 @@ def _safety_plan_for(user, pk):
 
 safety_plan_start = start_version_view(SafetyPlan, "start_safety_plan", "clinicians:safety_plan_edit")
 safety_plan_take_over = take_over_view(SafetyPlan, "take_over_safety_plan", "clinicians:safety_plan_edit")
+safety_plan_discard = discard_view(SafetyPlan, "discard_safety_plan", "safety-plan")
 
 
 @clinician_required

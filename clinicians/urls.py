@@ -23,6 +23,7 @@ urlpatterns = [
     path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),
     path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/take-over/", plan_views.plan_take_over, name="plan_take_over"),
+    path("plans/<int:pk>/discard/", plan_views.plan_discard, name="plan_discard"),
     path("plans/<int:pk>/rows/<slug:part>/", plan_views.plan_row, name="plan_row"),
     path("plans/<int:pk>/sign/", plan_views.plan_sign, name="plan_sign"),
     path("plans/<int:pk>/acknowledge/", plan_views.plan_acknowledge, name="plan_acknowledge"),
@@ -45,6 +46,7 @@ urlpatterns = [
     path("safety-plans/<int:pk>/", safety_plan_views.safety_plan_detail, name="safety_plan"),
     path("safety-plans/<int:pk>/edit/", safety_plan_views.safety_plan_edit, name="safety_plan_edit"),
     path("safety-plans/<int:pk>/take-over/", safety_plan_views.safety_plan_take_over, name="safety_plan_take_over"),
+    path("safety-plans/<int:pk>/discard/", safety_plan_views.safety_plan_discard, name="safety_plan_discard"),
     path("safety-plans/<int:pk>/print/", safety_plan_views.safety_plan_print, name="safety_plan_print"),
     # Discharge
     path("clients/<int:pk>/discharge/", discharge_views.discharge_client, name="discharge"),

@@ -283,6 +283,7 @@ EXPECTATIONS = {
     "clinicians:plan": Expect(**CHART, kwargs=chart_object("signed_plan")),
     "clinicians:plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),
     "clinicians:plan_take_over": Expect(**CHART_ACTION, kwargs=chart_object("draft_plan")),
+    "clinicians:plan_discard": Expect(**CHART_ACTION, kwargs=chart_object("draft_plan")),
     "clinicians:plan_row": Expect(**CHART_DRAFT, kwargs=chart_object("plan_row")),
     "clinicians:plan_sign": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),
     "clinicians:plan_acknowledge": Expect(**CHART_ACTION, kwargs=chart_object("signed_plan")),
@@ -298,6 +299,7 @@ EXPECTATIONS = {
     "clinicians:safety_plan": Expect(**CHART, kwargs=chart_object("safety_plan")),
     "clinicians:safety_plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("safety_plan")),
     "clinicians:safety_plan_take_over": Expect(**CHART_ACTION, kwargs=chart_object("safety_plan")),
+    "clinicians:safety_plan_discard": Expect(**CHART_ACTION, kwargs=chart_object("safety_plan")),
     "clinicians:safety_plan_print": Expect(**CHART, kwargs=chart_object("safety_plan")),
     "clinicians:discharge": Expect(**CHART, kwargs=for_client_a),
     # Progress reports: the client's clinical team (admins never see clinical content).

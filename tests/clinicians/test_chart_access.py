@@ -108,6 +108,8 @@ POSTS = [
     ("clinicians:safety_plan_start", lambda clinic, chart: clinic.client_a.pk),
     ("clinicians:plan_take_over", lambda clinic, chart: chart.draft_plan.pk),
     ("clinicians:safety_plan_take_over", lambda clinic, chart: chart.draft_safety_plan.pk),
+    ("clinicians:plan_discard", lambda clinic, chart: chart.draft_plan.pk),
+    ("clinicians:safety_plan_discard", lambda clinic, chart: chart.draft_safety_plan.pk),
 ]
 
 

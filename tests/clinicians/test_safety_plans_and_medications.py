@@ -132,6 +132,36 @@ def test_a_colleague_takes_over_a_treatment_plan_draft_too(clinic, login):
     assert AuditEntry.objects.filter(event="take_over_plan", actor=colleague).count() == 1
 
 
+def test_the_author_discards_a_draft_started_by_mistake_and_the_signed_plan_stays(clinic, login):
+    signed = factories.SafetyPlanFactory(client=clinic.client_a, author=clinic.clinician_1)
+    signed.sign(clinic.clinician_1)
+    draft, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    url = reverse("clinicians:safety_plan_discard", args=[draft.pk])
+    editor = login(clinic.clinician_1).get(reverse("clinicians:safety_plan_edit", args=[draft.pk])).content.decode()
+    assert url in editor and "data-confirm" in editor
+    colleague = factories.ClinicianFactory()
+    clinic.client_a.cohort.co_facilitators.add(colleague)
+    assert login(colleague).post(url).status_code == 403  # someone else's draft: take it over first
+    response = login(clinic.clinician_1).post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("clinicians:chart", args=[clinic.client_a.pk]) + "#safety-plan"
+    assert "Draft v2 discarded." in response.content.decode()
+    assert list(SafetyPlan.objects.filter(client=clinic.client_a)) == [signed]
+    entry = AuditEntry.objects.get(event="discard_safety_plan")
+    assert (entry.client_id, entry.additional_data) == (clinic.client_a.pk, {"version": 2})
+    # A signed version is no draft to discard.
+    assert (
+        login(clinic.clinician_1).post(reverse("clinicians:safety_plan_discard", args=[signed.pk])).status_code == 404
+    )
+
+
+def test_a_discarded_treatment_plan_draft_goes_with_its_rows(clinic, login):
+    draft, _ = TreatmentPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    factories.ObjectiveFactory(plan=draft)
+    login(clinic.clinician_1).post(reverse("clinicians:plan_discard", args=[draft.pk]))
+    assert not TreatmentPlan.objects.filter(pk=draft.pk).exists()
+    assert AuditEntry.objects.filter(event="discard_plan", client_id=clinic.client_a.pk).count() == 1
+
+
 def test_printable_safety_plan_has_every_step_and_a_print_stylesheet(clinic, login):
     plan = factories.SafetyPlanFactory(client=clinic.client_a, reasons_for_living="Seeing the ocean.")
     plan.sign(clinic.clinician_1)
