@@ -64,6 +64,7 @@ def test_tables_with_buttons_read_as_one_block_per_row_on_a_phone(demo_clinic, l
     checks = [
         ("prescriber@demo.clinic", reverse("clinicians:chart", args=[client.pk]), "link", "Stop Sertraline"),
         ("admin@demo.clinic", reverse("client_access", args=[client.pk]), "button", "Revoke Helen Okafor, NP's access"),
+        ("admin@demo.clinic", reverse("client_list"), "link", client.display_name),
     ]
     for email, url, role, name in checks:
         sign_in(page, email)
