@@ -82,8 +82,9 @@ def take_over_view(model, event, edit_route):
             raise PermissionDenied
         if draft.author_id != request.user.pk:
             previous = draft.author
-            model.objects.filter(pk=draft.pk).update(author=request.user)
-            audit.record(event, draft, client=draft.client, action=audit.Action.UPDATE, previous_author=previous.pk)
+            with transaction.atomic():  # taken over and recorded, or neither
+                model.objects.filter(pk=draft.pk).update(author=request.user)
+                audit.record(event, draft, client=draft.client, action=audit.Action.UPDATE, previous_author=previous.pk)
             started = date_format(timezone.localtime(draft.created_at), "D j M Y, H:i")
             messages.success(
                 request,

@@ -59,15 +59,14 @@ def safety_plan_edit(request, pk):
         if "sign" not in request.POST:
             messages.success(request, _("Draft saved."))
             return redirect("clinicians:safety_plan_edit", plan.pk)
-        missing = plan.missing_before_signing()
-        if not missing:
+        empty = plan.empty_steps()
+        if not empty:
             plan.sign(request.user)
             audit.record("sign_safety_plan", plan, action=audit.Action.UPDATE)
             messages.success(request, _("Safety plan signed. Print a copy for the client and family."))
             return redirect("clinicians:safety_plan", plan.pk)
-        for name in SafetyPlan.needed_to_sign:
-            if not getattr(plan, name).strip():
-                form.add_error(name, _("Needed to sign: write this step with the client."))
+        for name in empty:
+            form.add_error(name, _("Needed to sign: write this step with the client."))
         messages.warning(request, _("Draft saved, not signed: the steps marked below are still empty."))
     return render(
         request,

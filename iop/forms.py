@@ -339,7 +339,7 @@ class ProgramForm(forms.ModelForm):
         self.initial["seen"] = json.dumps(self.before, sort_keys=True)
         # Active clinicians who have joined; someone already chosen stays in the list
         # (so a save does not drop them unseen) and is refused by name if no longer one.
-        joined = staff.accounts().filter(role=Role.CLINICIAN, is_active=True).exclude(password__startswith="!")
+        joined = staff.joined_clinicians()
         for name in self.ALERTED:
             chosen = Q(pk=getattr(self.instance, f"{name}_id") or 0)
             self.fields[name].queryset = User.objects.filter(Q(pk__in=joined.values("pk")) | chosen).order_by(

@@ -8,6 +8,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +28,12 @@ def accounts():
 
 def has_joined(person):
     return person.has_usable_password()
+
+
+def joined_clinicians():
+    """Active clinicians who have set their password (``has_joined``, as a query): those
+    who can act on a safety alert sent to them."""
+    return accounts().filter(role=Role.CLINICIAN, is_active=True).exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
 
 def link_days():

@@ -80,11 +80,13 @@ class SafetyPlan(Versioned):
             draft.save(update_fields=["professionals"])
         return draft, created
 
+    def empty_steps(self):
+        """The names of the steps needed to sign that are still empty."""
+        return [name for name in self.needed_to_sign if not getattr(self, name).strip()]
+
     def missing_before_signing(self):
         """The steps a draft still needs before it may be signed (their labels), or nothing."""
-        return [
-            self._meta.get_field(name).verbose_name for name in self.needed_to_sign if not getattr(self, name).strip()
-        ]
+        return [self._meta.get_field(name).verbose_name for name in self.empty_steps()]
 
     def sign(self, user, when=None):
         missing = self.missing_before_signing()

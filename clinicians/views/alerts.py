@@ -6,7 +6,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clinicians.chart import safety_plan_versions
+from clinicians.chart import Versions, safety_plan_versions
 from clinicians.forms import RiskAssessmentForm
 from clinicians.models import SafetyAlert
 from iop import audit
@@ -26,9 +26,12 @@ def _form(request, alert, data=None):
     every chart; without the chart they see no plan and are offered emergency access."""
     if alert.is_handled:
         return RiskAssessmentForm(data, alert=alert, safety_plans=None)
-    reads_chart = Client.objects.clinical_for(request.user).filter(pk=alert.client_id).exists()
-    versions = safety_plan_versions(alert.client, request.user)
-    return RiskAssessmentForm(data, alert=alert, safety_plans=versions, reads_chart=reads_chart)
+    try:
+        # Opened as the chart opens it: its versions are then read by client alone.
+        client = Client.objects.open_clinical(request.user, alert.client_id)
+    except Client.DoesNotExist:
+        return RiskAssessmentForm(data, alert=alert, safety_plans=Versions(), reads_chart=False)
+    return RiskAssessmentForm(data, alert=alert, safety_plans=safety_plan_versions(client, request.user))
 
 
 def _render(request, alert, form, status=200):
