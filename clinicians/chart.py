@@ -22,7 +22,6 @@ from .models import (
     SafetyPlan,
     TreatmentPlan,
 )
-from .models.alerts import any_unhandled
 
 #: Questionnaires shown on the chart; the measures page has them all.
 RECENT_SCORES = 4
@@ -109,12 +108,24 @@ def chart(client, user):
         "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
         "safety_plans": safety_plan_versions(client, user),
         "discharge": Discharge.objects.filter(client=client).first(),
-        "open_alerts": list(SafetyAlert.objects.of_opened(client, user).unhandled()) if any_unhandled() else [],
+        **alerts_to_follow_up(client, user),
         "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
         "reports": list(ProgressReport.objects.of_opened(client, user)[:RECENT_REPORTS]),
         "can_prescribe": user.is_prescriber,
         "attendance_weeks": attendance_weeks(client),
         "minimum_hours": ADOLESCENT_MINIMUM_WEEKLY_HOURS,
+    }
+
+
+def alerts_to_follow_up(client, user):
+    """The client's open alerts, and the closed ones still owing a safety plan
+    (``SafetyAlertQuerySet.safety_plan_owed``), read together."""
+    alerts = SafetyAlert.objects.of_opened(client, user)
+    followed = (alerts.unhandled() | alerts.safety_plan_owed()).select_related("risk_assessment__assessed_by")
+    followed = list(followed)
+    return {
+        "open_alerts": [alert for alert in followed if not alert.is_handled],
+        "safety_plan_owed": next((alert for alert in followed if alert.is_handled), None),
     }
 
 

@@ -32,7 +32,7 @@ class Page:
 
 
 PAGES = {
-    "clinician_home": Page("clinician_home", "clinician_1", 12),
+    "clinician_home": Page("clinician_home", "clinician_1", 13),
     "tonight": Page("clinicians:tonight", "clinician_1", 15),
     "chart": Page("clinicians:chart", "clinician_1", 28, client_arg=True),
     "caseload": Page("clinicians:caseload", "clinician_1", 16),

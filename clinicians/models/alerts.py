@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -15,6 +15,7 @@ from iop import request_memo
 from iop.models import Client, ClientRecordsQuerySet, Program
 from iop.outbox import queue_message
 
+from . import safety_plans
 from .measures import Administration, ClinicalQuerySet
 
 # What the owner and the on-call clinician receive. A message can be read by
@@ -45,6 +46,20 @@ class SafetyAlertQuerySet(ClientRecordsQuerySet):
 
     def unhandled(self):
         return self.exclude(status=SafetyAlert.Status.CLOSED)
+
+    def safety_plan_owed(self):
+        """Closed alerts whose risk assessment says a safety plan was made or updated,
+        with no version signed since the alert was raised. The form asks for that
+        version of whoever can write one; the on-call clinician or director who
+        closed an alert without reading the chart leaves the plan to the team, and
+        this is how the team finds it."""
+        signed_since = safety_plans.SafetyPlan.objects.filter(
+            client=OuterRef("client"), signed_at__isnull=False, signed_at__gte=OuterRef("created_at")
+        )
+        return self.filter(
+            status=SafetyAlert.Status.CLOSED,
+            risk_assessment__safety_plan__in=[RiskAssessment.SafetyPlan.CREATED, RiskAssessment.SafetyPlan.REVIEWED],
+        ).exclude(Exists(signed_since))
 
     def raise_for(self, administration, reasons=()):
         """The administration's alert, created (and its messages queued) the first

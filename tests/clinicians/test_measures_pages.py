@@ -335,6 +335,51 @@ def test_the_on_call_clinician_without_the_chart_is_not_shown_the_plan_and_leave
     assert alert.status == "closed" and alert.risk_assessment.assessed_by == clinic.clinician_2
 
 
+def test_a_plan_left_to_the_team_is_owed_on_the_home_page_and_chart_until_a_version_is_signed(clinic, login, alert):
+    older = SafetyPlanFactory(client=clinic.client_a, author=clinic.clinician_1)
+    older.sign(clinic.clinician_1, when=alert.created_at - datetime.timedelta(days=20))
+    program = Program.current()
+    program.on_call_clinician = clinic.clinician_2
+    program.save()
+    data = RISK_FORM | {"notes": "Seen with mother. Plan reviewed; the team signs the update tomorrow."}
+    on_call = login(clinic.clinician_2)
+    assert on_call.post(reverse("clinicians:risk_assessment", args=[alert.pk]), data).status_code == 302
+
+    team = login(clinic.clinician_1)
+    home = team.get(reverse("clinician_home")).content.decode()
+    assert "Safety plans owed after an alert" in home
+    assert f"{reverse('clinicians:chart', args=[clinic.client_a.pk])}#safety-plan" in home
+    assert f"closed by {clinic.clinician_2.display_name} as a safety plan made" in home
+    chart = team.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert "Safety plan owed" in chart and 'closed it with "Safety plan reviewed and updated"' in chart
+    # The on-call clinician cannot write it, so it is not on their list.
+    assert "Safety plans owed" not in login(clinic.clinician_2).get(reverse("clinician_home")).content.decode()
+
+    team = login(clinic.clinician_1)
+    draft, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    assert "Safety plans owed" in team.get(reverse("clinician_home")).content.decode()  # a draft is not enough
+    draft.sign(clinic.clinician_1)
+    assert "Safety plans owed" not in team.get(reverse("clinician_home")).content.decode()
+    assert "Safety plan owed" not in team.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+
+
+def test_an_assessment_that_needed_no_plan_or_left_it_to_another_service_owes_none(clinic, login, alert):
+    for answer, disposition in (("not_needed", "home_with_follow_up"), ("referred_on", "emergency_evaluation")):
+        assessment = RiskAssessment(
+            cssrs_screen="no_risk" if answer == "not_needed" else "high",
+            disposition=disposition,
+            safety_plan=answer,
+            notes="Documented at length for the record.",
+            assessed_by=clinic.clinician_1,
+        )
+        SafetyAlert.objects.filter(pk=alert.pk).update(status="open", risk_assessment=None, closed_at=None)
+        alert.refresh_from_db()
+        alert.close_with(assessment)
+        assert not SafetyAlert.objects.safety_plan_owed().exists()
+    html = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
+    assert "Safety plans owed" not in html
+
+
 def test_a_colleagues_safety_plan_draft_is_offered_to_take_over_from_the_alert(clinic, login, alert):
     SafetyPlanFactory(client=clinic.client_a, author=clinic.clinician_1).sign(clinic.clinician_1)
     colleague = ClinicianFactory()
