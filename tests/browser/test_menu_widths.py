@@ -4,8 +4,10 @@ wider than the screen, and Sign out in reach."""
 
 import pytest
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from playwright.sync_api import expect
 
+from clinicians.models import Administration
 from iop.models import Client
 
 pytestmark = [pytest.mark.browser]
@@ -57,16 +59,25 @@ def test_keyboard_focus_on_the_menu_is_plain_to_see(demo_clinic, live_server, pa
 
 
 def test_tables_with_buttons_read_as_one_block_per_row_on_a_phone(demo_clinic, live_server, page, sign_in, screenshot):
-    """At 390 px the chart's medications and the access page's grants do not scroll
-    sideways: each row stacks, its cells named, its button in reach."""
+    """At 390 px the chart's medications, the access page's grants, the client list, the
+    measures caseload and a client's measures history do not scroll sideways: each
+    row stacks, its cells named, its button or link in reach."""
     client = Client.objects.get(chart_number="T-1002")
+    latest = Administration.objects.filter(client=client).latest("administered_at").administered_at
     page.set_viewport_size({"width": 390, "height": 844})
     checks = [
         ("prescriber@demo.clinic", reverse("clinicians:chart", args=[client.pk]), "link", "Stop Sertraline"),
         ("admin@demo.clinic", reverse("client_access", args=[client.pk]), "button", "Revoke Helen Okafor, NP's access"),
         ("admin@demo.clinic", reverse("client_list"), "link", client.display_name),
+        ("clinician@demo.clinic", reverse("clinicians:caseload"), "link", client.display_name),
+        (
+            "clinician@demo.clinic",
+            reverse("clinicians:client_measures", args=[client.pk]),
+            "link",
+            dateformat.format(timezone.localtime(latest), "D j M Y, H:i"),
+        ),
     ]
-    for email, url, role, name in checks:
+    for number, (email, url, role, name) in enumerate(checks, 1):
         sign_in(page, email)
         page.goto(live_server.url + url)
         action = page.get_by_role(role, name=name)
@@ -78,5 +89,10 @@ def test_tables_with_buttons_read_as_one_block_per_row_on_a_phone(demo_clinic, l
         assert page.evaluate(
             "[...document.querySelectorAll('.table-stack')].every(t => t.scrollWidth <= t.parentElement.clientWidth)"
         ), url
-        screenshot(page, f"phone-table-{email.split('@')[0]}")
+        # The stacked table is this page's own, and nothing around it scrolls sideways instead.
+        assert action.locator("xpath=ancestor::table[contains(@class, 'table-stack')]").count() == 1, url
+        assert page.evaluate(
+            "[...document.querySelectorAll('.table-responsive')].every(t => t.scrollWidth <= t.clientWidth)"
+        ), url
+        screenshot(page, f"phone-table-{number}-{email.split('@')[0]}")
         page.context.clear_cookies()  # the next person signs in afresh
