@@ -3,6 +3,7 @@ assessment that closes it."""
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -52,6 +53,15 @@ def _render(request, alert, form, status=200):
 @clinician_required
 def alert_detail(request, pk):
     alert = get_object_or_404(_alerts(request), pk=pk)
+    if request.htmx:
+        # The safety plan panel asking again as the clinician comes back from the tab
+        # where the plan was written: the same fragment, from the same visibility.
+        # The page's opening was audited; its panel refreshing is not a new reading.
+        if alert.is_handled:
+            return HttpResponse(status=204)  # closed meanwhile: saving the form says so
+        form = _form(request, alert)
+        context = {"alert": alert, "form": form, "safety_plans": form.safety_plans}
+        return render(request, "clinicians/includes/alert_safety_plan.html", context)
     audit.record("view_alert", alert, client=alert.client)
     return _render(request, alert, _form(request, alert))
 

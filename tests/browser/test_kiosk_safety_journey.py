@@ -113,6 +113,12 @@ def test_teen_kiosk_phqa_with_item_9_puts_the_alert_on_the_clinicians_pages(
     plan_tab.get_by_role("button", name="Save and sign").click()
     expect(plan_tab.get_by_text("Safety plan signed.")).to_be_visible()
     plan_tab.close()
+    page.bring_to_front()
+    # Back on the alert, its safety plan line has caught up with the signing. (Headless
+    # Chromium treats every tab as focused, so the window's focus event a browser sends
+    # on coming back to a tab is sent here by hand.)
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(page.locator("#alert-safety-plan")).to_contain_text("signed since this alert")
     expect(page.get_by_label("Assessment notes")).to_have_value(
         "Passive thoughts on two days; no plan, no intent. Safety plan written with her and her mother."
     )

@@ -380,6 +380,50 @@ def test_an_assessment_that_needed_no_plan_or_left_it_to_another_service_owes_no
     assert "Safety plans owed" not in html
 
 
+def test_the_alert_pages_safety_plan_panel_is_read_again_without_a_new_audit_entry(clinic, login, alert):
+    browser = login(clinic.clinician_1)
+    url = reverse("clinicians:alert", args=[alert.pk])
+    page_html = browser.get(url).content.decode()
+    assert f'hx-get="{url}"' in page_html and 'hx-trigger="focus from:window' in page_html
+    plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    SafetyPlan.objects.filter(pk=plan.pk).update(
+        warning_signs="w", internal_coping="c", people_to_ask="p", environment="e"
+    )
+    plan.refresh_from_db()
+    plan.sign(clinic.clinician_1)
+    audited = AuditEntry.objects.filter(event="view_alert").count()
+    fragment = browser.get(url, headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith('<div id="alert-safety-plan"') and "signed since this alert" in html
+    assert AuditEntry.objects.filter(event="view_alert").count() == audited
+
+    # Another clinician's: the panel comes from their own visibility, the alert not being theirs.
+    assert login(clinic.clinician_2).get(url, headers={"HX-Request": "true"}).status_code == 404
+    # Closed meanwhile: nothing to swap in; saving the form says it is closed.
+    SafetyAlert.objects.filter(pk=alert.pk).update(
+        status="closed",
+        closed_at=timezone.now(),
+        risk_assessment=RiskAssessment.objects.create(
+            client=clinic.client_a,
+            cssrs_screen="low",
+            disposition="home_with_plan",
+            safety_plan="reviewed",
+            notes="Reviewed with the client and her mother.",
+            assessed_by=clinic.clinician_1,
+        ),
+    )
+    assert login(clinic.clinician_1).get(url, headers={"HX-Request": "true"}).status_code == 204
+
+
+def test_the_panel_of_an_alert_seen_without_the_chart_is_not_read_again(clinic, login, alert):
+    program = Program.current()
+    program.on_call_clinician = clinic.clinician_2
+    program.save()
+    html = login(clinic.clinician_2).get(reverse("clinicians:alert", args=[alert.pk])).content.decode()
+    assert 'id="alert-safety-plan"' in html and "hx-get" not in html.split('id="alert-safety-plan"')[1][:200]
+
+
 def test_a_colleagues_safety_plan_draft_is_offered_to_take_over_from_the_alert(clinic, login, alert):
     SafetyPlanFactory(client=clinic.client_a, author=clinic.clinician_1).sign(clinic.clinician_1)
     colleague = ClinicianFactory()
