@@ -44,7 +44,10 @@ class InvitationForm(forms.Form):
         # is asked for, never done silently (one mistyped address would show a child's
         # week to another family). The box is shown only then.
         typed = (self.data.get(self.add_prefix("email")) or "").strip() if self.is_bound else ""
-        self.existing = User.objects.filter(email__iexact=typed, role=Role.FAMILY).first() if typed else None
+        # Only something that could be an address is looked up (a 100,000-character
+        # paste is refused by the field, not sent to the database).
+        plausible = typed and len(typed) <= User._meta.get_field("email").max_length
+        self.existing = User.objects.filter(email__iexact=typed, role=Role.FAMILY).first() if plausible else None
         if self.existing is None:
             del self.fields["link_existing"]
 

@@ -401,6 +401,8 @@ class ProgramForm(forms.ModelForm):
             shown = json.loads(seen or "{}")
         except ValueError:
             shown = {}
+        if not isinstance(shown, dict):
+            shown = {}  # not what the page wrote: nothing to compare with
         meanwhile = [name for name in self._meta.fields if name in shown and shown[name] != self.before[name]]
         if not meanwhile:
             return

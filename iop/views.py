@@ -9,14 +9,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import audit, emergency
 from .access import admin_required, is_lead_clinician_of, reviews_audit, staff_required
 from .forms import ClientDetailsForm, ProgramForm
-from .links import url_for_each
+from .links import back_to_next, url_for_each
 from .models import Client, Heartbeat, OutboxMessage, Program, kind_label
 from .outbox import requeue_failed
 
@@ -213,7 +212,4 @@ def delivery_retry(request, pk):
         messages.success(request, _("The message is queued again."))
     else:
         messages.info(request, _("That message is no longer failed; nothing to retry."))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-        next_url = reverse("delivery_log")
-    return redirect(next_url)
+    return back_to_next(request, "delivery_log")

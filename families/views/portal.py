@@ -7,7 +7,6 @@ from functools import wraps
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from clinicians.report_views import pdf_response
 from groups.models import FamilyCalendarToken
 from iop import audit
 from iop.access import family_required
+from iop.links import back_to_next
 from iop.models import Client, Program
 
 from .. import portal, released
@@ -128,7 +128,4 @@ def set_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
         translation.activate(language)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-        next_url = "families:home"
-    return redirect(next_url)
+    return back_to_next(request, "families:home")
