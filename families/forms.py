@@ -6,7 +6,8 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
@@ -21,6 +22,16 @@ SUMMARY_FIELD_MAX_CHARS = 3000
 class ClientChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name} ({obj.chart_number})"
+
+
+def _is_an_address(typed):
+    """Only an address is looked up: anything else (a 100,000-character paste, a NUL
+    byte) is refused by the field with a message, not sent to the database."""
+    try:
+        validate_email(typed)
+    except ValidationError:
+        return False
+    return len(typed) <= User._meta.get_field("email").max_length
 
 
 class InvitationForm(forms.Form):
@@ -44,10 +55,9 @@ class InvitationForm(forms.Form):
         # is asked for, never done silently (one mistyped address would show a child's
         # week to another family). The box is shown only then.
         typed = (self.data.get(self.add_prefix("email")) or "").strip() if self.is_bound else ""
-        # Only something that could be an address is looked up (a 100,000-character
-        # paste is refused by the field, not sent to the database).
-        plausible = typed and len(typed) <= User._meta.get_field("email").max_length
-        self.existing = User.objects.filter(email__iexact=typed, role=Role.FAMILY).first() if plausible else None
+        self.existing = (
+            User.objects.filter(email__iexact=typed, role=Role.FAMILY).first() if _is_an_address(typed) else None
+        )
         if self.existing is None:
             del self.fields["link_existing"]
 

@@ -107,7 +107,8 @@ def client_list(request):
 def _find_by_chart_number(request, chart):
     """A clinician who needs a client outside their cohorts finds them by chart number
     and is offered emergency access; nothing else about the client is shown."""
-    found = Client.objects.filter(chart_number__iexact=chart).first()
+    could_be = len(chart) <= Client._meta.get_field("chart_number").max_length and "\x00" not in chart
+    found = Client.objects.filter(chart_number__iexact=chart).first() if could_be else None
     if found is None:
         messages.info(request, _("No client has that chart number."))
         return redirect("client_list")
@@ -191,10 +192,12 @@ def delivery_log(request):
     status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
     if status in OutboxMessage.Status.values:
         outbox = outbox.filter(status=status)
-    if kind:
+    codes = list(OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct())
+    if kind in codes:
         outbox = outbox.filter(kind=kind)
+    else:
+        kind = ""  # a kind no message has: all of them, as the filter then shows
     page = Paginator(outbox, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
-    codes = OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct()
     kinds = sorted(((code, kind_label(code)) for code in codes), key=lambda pair: str(pair[1]))
     failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
     context = {"page": page, "status": status, "kind": kind, "kinds": kinds, "failed": failed}

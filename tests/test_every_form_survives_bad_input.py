@@ -1,5 +1,5 @@
-"""Every form of every page, sent back with hostile values in each of its fields
-(hidden ones and named buttons included): no 500, and a script typed into it is
+"""Every form of every page (searches and filters too), sent back with hostile
+values in each of its fields (hidden ones and named buttons included): no 500, and a script typed into it is
 never echoed unescaped. The pages are those of the access matrix, each opened as
 the first role that may open it, so a new page's forms are walked without being
 listed here."""
@@ -28,7 +28,7 @@ OPENERS = ("clinician_1", "admin", "family_a", "superuser", "anonymous")
 
 
 class Forms(HTMLParser):
-    """The POST forms inside <main>: each form's action and the names of its fields."""
+    """The forms inside <main>: each form's action, method and the names of its fields."""
 
     def __init__(self):
         super().__init__()
@@ -40,8 +40,9 @@ class Forms(HTMLParser):
             self.in_main = True
         elif not self.in_main:
             return
-        elif tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self.current = {"action": attrs.get("action"), "fields": set()}
+        elif tag == "form":
+            method = (attrs.get("method") or "get").lower()
+            self.current = {"action": attrs.get("action"), "method": method, "fields": set()}
             self.forms.append(self.current)
         elif self.current is not None and tag in ("input", "textarea", "select", "button") and attrs.get("name"):
             if attrs["name"] != "csrfmiddlewaretoken":
@@ -88,7 +89,8 @@ def test_every_form_on_the_page_survives_hostile_values(name, clinic, login):
         if not action.startswith("/"):
             continue
         for label, value in VALUES.items():
-            response = browser.post(action, {field: value for field in form["fields"]})
+            send = browser.post if form["method"] == "post" else browser.get
+            response = send(action, {field: value for field in form["fields"]})
             assert response.status_code < 500, (name, action, label)
             if response.get("Content-Type", "").startswith("text/html"):
                 assert SCRIPT not in response.content.decode(), (name, action, label)
