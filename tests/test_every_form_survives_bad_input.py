@@ -96,6 +96,23 @@ def test_every_form_on_the_page_survives_hostile_values(name, clinic, login):
                 assert SCRIPT not in response.content.decode(), (name, action, label)
 
 
+#: Every query-string parameter a view of this project reads (grep request.GET).
+QUERY_PARAMETERS = ("instrument", "index", "client", "page", "week", "replaces", "status", "kind", "chart", "next")
+
+
+@pytest.mark.parametrize("name", pages_with_forms())
+def test_every_page_survives_hostile_query_parameters(name, clinic, login):
+    page = opened(name, clinic, login)
+    if page is None:
+        return
+    browser, url, _html = page
+    for label, value in VALUES.items():
+        response = browser.get(url, {parameter: value for parameter in QUERY_PARAMETERS})
+        assert response.status_code < 500, (name, label)
+        if response.get("Content-Type", "").startswith("text/html"):
+            assert SCRIPT not in response.content.decode(), (name, label)
+
+
 def test_the_walk_reaches_the_forms_that_matter(clinic, login):
     """The walk above is not empty: it finds the forms of the pages people type into most."""
     found = {}
