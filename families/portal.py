@@ -84,7 +84,8 @@ def child_week(client, member, now=None):
     week_begins, week_ends = local_midnight(monday), local_midnight(sunday + datetime.timedelta(days=1))
     loaded = list(
         Session.objects.filter(cohort_id__in=cohorts | {client.cohort_id})
-        .defer("agenda")
+        .select_related("moved_to")
+        .defer("agenda", "moved_to__agenda")
         .filter(Q(starts_at__gte=week_begins, starts_at__lt=week_ends) | Q(pk=Subquery(upcoming)))
         .annotate(family_group_attended=Subquery(family_mark))
         .order_by("starts_at")

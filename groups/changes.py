@@ -55,10 +55,11 @@ def reschedule(session, starts_at, by):
         moved = _copy(session, starts_at, Session.Kind.RESCHEDULED)
     session.status = Session.Status.CANCELLED
     session.cancel_reason = f"Moved to {moved.local_start:%a %d %b %H:%M}"
-    session.save(update_fields=["status", "cancel_reason"])
+    session.moved_to = moved
+    session.save(update_fields=["status", "cancel_reason", "moved_to"])
     # An evening moved more than once: every day it was ever on points to where it is now.
     earlier = [s.pk for s in others if s.pk != moved.pk]
-    Session.objects.filter(pk__in=earlier).update(cancel_reason=session.cancel_reason)
+    Session.objects.filter(pk__in=earlier).update(cancel_reason=session.cancel_reason, moved_to=moved)
     entry = audit.record("reschedule", moved, actor=by, original=session.pk)
     notices.tell_families_of_move(session, moved, move_id=entry.pk)
     return moved
@@ -90,6 +91,7 @@ def _bring_back(cancelled, session, starts_at):
         raise ValidationError("%(cohort)s already meets at that time.", params={"cohort": session.cohort})
     cancelled.status = Session.Status.SCHEDULED
     cancelled.cancel_reason = ""
+    cancelled.moved_to = None
     cancelled.ends_at = ends_at
     cancelled.room = session.room
     cancelled.agenda = session.agenda
@@ -100,6 +102,7 @@ def _bring_back(cancelled, session, starts_at):
         update_fields=[
             "status",
             "cancel_reason",
+            "moved_to",
             "ends_at",
             "room",
             "agenda",

@@ -121,6 +121,12 @@ class Session(models.Model):
         related_name="replacements",
         help_text=_("The cancelled evening this make-up or reschedule stands in for."),
     )
+    # An evening moved elsewhere (cancelled by the move): where it takes place now,
+    # shown to families as "Moved to ..." in their language. Every day an evening
+    # moved more than once was on points to where it is now.
+    moved_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     # Set by the clinical side once the evening is charted; from then on schedule
     # changes (regeneration, closures) leave the session alone.
     charted_at = models.DateTimeField(null=True, blank=True)
@@ -141,6 +147,9 @@ class Session(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(kind="rescheduled") | Q(replaces__isnull=False), name="reschedule_names_original"
+            ),
+            models.CheckConstraint(
+                condition=Q(moved_to__isnull=True) | Q(status="cancelled"), name="only_a_cancelled_evening_moved"
             ),
             models.CheckConstraint(
                 condition=Q(family_group_starts_at__isnull=True, family_group_ends_at__isnull=True)

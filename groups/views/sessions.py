@@ -20,7 +20,9 @@ from ..recurrence import week_start
 
 
 def _session_for(request, pk):
-    queryset = Session.objects.visible_to(request.user).select_related("cohort", "closure", "replaces")
+    queryset = Session.objects.visible_to(request.user).select_related(
+        "cohort", "closure", "replaces__cohort", "moved_to__cohort"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 

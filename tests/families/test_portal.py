@@ -76,6 +76,30 @@ def test_home_shows_week_summary_evenings_cancelled_family_group_and_attendance(
     assert "No reports have been shared with you yet." in page
 
 
+def test_an_evening_moved_reads_as_moved_to_its_new_day_in_the_familys_language(family_week, login):
+    from groups import changes
+
+    tuesday = family_week.sessions[family_week.client_a.pk][1]
+    friday = changes.reschedule(tuesday, tuesday.starts_at + datetime.timedelta(days=3), family_week.admin)
+    browser = login(family_week.family_a)
+
+    page = browser.get(reverse("families:home")).content.decode()
+    assert f"Moved to {friday.local_start:%a} {friday.local_start.day} {friday.local_start:%b}, " in page
+    assert page.count("Cancelled") == 1  # Thursday's holiday only
+
+    family_week.family_a.language = "es"
+    family_week.family_a.save(update_fields=["language"])
+    assert "Trasladada al vie" in browser.get(reverse("families:home")).content.decode()
+
+    # The new day cancelled in turn: the first one no longer points to it.
+    friday.status, friday.cancel_reason = "cancelled", "Snow"
+    friday.save()
+    family_week.family_a.language = "en"
+    family_week.family_a.save(update_fields=["language"])
+    page = browser.get(reverse("families:home")).content.decode()
+    assert "Moved to" not in page and page.count("Cancelled") == 3
+
+
 def test_unpublished_summary_is_not_shown(family_week, login):
     summary = family_week.summaries[family_week.client_a.pk]
     summary.status, summary.published_at, summary.published_by = "draft", None, None

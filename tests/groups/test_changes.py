@@ -224,7 +224,7 @@ def test_an_evening_is_not_moved_into_the_past_or_onto_a_closed_day(evenings, en
     assert f'value="{closed_day}"' in page.content.decode()
 
 
-def test_an_evening_moved_twice_leaves_its_first_day_pointing_to_the_last(evenings, enrolled):
+def test_an_evening_moved_twice_leaves_its_first_day_pointing_to_the_last(evenings, enrolled, login):
     teens, _ = evenings
     first_move = changes.reschedule(teens, teens.starts_at + datetime.timedelta(days=1), enrolled.admin)
     second_move = changes.reschedule(first_move, teens.starts_at + datetime.timedelta(days=2), enrolled.admin)
@@ -232,6 +232,9 @@ def test_an_evening_moved_twice_leaves_its_first_day_pointing_to_the_last(evenin
     first_move.refresh_from_db()
     expected = f"Moved to {second_move.local_start:%a %d %b %H:%M}"
     assert teens.cancel_reason == expected and first_move.cancel_reason == expected
+    assert teens.moved_to == second_move and first_move.moved_to == second_move
+    page = login(enrolled.admin).get(reverse("groups:session_detail", args=[teens.pk])).content.decode()
+    assert f'Now on <a href="{reverse("groups:session_detail", args=[second_move.pk])}">' in page
 
 
 def test_an_evening_moved_back_brings_back_its_first_day(evenings, enrolled):
@@ -246,7 +249,8 @@ def test_an_evening_moved_back_brings_back_its_first_day(evenings, enrolled):
 
     teens.refresh_from_db()
     moved.refresh_from_db()
-    assert back.pk == teens.pk and (teens.status, teens.cancel_reason) == ("scheduled", "")
+    assert back.pk == teens.pk and (teens.status, teens.cancel_reason, teens.moved_to) == ("scheduled", "", None)
+    assert moved.moved_to == teens
     assert (teens.room, list(teens.facilitators.all())) == ("Room 4", [enrolled.clinician_2])
     assert moved.status == "cancelled" and moved.cancel_reason == f"Moved to {teens.local_start:%a %d %b %H:%M}"
     assert Session.objects.scheduled().filter(cohort=teens.cohort, starts_at=first_day).count() == 1
@@ -282,7 +286,7 @@ def test_moved_back_over_two_moves_every_earlier_day_points_to_where_it_is(eveni
     expected = f"Moved to {back.local_start:%a %d %b %H:%M}"
     for row in (teens, wednesday):
         row.refresh_from_db()
-        assert (row.status, row.cancel_reason) == ("cancelled", expected)
+        assert (row.status, row.cancel_reason, row.moved_to) == ("cancelled", expected, back)
 
 
 def test_another_evenings_cancelled_day_is_not_taken_over(evenings, enrolled):
@@ -306,3 +310,29 @@ def test_an_evening_is_not_brought_back_onto_a_day_a_closure_holds(evenings, enr
         changes.reschedule(make_up, teens.starts_at, enrolled.admin)
     teens.refresh_from_db()
     assert teens.status == "cancelled"
+
+
+def test_evenings_moved_before_moves_were_pointed_get_their_pointer_from_the_migration(evenings, enrolled):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("groups.migrations.0004_evenings_say_where_they_moved")
+    teens, _ = evenings
+    monday = teens.starts_at
+    tuesday = changes.reschedule(teens, monday + datetime.timedelta(days=1), enrolled.admin)
+    wednesday = changes.reschedule(tuesday, monday + datetime.timedelta(days=2), enrolled.admin)
+    back = changes.reschedule(wednesday, tuesday.starts_at, enrolled.admin)
+    Session.objects.update(moved_to=None)
+
+    migration.point_moved_evenings(apps, None)
+
+    assert dict(Session.objects.filter(cohort=teens.cohort).values_list("pk", "moved_to")) == {
+        teens.pk: back.pk,
+        tuesday.pk: None,  # where it is now
+        wednesday.pk: back.pk,
+        **{
+            s.pk: None
+            for s in Session.objects.filter(cohort=teens.cohort).exclude(pk__in=[teens.pk, tuesday.pk, wednesday.pk])
+        },
+    }
