@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from iop import audit
 from iop.access import clinician_required
@@ -61,6 +62,7 @@ def worker_seems_down(report):
 
 
 @clinician_required
+@vary_on_headers("HX-Request")  # the page, or its panel for htmx
 def report_detail(request, pk):
     report = _report(request, pk)
     context = {

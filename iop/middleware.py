@@ -1,4 +1,5 @@
-"""Request-wide rules: the audit context, staff two-factor, staff idle time-out."""
+"""Request-wide rules: the audit context, staff two-factor, staff idle time-out,
+and no copy of a signed-in page kept by the browser."""
 
 import logging
 
@@ -12,6 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .audit import AuditUnavailable
@@ -119,3 +121,19 @@ class EndedAccountMiddleware:
                 _("You are signed out: this account is no longer active. The program office can tell you more."),
             )
         return self.get_response(request)
+
+
+class SignedInPagesNotStoredMiddleware:
+    """Nothing shown to a signed-in person is kept in the browser's or a proxy's
+    cache: on a clinic's shared computer, Back after signing out must not show a
+    chart again. Responses that set their own caching (a calendar feed, a PDF) keep
+    it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

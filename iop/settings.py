@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "iop.middleware.AuditContextMiddleware",
     "iop.middleware.StaffTwoFactorMiddleware",
     "iop.middleware.RoleSessionAgeMiddleware",
+    "iop.middleware.SignedInPagesNotStoredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from clinicians.chart import Versions, safety_plan_versions
 from clinicians.forms import RiskAssessmentForm
@@ -51,6 +52,7 @@ def _render(request, alert, form, status=200):
 
 
 @clinician_required
+@vary_on_headers("HX-Request")  # the page, or its panel for htmx
 def alert_detail(request, pk):
     alert = get_object_or_404(_alerts(request), pk=pk)
     if request.htmx:
