@@ -9,7 +9,7 @@ from groups.hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, weekly_hours
 from groups.models import Session
 from groups.recurrence import weeks_between
 from iop.links import url_for_each
-from iop.models import Program
+from iop.models import Client, Program
 
 from .models import (
     Administration,
@@ -122,10 +122,13 @@ def alerts_to_follow_up(client, user):
     (``SafetyAlertQuerySet.safety_plan_owed``), read together."""
     alerts = SafetyAlert.objects.of_opened(client, user)
     followed = (alerts.unhandled() | alerts.safety_plan_owed()).select_related("risk_assessment__assessed_by")
-    followed = list(followed)
+    followed = list(followed)  # newest first
+    owed = [alert for alert in followed if alert.is_handled]
     return {
         "open_alerts": [alert for alert in followed if not alert.is_handled],
-        "safety_plan_owed": next((alert for alert in followed if alert.is_handled), None),
+        # Owed since the first alert that recorded one (a version signed now settles them
+        # all), while the client is in the program (discharge waits for it).
+        "safety_plan_owed": owed[-1] if owed and client.status == Client.Status.ADMITTED else None,
     }
 
 

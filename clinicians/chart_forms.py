@@ -224,4 +224,17 @@ class DischargeForm(forms.ModelForm):
                 )
                 % {"client": self.instance.client.display_name, "raised": raised},
             )
+        owed = SafetyAlert.objects.filter(client=self.instance.client).safety_plan_owed().order_by("created_at")
+        first_owed = owed.first()
+        if first_owed is not None:
+            raised = date_format(timezone.localtime(first_owed.created_at), "D j M Y")
+            self.add_error(
+                None,
+                _(
+                    "%(client)s is owed a safety plan since the safety alert of %(raised)s: the risk assessment "
+                    "records one made, and none has been signed since. Sign it with the client before the "
+                    "discharge; they leave with it."
+                )
+                % {"client": self.instance.client.display_name, "raised": raised},
+            )
         return data

@@ -23,11 +23,14 @@ def chart_flags(context):
 
 
 def safety_plans_owed(user):
-    """Closed alerts of admitted clients whose chart ``user`` reads that still owe a
-    safety plan, oldest first."""
+    """Admitted clients whose chart ``user`` reads that are owed a safety plan: for
+    each, the first closed alert that recorded one with none signed since; the
+    longest owed first."""
     alerts = SafetyAlert.objects.filter(
         client__in=Client.objects.clinical_for(user), client__status=Client.Status.ADMITTED
     )
-    return list(
-        alerts.safety_plan_owed().select_related("client", "risk_assessment__assessed_by").order_by("created_at")
-    )
+    owed = alerts.safety_plan_owed().select_related("client", "risk_assessment__assessed_by").order_by("created_at")
+    first_per_client = {}
+    for alert in owed:
+        first_per_client.setdefault(alert.client_id, alert)
+    return list(first_per_client.values())

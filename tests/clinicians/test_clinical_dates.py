@@ -42,6 +42,36 @@ def test_a_client_is_not_discharged_past_an_open_safety_alert(clinic, login):
     assert not Discharge.objects.exists()
 
 
+def test_a_client_is_not_discharged_while_owed_a_safety_plan(clinic, login):
+    from clinicians.models import RiskAssessment, SafetyAlert, SafetyPlan
+
+    factories.AdministrationFactory(client=clinic.client_a)  # item 9 answered 1: an alert
+    alert = SafetyAlert.objects.get(client=clinic.client_a)
+    alert.close_with(
+        RiskAssessment(
+            cssrs_screen="low",
+            disposition="home_with_plan",
+            safety_plan="created",
+            notes="Seen by the on-call clinician; the team writes the plan with her.",
+            assessed_by=clinic.clinician_2,
+        )
+    )
+    url = reverse("clinicians:discharge", args=[clinic.client_a.pk])
+    browser = login(clinic.clinician_1)
+    page = browser.post(url, discharge_data(TODAY, days(2))).content.decode()
+    assert "is owed a safety plan since the safety alert of" in page and "Weekly outpatient therapy" in page
+    assert not Discharge.objects.exists()
+
+    plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    SafetyPlan.objects.filter(pk=plan.pk).update(
+        warning_signs="w", internal_coping="c", people_to_ask="p", environment="e"
+    )
+    plan.refresh_from_db()
+    plan.sign(clinic.clinician_1)
+    assert browser.post(url, discharge_data(TODAY, days(2))).status_code == 302
+    assert Discharge.objects.exists()
+
+
 def test_other_reason_needs_its_detail(clinic, login):
     url = reverse("clinicians:discharge", args=[clinic.client_a.pk])
     data = discharge_data(TODAY, days(2), reason="other", reason_detail=" ")

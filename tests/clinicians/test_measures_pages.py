@@ -363,21 +363,50 @@ def test_a_plan_left_to_the_team_is_owed_on_the_home_page_and_chart_until_a_vers
     assert "Safety plan owed" not in team.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
 
 
+def close_without_a_plan(alert, clinician, answer="created", disposition="home_with_plan", screen="low"):
+    """Close ``alert`` as the on-call clinician without the chart may: the assessment
+    records a plan (``answer``) that nobody has signed."""
+    assessment = RiskAssessment(
+        cssrs_screen=screen,
+        disposition=disposition,
+        safety_plan=answer,
+        notes="Documented at length for the record.",
+        assessed_by=clinician,
+    )
+    SafetyAlert.objects.filter(pk=alert.pk).update(status="open", risk_assessment=None, closed_at=None)
+    alert.refresh_from_db()
+    alert.close_with(assessment)
+    return alert
+
+
 def test_an_assessment_that_needed_no_plan_or_left_it_to_another_service_owes_none(clinic, login, alert):
+    close_without_a_plan(alert, clinic.clinician_1)
+    assert list(SafetyAlert.objects.safety_plan_owed()) == [alert]  # the rule does find one when owed
     for answer, disposition in (("not_needed", "home_with_follow_up"), ("referred_on", "emergency_evaluation")):
-        assessment = RiskAssessment(
-            cssrs_screen="no_risk" if answer == "not_needed" else "high",
-            disposition=disposition,
-            safety_plan=answer,
-            notes="Documented at length for the record.",
-            assessed_by=clinic.clinician_1,
-        )
-        SafetyAlert.objects.filter(pk=alert.pk).update(status="open", risk_assessment=None, closed_at=None)
-        alert.refresh_from_db()
-        alert.close_with(assessment)
+        screen = "no_risk" if answer == "not_needed" else "high"
+        close_without_a_plan(alert, clinic.clinician_1, answer=answer, disposition=disposition, screen=screen)
         assert not SafetyAlert.objects.safety_plan_owed().exists()
     html = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
     assert "Safety plans owed" not in html
+
+
+def test_a_client_owed_a_plan_twice_is_listed_once_since_the_first_alert_beside_an_open_one(clinic, login, alert):
+    first = close_without_a_plan(alert, clinic.clinician_2)
+    SafetyAlert.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(days=3))
+    AdministrationFactory(client=clinic.client_a, answers=phq9_total(12, item_9=1))
+    second = close_without_a_plan(SafetyAlert.objects.exclude(pk=first.pk).get(), clinic.clinician_2)
+    AdministrationFactory(client=clinic.client_a, answers=phq9_total(14, item_9=2))  # a third, still open
+    first.refresh_from_db()
+    browser = login(clinic.clinician_1)
+
+    home = browser.get(reverse("clinician_home")).content.decode()
+    owed_list = home.split('id="plans-owed-heading"')[1].split("</section>")[0]
+    assert owed_list.count("<li>") == 1
+    assert f"alert of {timezone.localtime(first.created_at):%a} {timezone.localtime(first.created_at).day}" in owed_list
+    chart = browser.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert "Open safety alert" in chart and "Safety plan owed" in chart
+    assert f"the alert of {timezone.localtime(first.created_at):%a} {timezone.localtime(first.created_at).day}" in chart
+    assert second.pk != first.pk
 
 
 def test_the_alert_pages_safety_plan_panel_is_read_again_without_a_new_audit_entry(clinic, login, alert):
