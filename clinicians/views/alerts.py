@@ -36,17 +36,33 @@ def _form(request, alert, data=None):
     return RiskAssessmentForm(data, alert=alert, safety_plans=safety_plan_versions(client, request.user))
 
 
+def panel_state(safety_plans):
+    """What the safety plan panel shows, in a word: its current version and its
+    draft with the draft's author. The panel asks again with it and is answered
+    204 when nothing changed."""
+    if safety_plans is None:
+        return ""
+    current, draft = safety_plans.current, safety_plans.draft
+    return f"{current.pk if current else 0}-{draft.pk if draft else 0}-{draft.author_id if draft else 0}"
+
+
+def _with_panel_state(context):
+    return {**context, "panel_state": panel_state(context["safety_plans"])}
+
+
 def _render(request, alert, form, status=200):
     return render(
         request,
         "clinicians/alert.html",
-        {
-            "alert": alert,
-            "administration": alert.administration,
-            "form": form,
-            "safety_plans": form.safety_plans,
-            "escalates_at": alert.escalation_due_at(Program.current()),
-        },
+        _with_panel_state(
+            {
+                "alert": alert,
+                "administration": alert.administration,
+                "form": form,
+                "safety_plans": form.safety_plans,
+                "escalates_at": alert.escalation_due_at(Program.current()),
+            }
+        ),
         status=status,
     )
 
@@ -62,8 +78,10 @@ def alert_detail(request, pk):
         if alert.is_handled:
             return HttpResponse(status=204)  # closed meanwhile: saving the form says so
         form = _form(request, alert)
+        if request.GET.get("panel") == panel_state(form.safety_plans):
+            return HttpResponse(status=204)  # as shown: nothing swapped, nothing announced
         context = {"alert": alert, "form": form, "safety_plans": form.safety_plans}
-        return render(request, "clinicians/includes/alert_safety_plan.html", context)
+        return render(request, "clinicians/includes/alert_safety_plan.html", _with_panel_state(context))
     audit.record("view_alert", alert, client=alert.client)
     return _render(request, alert, _form(request, alert))
 

@@ -119,6 +119,8 @@ def test_teen_kiosk_phqa_with_item_9_puts_the_alert_on_the_clinicians_pages(
     # on coming back to a tab is sent here by hand.)
     page.evaluate("window.dispatchEvent(new Event('focus'))")
     expect(page.locator("#alert-safety-plan")).to_contain_text("signed since this alert")
+    # The keyboard stays where it was: on the panel's button, now offering the next version.
+    expect(page.get_by_role("button", name="Update safety plan (opens in a new tab)")).to_be_focused()
     expect(page.get_by_label("Assessment notes")).to_have_value(
         "Passive thoughts on two days; no plan, no intent. Safety plan written with her and her mother."
     )

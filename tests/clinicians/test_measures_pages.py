@@ -413,7 +413,9 @@ def test_the_alert_pages_safety_plan_panel_is_read_again_without_a_new_audit_ent
     browser = login(clinic.clinician_1)
     url = reverse("clinicians:alert", args=[alert.pk])
     page_html = browser.get(url).content.decode()
-    assert f'hx-get="{url}"' in page_html and 'hx-trigger="focus from:window' in page_html
+    assert f'hx-get="{url}?panel=0-0-0"' in page_html and 'hx-trigger="focus from:window"' in page_html
+    # Nothing changed since: nothing to swap in (nor for a screen reader to hear again).
+    assert browser.get(url, {"panel": "0-0-0"}, headers={"HX-Request": "true"}).status_code == 204
     plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
     SafetyPlan.objects.filter(pk=plan.pk).update(
         warning_signs="w", internal_coping="c", people_to_ask="p", environment="e"
@@ -421,10 +423,11 @@ def test_the_alert_pages_safety_plan_panel_is_read_again_without_a_new_audit_ent
     plan.refresh_from_db()
     plan.sign(clinic.clinician_1)
     audited = AuditEntry.objects.filter(event="view_alert").count()
-    fragment = browser.get(url, headers={"HX-Request": "true"})
+    fragment = browser.get(url, {"panel": "0-0-0"}, headers={"HX-Request": "true"})
     html = fragment.content.decode()
     assert fragment.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<div id="alert-safety-plan"') and "signed since this alert" in html
+    assert f"?panel={plan.pk}-0-0" in html and 'id="alert-plan-action"' in html
     assert AuditEntry.objects.filter(event="view_alert").count() == audited
 
     # Another clinician's: the panel comes from their own visibility, the alert not being theirs.
