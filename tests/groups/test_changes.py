@@ -235,6 +235,9 @@ def test_an_evening_moved_twice_leaves_its_first_day_pointing_to_the_last(evenin
     assert teens.moved_to == second_move and first_move.moved_to == second_move
     page = login(enrolled.admin).get(reverse("groups:session_detail", args=[teens.pk])).content.decode()
     assert f'Now on <a href="{reverse("groups:session_detail", args=[second_move.pk])}">' in page
+    Session.objects.filter(pk=second_move.pk).update(status="cancelled", cancel_reason="Snow day")
+    page = login(enrolled.admin).get(reverse("groups:session_detail", args=[teens.pk])).content.decode()
+    assert "Now on" not in page  # the evening it moved to is off too
 
 
 def test_an_evening_moved_back_brings_back_its_first_day(evenings, enrolled):
