@@ -103,19 +103,23 @@ class ClientDetailsForm(forms.ModelForm):
         return bool({"legal_first_name", "legal_last_name", "date_of_birth"} & set(self.changed_data))
 
     def _same_person(self):
-        first = (self.data.get(self.add_prefix("legal_first_name")) or "").strip()
-        last = (self.data.get(self.add_prefix("legal_last_name")) or "").strip()
-        born = self.data.get(self.add_prefix("date_of_birth")) or ""
-        try:
-            born = forms.DateField().clean(born)
-        except forms.ValidationError:
-            return None
-        if not first or not last:
+        # Read before the form is validated: each value only as its field accepts it
+        # (a NUL byte or a 100,000-character paste is the field's error, not a query).
+        first, last, born = (
+            self._as_accepted(name) for name in ("legal_first_name", "legal_last_name", "date_of_birth")
+        )
+        if not (first and last and born):
             return None
         others = Client.objects.filter(
             legal_first_name__iexact=first, legal_last_name__iexact=last, date_of_birth=born
         ).exclude(pk=self.instance.pk)
         return others.order_by("pk").first()
+
+    def _as_accepted(self, name):
+        try:
+            return self.fields[name].clean(self.data.get(self.add_prefix(name)))
+        except forms.ValidationError:
+            return None
 
     def clean_chart_number(self):
         number = self.cleaned_data["chart_number"].strip().upper()

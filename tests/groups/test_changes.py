@@ -318,9 +318,12 @@ def test_an_evening_is_not_brought_back_onto_a_day_a_closure_holds(evenings, enr
 def test_evenings_moved_before_moves_were_pointed_get_their_pointer_from_the_migration(evenings, enrolled):
     from importlib import import_module
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
-    migration = import_module("groups.migrations.0004_evenings_say_where_they_moved")
+    name = "0004_evenings_say_where_they_moved"
+    migration = import_module(f"groups.migrations.{name}")
+    apps = MigrationLoader(connection).project_state(("groups", name)).apps  # the models as the migration sees them
     teens, _ = evenings
     monday = teens.starts_at
     tuesday = changes.reschedule(teens, monday + datetime.timedelta(days=1), enrolled.admin)
