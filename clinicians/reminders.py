@@ -1,7 +1,8 @@
 """The periodic reminders the clinical record produces: a client's check-in
 questionnaire link when their PHQ-9/PHQ-A is due (to the client's own address,
-never a family member's), and each clinician's morning digest of unsigned
-notes, plan reviews due and overdue questionnaires, as counts only. Beat runs
+never a family member's), and each clinician's morning digest of safety plans
+owed after an alert, unsigned notes, plan reviews due and overdue questionnaires,
+as counts only. Beat runs
 them daily (clinicians/tasks.py); the outbox keys make a second run send
 nothing more."""
 
@@ -15,6 +16,7 @@ from iop import audit, reminders
 from iop.models import Client, OutboxMessage, Program, Role, User
 from iop.outbox import queue_message
 
+from .followups import safety_plans_owed
 from .models import SelfReportLink
 from .models.measures import Mode
 from .progress import caseload, default_instrument
@@ -68,13 +70,18 @@ def _send_check_in_link(client, due_on, now, base_url):
 
 
 def digest_counts(clinician, now=None):
-    """(notes to sign, plan reviews due, overdue questionnaires) for ``clinician``,
-    from the same rules as their home page and caseload."""
+    """(notes to sign, plan reviews due, overdue questionnaires, clients owed a safety
+    plan) for ``clinician``, from the same rules as their home page and caseload."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     admitted = list(Client.objects.clinical_for(clinician).filter(status=Client.Status.ADMITTED))
     overdue = sum(1 for row in caseload(admitted, Program.current().phq_due_days, today) if row.progress.overdue)
-    return len(unsigned_overdue(clinician, now)), len(reviews_overdue(clinician, today)), overdue
+    return (
+        len(unsigned_overdue(clinician, now)),
+        len(reviews_overdue(clinician, today)),
+        overdue,
+        len(safety_plans_owed(clinician)),
+    )
 
 
 def send_morning_digests(now=None):

@@ -192,11 +192,22 @@ def check_ins_overdue_text(count):
     return text % {"count": count}
 
 
-def staff_digest_text(notes_to_sign, plan_reviews_due, check_ins_overdue):
-    """The morning digest: one line per count that is not zero (empty when all are)."""
+def plans_owed_text(count):
+    text = ngettext(
+        "%(count)s client is owed a plan after an alert. Open the app.",
+        "%(count)s clients are owed a plan after an alert. Open the app.",
+        count,
+    )
+    return text % {"count": count}
+
+
+def staff_digest_text(notes_to_sign, plan_reviews_due, check_ins_overdue, plans_owed=0):
+    """The morning digest: one line per count that is not zero (empty when all are),
+    a plan owed after an alert first."""
     lines = [
         builder(count)
         for builder, count in (
+            (plans_owed_text, plans_owed),
             (notes_to_sign_text, notes_to_sign),
             (plan_reviews_due_text, plan_reviews_due),
             (check_ins_overdue_text, check_ins_overdue),

@@ -4,10 +4,9 @@ treatment-plan reviews past due."""
 
 from django import template
 
-from clinicians.models import SafetyAlert
+from clinicians.followups import safety_plans_owed
 from clinicians.reviews import reviews_overdue
 from clinicians.signing import unsigned_overdue
-from iop.models import Client
 
 register = template.Library()
 
@@ -20,17 +19,3 @@ def chart_flags(context):
         "unsigned": list(unsigned_overdue(user)),
         "reviews": reviews_overdue(user),
     }
-
-
-def safety_plans_owed(user):
-    """Admitted clients whose chart ``user`` reads that are owed a safety plan: for
-    each, the first closed alert that recorded one with none signed since; the
-    longest owed first."""
-    alerts = SafetyAlert.objects.filter(
-        client__in=Client.objects.clinical_for(user), client__status=Client.Status.ADMITTED
-    )
-    owed = alerts.safety_plan_owed().select_related("client", "risk_assessment__assessed_by").order_by("created_at")
-    first_per_client = {}
-    for alert in owed:
-        first_per_client.setdefault(alert.client_id, alert)
-    return list(first_per_client.values())

@@ -97,6 +97,27 @@ def test_digest_counts_what_waits_for_each_clinician_and_names_nobody(clinic):
             assert person.legal_first_name not in message.body and person.legal_last_name not in message.body
 
 
+def test_a_safety_plan_owed_after_an_alert_comes_first_in_the_digest_of_those_who_can_write_it(clinic):
+    from clinicians.models import RiskAssessment, SafetyAlert
+
+    factories.AdministrationFactory(client=clinic.client_a)  # item 9 answered 1: an alert
+    SafetyAlert.objects.get(client=clinic.client_a).close_with(
+        RiskAssessment(
+            cssrs_screen="low",
+            disposition="home_with_plan",
+            safety_plan="reviewed",
+            notes="Seen by the on-call clinician; the team updates the plan with her.",
+            assessed_by=clinic.clinician_2,
+        )
+    )
+    producers.send_morning_digests()
+
+    outbox = {m.recipient: m for m in OutboxMessage.objects.filter(kind=reminders.STAFF_DIGEST)}
+    assert outbox[clinic.clinician_1].body.splitlines()[0] == "1 client is owed a plan after an alert. Open the app."
+    assert "owed" not in outbox.get(clinic.clinician_2, OutboxMessage(body="")).body  # not their client's chart
+    assert not reminders.health_words_in(outbox[clinic.clinician_1].body)
+
+
 def test_digest_skips_clinicians_with_nothing_waiting_and_those_who_opted_out(clinic):
     factories.AdministrationFactory(client=clinic.client_a)  # client A's questionnaire is up to date
     clinic.clinician_2.reminders_opt_out = True

@@ -23,7 +23,8 @@ EVERY_TEXT = {
     "notes_to_sign": reminders.notes_to_sign_text(3),
     "plan_reviews_due": reminders.plan_reviews_due_text(2),
     "check_ins_overdue": reminders.check_ins_overdue_text(4),
-    "staff_digest": reminders.staff_digest_text(3, 2, 4),
+    "plans_owed": reminders.plans_owed_text(2),
+    "staff_digest": reminders.staff_digest_text(3, 2, 4, 1),
     "safety_alert": reminders.safety_alert_text(),
 }
 
