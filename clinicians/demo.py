@@ -1,6 +1,7 @@
 """Demo measures: a weekly PHQ-A for every admitted (and the discharged) demo
 client since admission, on believable trajectories, a GAD-7 for the anxious
-ones, and one open safety alert in the Teens group. The charts (plans, notes,
+ones, one open safety alert in the Teens group, and one closed last week whose
+safety plan update is still owed. The charts (plans, notes,
 safety plan, medications, discharge) come from demo_chart.py; the group
 evenings' notes from demo_group.py; progress reports from demo_reports.py."""
 
@@ -37,6 +38,11 @@ TRAJECTORIES = {
 }
 MISSED_LAST_WEEK = {"T-1002"}
 ALERT_CLIENT = "T-1005"
+# Last week's questionnaire raised an alert that the clinician covering on call
+# closed that evening without the chart: the safety plan update is the team's,
+# and the lead clinician's home page lists it as owed.
+OWED_PLAN_CLIENT = "T-1004"
+COVERING_ON_CALL = "tweens.lead@demo.clinic"
 GAD7_CLIENTS = {"T-1003": [14, 13, 13, 12], "W-2004": [15, 14, 12, 11], "T-1007": [11, 10, 10, 9, 9, 8, 8]}
 
 # Monday evening, at the start of group.
@@ -98,6 +104,7 @@ def seed(today, log):
         for week, moment in enumerate(dates):
             total = totals[min(week, len(totals) - 1)]
             alert_here = client.chart_number == ALERT_CLIENT and week == len(dates) - 1
+            alert_here |= client.chart_number == OWED_PLAN_CLIENT and week == len(dates) - 2
             answers = phq_answers(kind, total, item_9=1 if alert_here else 0)
             created += _record_once(client, kind, moment, answers)
         for week, total in enumerate(GAD7_CLIENTS.get(client.chart_number, [])[: len(dates)]):
@@ -105,9 +112,47 @@ def seed(today, log):
             answers = dict(zip((i.key for i in gad.items), spread(total, 7), strict=True))
             created += _record_once(client, "gad7", dates[week] + datetime.timedelta(minutes=5), answers)
     log(f"{created} questionnaires added ({Administration.objects.count()} in all)")
+    close_last_weeks_alert()
     demo_chart.seed(today, log)
     demo_group.seed(today, log)
     demo_reports.seed(today, log)
+
+
+def close_last_weeks_alert():
+    """The alert of last week, raised when its answers were entered and closed 40
+    minutes later by the clinician covering on call (its messages went out then)."""
+    from iop.models import OutboxMessage, User
+
+    from .models import RiskAssessment, SafetyAlert
+
+    alert = (
+        SafetyAlert.objects.filter(client__chart_number=OWED_PLAN_CLIENT)
+        .select_related("administration", "client")
+        .first()
+    )
+    if alert is None or alert.is_handled:
+        return
+    raised = alert.administration.administered_at
+    SafetyAlert.objects.filter(pk=alert.pk).update(created_at=raised)
+    alert.created_at = raised
+    closed = raised + datetime.timedelta(minutes=40)
+    alert.close_with(
+        RiskAssessment(
+            cssrs_screen=RiskAssessment.ScreenResult.LOW,
+            disposition=RiskAssessment.Disposition.HOME_WITH_PLAN,
+            safety_plan=RiskAssessment.SafetyPlan.REVIEWED,
+            family_contacted=True,
+            notes=f"Covering on call. Spoke with {alert.client.preferred_name or alert.client.legal_first_name} "
+            "and their mother by phone: passive thoughts this week, no plan, no intent; went through the "
+            "safety plan's steps together. The team updates the written plan with them at the next group.",
+            assessed_by=User.objects.get(email=COVERING_ON_CALL),
+            assessed_at=closed,
+        )
+    )
+    SafetyAlert.objects.filter(pk=alert.pk).update(closed_at=closed)
+    OutboxMessage.objects.filter(idempotency_key__startswith=f"safety_alert:{alert.pk}:").update(
+        created_at=raised, due_at=raised, status=OutboxMessage.Status.SENT, sent_at=raised, attempts=1
+    )
 
 
 def _record_once(client, kind, moment, answers):

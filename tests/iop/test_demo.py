@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from families.models import FamilyLink
 from groups.models import Cohort
@@ -61,3 +62,21 @@ def test_the_demo_prescriber_reaches_the_clients_she_prescribes_for_by_a_grant()
     assert reached == {"T-1002", "T-1004", "T-1006", "W-2007"}
     call_command("seed_demo")
     assert prescriber.access_grants.count() == 4
+
+
+def test_the_demo_lead_clinician_is_owed_a_safety_plan_after_last_weeks_alert(client):
+    """The tour's clinician finds the safety plan the on-call cover left to the team;
+    its alert's messages went out when it was raised, not when the demo loads."""
+    from clinicians.models import SafetyAlert
+    from iop.models import OutboxMessage
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    closed = SafetyAlert.objects.get(client__chart_number="T-1004")
+    assert closed.is_handled and closed.risk_assessment.assessed_by.email == "tweens.lead@demo.clinic"
+    messages = OutboxMessage.objects.filter(idempotency_key__startswith=f"safety_alert:{closed.pk}:")
+    assert messages.exists() and set(messages.values_list("status", flat=True)) == {"sent"}
+    client.force_login(User.objects.get(email="clinician@demo.clinic"))
+    home = client.get(reverse("clinician_home")).content.decode()
+    assert "Safety plans owed after an alert" in home and "Lex Kowalski" in home
+    assert "closed by Priya Raman, LPC as a safety plan made" in home
