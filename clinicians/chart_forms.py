@@ -211,30 +211,31 @@ class DischargeForm(forms.ModelForm):
         if data.get("reason") == Discharge.Reason.OTHER and not (data.get("reason_detail") or "").strip():
             self.add_error("reason_detail", _("Say what the other reason is."))
         # product.md: an alert stays open until a risk assessment is documented; a
-        # client is not discharged past an open one.
-        open_alerts = SafetyAlert.objects.filter(client=self.instance.client).unhandled().order_by("created_at")
-        first = open_alerts.first()
-        if first is not None:
-            raised = date_format(timezone.localtime(first.created_at), "D j M Y, H:i")
-            self.add_error(
-                None,
+        # client is not discharged past an open one, nor without the safety plan an
+        # assessment recorded as made (they leave with it).
+        alerts = SafetyAlert.objects.filter(client=self.instance.client).order_by("created_at")
+        waiting = (
+            (
+                alerts.unhandled(),
+                "D j M Y, H:i",
                 _(
                     "%(client)s has a safety alert still open (raised %(raised)s). Document the risk assessment "
                     "and close the alert before the discharge."
-                )
-                % {"client": self.instance.client.display_name, "raised": raised},
-            )
-        owed = SafetyAlert.objects.filter(client=self.instance.client).safety_plan_owed().order_by("created_at")
-        first_owed = owed.first()
-        if first_owed is not None:
-            raised = date_format(timezone.localtime(first_owed.created_at), "D j M Y")
-            self.add_error(
-                None,
+                ),
+            ),
+            (
+                alerts.safety_plan_owed(),
+                "D j M Y",
                 _(
                     "%(client)s is owed a safety plan since the safety alert of %(raised)s: the risk assessment "
                     "records one made, and none has been signed since. Sign it with the client before the "
                     "discharge; they leave with it."
-                )
-                % {"client": self.instance.client.display_name, "raised": raised},
-            )
+                ),
+            ),
+        )
+        for found, date_shown, message in waiting:
+            first = found.first()
+            if first is not None:
+                raised = date_format(timezone.localtime(first.created_at), date_shown)
+                self.add_error(None, message % {"client": self.instance.client.display_name, "raised": raised})
         return data
