@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from iop.models import PRESCRIBER_CREDENTIALS, Role, User
 
-from .models import Addendum, Discharge, Medication, Note, SafetyAlert, SafetyPlan
+from .models import Addendum, Discharge, Medication, Note, SafetyPlan
+from .discharging import what_waits
 from .models.discharge import FOLLOW_UP_WITHIN_DAYS
 
 
@@ -210,32 +211,8 @@ class DischargeForm(forms.ModelForm):
         data = super().clean()
         if data.get("reason") == Discharge.Reason.OTHER and not (data.get("reason_detail") or "").strip():
             self.add_error("reason_detail", _("Say what the other reason is."))
-        # product.md: an alert stays open until a risk assessment is documented; a
-        # client is not discharged past an open one, nor without the safety plan an
-        # assessment recorded as made (they leave with it).
-        alerts = SafetyAlert.objects.filter(client=self.instance.client).order_by("created_at")
-        waiting = (
-            (
-                alerts.unhandled(),
-                "D j M Y, H:i",
-                _(
-                    "%(client)s has a safety alert still open (raised %(raised)s). Document the risk assessment "
-                    "and close the alert before the discharge."
-                ),
-            ),
-            (
-                alerts.safety_plan_owed(),
-                "D j M Y",
-                _(
-                    "%(client)s is owed a safety plan since the safety alert of %(raised)s: the risk assessment "
-                    "records one made, and none has been signed since. Sign it with the client before the "
-                    "discharge; they leave with it."
-                ),
-            ),
-        )
-        for found, date_shown, message in waiting:
-            first = found.first()
-            if first is not None:
-                raised = date_format(timezone.localtime(first.created_at), date_shown)
-                self.add_error(None, message % {"client": self.instance.client.display_name, "raised": raised})
+        # product.md: a client is not discharged past an open alert, nor without the
+        # safety plan an assessment recorded as made (they leave with it).
+        for waiting in what_waits(self.instance.client):
+            self.add_error(None, waiting.message)
         return data

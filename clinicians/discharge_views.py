@@ -10,7 +10,7 @@ from iop.models import Client
 
 from .access import clinical_client
 from .chart_forms import DischargeForm
-from .discharging import discharge, last_phq_total, objectives_at_discharge
+from .discharging import discharge, last_phq_total, objectives_at_discharge, what_waits
 from .models import Discharge
 
 
@@ -35,4 +35,7 @@ def discharge_client(request, pk):
         messages.success(request, _("%(name)s is discharged.") % {"name": client.display_name})
         return redirect("clinicians:chart", client.pk)
     context = {"client": client, "form": form, "last_phq_total": last_phq_total(client)}
+    if not form.is_bound:
+        # Said before anything is typed; a sent form says it again among its errors.
+        context["waiting"] = what_waits(client)
     return render(request, "clinicians/discharge_form.html", context)

@@ -1,12 +1,18 @@
 """Ending an episode: the client's status at discharge and the discharge itself."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from iop import audit
 from iop.models import Client
 
 from . import reports
-from .models import Administration
+from .models import Administration, SafetyAlert
 from .models.measures import PHQ_KINDS
 
 
@@ -30,6 +36,44 @@ def objectives_at_discharge(client):
     for entry in progress:
         latest[entry.objective_id] = entry.get_status_display()
     return "\n".join(f"- {o.text} ({latest.get(o.pk, 'not reviewed')})" for o in plan.objectives.all())
+
+
+@dataclass
+class Waiting:
+    """Something to settle before a discharge: what, and where to settle it."""
+
+    message: str
+    link: str
+    link_text: str
+
+
+def what_waits(client):
+    """What stands in the way of discharging ``client`` (product.md: an alert stays
+    open until a risk assessment is documented; a client leaves with the safety plan
+    an assessment recorded as made). The form refuses while any waits; its page says
+    so from the start. At most two queries."""
+    alerts = SafetyAlert.objects.filter(client=client).order_by("created_at")
+    waiting = []
+    alert = alerts.unhandled().first()
+    if alert is not None:
+        raised = date_format(timezone.localtime(alert.created_at), "D j M Y, H:i")
+        message = _(
+            "%(client)s has a safety alert still open (raised %(raised)s). Document the risk assessment "
+            "and close the alert before the discharge."
+        )
+        link = reverse("clinicians:alert", args=[alert.pk])
+        waiting.append(Waiting(message % {"client": client.display_name, "raised": raised}, link, _("Open the alert")))
+    owed = alerts.safety_plan_owed().first()
+    if owed is not None:
+        raised = date_format(timezone.localtime(owed.created_at), "D j M Y")
+        message = _(
+            "%(client)s is owed a safety plan since the safety alert of %(raised)s: the risk assessment "
+            "records one made, and none has been signed since. Sign it with the client before the "
+            "discharge; they leave with it."
+        )
+        link = reverse("clinicians:chart", args=[client.pk]) + "#safety-plan"
+        waiting.append(Waiting(message % {"client": client.display_name, "raised": raised}, link, _("Safety plan")))
+    return waiting
 
 
 @transaction.atomic

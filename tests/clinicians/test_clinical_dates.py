@@ -42,6 +42,23 @@ def test_a_client_is_not_discharged_past_an_open_safety_alert(clinic, login):
     assert not Discharge.objects.exists()
 
 
+def test_the_discharge_page_says_what_waits_before_anything_is_typed(clinic, login):
+    from clinicians.models import SafetyAlert
+
+    url = reverse("clinicians:discharge", args=[clinic.client_a.pk])
+    browser = login(clinic.clinician_1)
+    assert "Before this discharge" not in browser.get(url).content.decode()
+
+    factories.AdministrationFactory(client=clinic.client_a)  # item 9 answered 1: an alert
+    alert = SafetyAlert.objects.get(client=clinic.client_a)
+    page = browser.get(url).content.decode()
+    assert "Before this discharge" in page and "has a safety alert still open" in page
+    assert f'href="{reverse("clinicians:alert", args=[alert.pk])}"' in page
+    # The sent form says it among its errors, once.
+    page = browser.post(url, discharge_data(TODAY, days(2))).content.decode()
+    assert "Before this discharge" not in page and page.count("has a safety alert still open") == 1
+
+
 def test_a_client_is_not_discharged_while_owed_a_safety_plan(clinic, login):
     from clinicians.models import RiskAssessment, SafetyAlert, SafetyPlan
 
@@ -58,6 +75,9 @@ def test_a_client_is_not_discharged_while_owed_a_safety_plan(clinic, login):
     )
     url = reverse("clinicians:discharge", args=[clinic.client_a.pk])
     browser = login(clinic.clinician_1)
+    page = browser.get(url).content.decode()
+    assert "is owed a safety plan since the safety alert of" in page and "still open" not in page
+    assert reverse("clinicians:chart", args=[clinic.client_a.pk]) + "#safety-plan" in page
     page = browser.post(url, discharge_data(TODAY, days(2))).content.decode()
     assert "is owed a safety plan since the safety alert of" in page and "Weekly outpatient therapy" in page
     assert not Discharge.objects.exists()
@@ -68,6 +88,7 @@ def test_a_client_is_not_discharged_while_owed_a_safety_plan(clinic, login):
     )
     plan.refresh_from_db()
     plan.sign(clinic.clinician_1)
+    assert "Before this discharge" not in browser.get(url).content.decode()
     assert browser.post(url, discharge_data(TODAY, days(2))).status_code == 302
     assert Discharge.objects.exists()
 
