@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from iop.models import PRESCRIBER_CREDENTIALS, Role, User
 
-from .models import Addendum, Discharge, Medication, Note, SafetyPlan
 from .discharging import what_waits
+from .models import Addendum, Discharge, Medication, Note, SafetyPlan
 from .models.discharge import FOLLOW_UP_WITHIN_DAYS
 
 

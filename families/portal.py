@@ -52,6 +52,12 @@ class ChildWeek:
     family_group_over: bool = False
     family_group_marks: list = field(default_factory=list)
     hours: object = None
+    #: The child's evenings in the weeks after this one that are cancelled or moved.
+    changes_ahead: list = field(default_factory=list)
+
+
+#: How far past this week a family sees its evenings' cancellations and moves.
+CHANGES_AHEAD_WEEKS = 4
 
 
 def child_week(client, member, now=None):
@@ -82,11 +88,17 @@ def child_week(client, member, now=None):
         session=OuterRef("pk"), link__family_member=member, link__client=client
     ).values("attended")[:1]
     week_begins, week_ends = local_midnight(monday), local_midnight(sunday + datetime.timedelta(days=1))
+    # And the evenings of the coming weeks that will not happen where they were planned,
+    # so a family can plan around them before their week comes.
+    ahead_ends = local_midnight(sunday + datetime.timedelta(days=1, weeks=CHANGES_AHEAD_WEEKS))
+    changes_ahead = Q(
+        cohort_id=client.cohort_id, status=Session.Status.CANCELLED, starts_at__gte=week_ends, starts_at__lt=ahead_ends
+    )
     loaded = list(
         Session.objects.filter(cohort_id__in=cohorts | {client.cohort_id})
-        .select_related("moved_to")
+        .select_related("moved_to", "closure")
         .defer("agenda", "moved_to__agenda")
-        .filter(Q(starts_at__gte=week_begins, starts_at__lt=week_ends) | Q(pk=Subquery(upcoming)))
+        .filter(Q(starts_at__gte=week_begins, starts_at__lt=week_ends) | Q(pk=Subquery(upcoming)) | changes_ahead)
         .annotate(family_group_attended=Subquery(family_mark))
         .order_by("starts_at")
     )
@@ -97,6 +109,9 @@ def child_week(client, member, now=None):
     week.next_evening = next(
         (s for s in loaded if s.cohort_id == client.cohort_id and not s.is_cancelled and s.ends_at > now), None
     )
+    week.changes_ahead = [
+        Evening(s) for s in loaded if s.cohort_id == client.cohort_id and s.is_cancelled and s.local_date > sunday
+    ]
     week.family_group = next((s for s in sessions if s.has_family_group and not s.is_cancelled), None)
     week.family_group_over = bool(week.family_group) and week.family_group.family_group_ends_at <= now
     marked = [s for s in sessions if s.family_group_attended is not None]

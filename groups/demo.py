@@ -1,6 +1,7 @@
 """Demo schedule: Tweens (11-13) and Teens (14-17) on Monday to Thursday evenings
 with a Wednesday family group, the 12-week curriculum, enrollments, six weeks of
-past evenings with attendance, the coming six weeks, and Thanksgiving closed."""
+past evenings with attendance, the coming six weeks, Thanksgiving closed, and next
+week's Tuesday evening of the Tweens moved to the Friday."""
 
 import datetime
 import hashlib
@@ -37,10 +38,12 @@ def seed(today, log):
     last = monday + datetime.timedelta(weeks=WEEKS_AHEAD, days=6)
     schedule.generate_all(cohorts, first, last)
     closure = _thanksgiving_closure(today)
+    moved = _move_next_tuesday(monday)
     marked = _attendance(first, monday, today)
     log(
         f"{len(cohorts)} cohorts, {len(CURRICULUM)} skill modules, "
-        f"{Session.objects.between_days(first, last).count()} evenings, {marked} attendance marks, closure {closure}"
+        f"{Session.objects.between_days(first, last).count()} evenings, {marked} attendance marks, closure {closure}, "
+        f"moved {moved}"
     )
 
 
@@ -122,6 +125,23 @@ def _thanksgiving_closure(today):
     )
     changes.apply_closure(closure)
     return closure
+
+
+#: The evening the demo moves: a cohort's slug and the weekday (0 is Monday) of next
+#: week, and how many days later it goes. Families see it under "Changes in the coming weeks".
+MOVED_EVENING = ("tweens", 1, 3)
+
+
+def _move_next_tuesday(this_monday):
+    """Next week's Tuesday evening of the Tweens, moved to the Friday at the same time
+    (a staff training night), as the admin would; left as it is when seeded again."""
+    slug, weekday, later = MOVED_EVENING
+    day = this_monday + datetime.timedelta(weeks=1, days=weekday)
+    session = Session.objects.between_days(day, day).filter(cohort__slug=slug).first()
+    if session is None or session.is_cancelled:
+        return session
+    by = User.objects.get(email="admin@demo.clinic")
+    return changes.reschedule(session, session.starts_at + datetime.timedelta(days=later), by)
 
 
 def _attendance(first, this_monday, today):

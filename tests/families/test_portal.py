@@ -100,6 +100,45 @@ def test_an_evening_moved_reads_as_moved_to_its_new_day_in_the_familys_language(
     assert "Moved to" not in page and page.count("Cancelled") == 3
 
 
+def test_the_coming_weeks_cancelled_and_moved_evenings_are_listed_for_the_childs_cohort_only(family_week, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groups import changes
+
+    cohort, other_cohort = family_week.client_a.cohort, family_week.client_b.cohort
+    monday = week_start(timezone.localdate())
+    next_tuesday = evening(cohort, monday + datetime.timedelta(weeks=1, days=1))
+    friday = changes.reschedule(next_tuesday, next_tuesday.starts_at + datetime.timedelta(days=3), family_week.admin)
+    closed = evening(cohort, monday + datetime.timedelta(weeks=3, days=2))
+    changes.apply_closure(factories.ClosureFactory(starts_on=closed.local_date, cohort=cohort))
+    evening(cohort, monday + datetime.timedelta(weeks=2), status="cancelled", cancel_reason="Staff training")
+    evening(cohort, monday + datetime.timedelta(weeks=6), status="cancelled", cancel_reason="Too far ahead")
+    evening(other_cohort, monday + datetime.timedelta(weeks=1, days=2), status="cancelled", cancel_reason="Other")
+    browser = login(family_week.family_a)
+    url = reverse("families:home")
+    browser.get(url)
+    with CaptureQueriesContext(connection) as three_changes:
+        page = browser.get(url).content.decode()
+
+    ahead = page.split("Changes in the coming weeks", 1)[1].split("</ul>", 1)[0]
+    assert f"Moved to {friday.local_start:%a} {friday.local_start.day} {friday.local_start:%b}, 17:30" in ahead
+    assert "Cancelled: holiday" in ahead  # the closure, with its reason
+    assert ahead.count("Cancelled") == 2  # the closure and the training evening; not 6 weeks ahead
+    assert f"{friday.local_start:%a} {friday.local_start.day} {friday.local_start:%b}</span>" not in ahead
+    # Another cohort's cancellation is not this child's; each change costs no query of its own.
+    family_week.family_a.family_links.update(client=family_week.client_b)
+    ahead = browser.get(url).content.decode().split("Changes in the coming weeks", 1)[1].split("</ul>", 1)[0]
+    assert ahead.count("Cancelled") == 1 and "Moved to" not in ahead and "holiday" not in ahead
+    family_week.family_a.family_links.update(client=family_week.client_a)
+    for weeks in (1, 2):
+        closed = evening(cohort, monday + datetime.timedelta(weeks=weeks, days=3))
+        changes.apply_closure(factories.ClosureFactory(starts_on=closed.local_date, cohort=cohort))
+    with CaptureQueriesContext(connection) as five_changes:
+        assert browser.get(url).content.decode().count("Cancelled: holiday") == 3
+    assert len(five_changes) == len(three_changes)
+
+
 def test_unpublished_summary_is_not_shown(family_week, login):
     summary = family_week.summaries[family_week.client_a.pk]
     summary.status, summary.published_at, summary.published_by = "draft", None, None

@@ -72,7 +72,11 @@ def test_language_switch_ignores_unknown_languages_and_outside_redirects(family_
 
 
 def po_entries():
-    for block in PO.read_text().split("\n\n"):
+    return po_entries_of(PO.read_text())
+
+
+def po_entries_of(text):
+    for block in text.split("\n\n"):
         refs = " ".join(line[3:] for line in block.splitlines() if line.startswith("#: "))
         msgid = "".join(re.findall(r'^(?:msgid|msgid_plural)? ?"(.*)"$', block.split("msgstr")[0], re.M))
         msgstrs = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block + "\n", re.M)
@@ -83,6 +87,46 @@ def test_every_portal_string_has_a_spanish_translation():
     portal = [entry for entry in po_entries() if entry[1] and any(source in entry[0] for source in PORTAL_SOURCES)]
     missing = [msgid for _refs, msgid, msgstrs, fuzzy in portal if fuzzy or not all(msgstrs)]
     assert len(portal) > 60 and not missing, missing
+
+
+# The keywords Django's makemessages gives xgettext.
+XGETTEXT_KEYWORDS = (
+    "gettext_noop",
+    "gettext_lazy",
+    "ngettext_lazy:1,2",
+    "pgettext:1c,2",
+    "npgettext:1c,2,3",
+    "pgettext_lazy:1c,2",
+    "npgettext_lazy:1c,2,3",
+)
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="xgettext (gettext) is not installed")
+def test_every_portal_string_in_the_sources_is_in_the_catalogue_translated(tmp_path):
+    """Read from the sources themselves, as makemessages would: a string added to a
+    portal page is caught even before the catalogue is regenerated."""
+    from django.utils.translation.template import templatize
+
+    base = Path(settings.BASE_DIR)
+    files = []
+    for source in PORTAL_SOURCES:
+        path = base / source
+        files += sorted(path.rglob("*.html")) if path.is_dir() else [path]
+    extracted = []
+    for number, path in enumerate(files):
+        text = path.read_text()
+        if path.suffix == ".html":
+            text = templatize(text, origin=str(path))
+        copy = tmp_path / f"{number}.py"
+        copy.write_text(text)
+        extracted.append(str(copy))
+    pot = tmp_path / "portal.pot"
+    keywords = [f"--keyword={keyword}" for keyword in XGETTEXT_KEYWORDS]
+    command = ["xgettext", "-L", "Python", "--from-code=UTF-8", "--no-location", *keywords, "-o", str(pot)]
+    subprocess.run([*command, *extracted], check=True, capture_output=True)
+    translated = {msgid for _refs, msgid, msgstrs, fuzzy in po_entries() if not fuzzy and all(msgstrs)}
+    wanted = {msgid for _refs, msgid, _msgstrs, _fuzzy in po_entries_of(pot.read_text()) if msgid}
+    assert len(wanted) > 60 and not sorted(wanted - translated), sorted(wanted - translated)
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (gettext) is not installed")

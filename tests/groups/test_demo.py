@@ -45,3 +45,21 @@ def test_seeding_twice_gives_the_same_schedule():
     mondays = [monday - datetime.timedelta(weeks=n) for n in range(6, 0, -1)]
     rows = weekly_hours(Client.objects.filter(status="admitted"), mondays, timezone.localdate())
     assert sum(row.weeks_under_minimum for row in rows) >= 1
+
+
+def test_the_demo_moves_next_weeks_tuesday_evening_of_the_tweens_and_their_families_see_it(client):
+    from django.urls import reverse
+
+    from iop.models import User
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    tuesday = week_start(timezone.localdate()) + datetime.timedelta(weeks=1, days=1)
+    moved = Session.objects.between_days(tuesday, tuesday).get(cohort__slug="tweens")
+    assert moved.is_cancelled and moved.moved_to.local_date == tuesday + datetime.timedelta(days=3)
+    assert moved.moved_to.local_start.time() == moved.local_start.time() and not moved.moved_to.is_cancelled
+
+    client.force_login(User.objects.get(email="parent2@demo.clinic"))  # Tweens only
+    page = client.get(reverse("families:home")).content.decode()
+    ahead = page.split("Changes in the coming weeks", 1)[1].split("</ul>", 1)[0]
+    friday = moved.moved_to.local_start
+    assert f"Moved to {friday:%a} {friday.day} {friday:%b}, {friday:%H:%M}" in ahead
