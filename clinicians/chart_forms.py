@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from groups.enrollment import current_enrollment
 from iop.models import PRESCRIBER_CREDENTIALS, Role, User
 
 from .discharging import what_waits
@@ -205,6 +206,16 @@ class DischargeForm(forms.ModelForm):
         day = self.cleaned_data["discharged_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("A discharge is recorded on its day or later, not ahead of it."))
+        current = current_enrollment(self.instance.client)
+        if current is not None and day < current.started_on:
+            raise forms.ValidationError(
+                _("%(client)s joined %(cohort)s on %(day)s: the discharge is on that day or later.")
+                % {
+                    "client": self.instance.client.display_name,
+                    "cohort": current.cohort.name,
+                    "day": date_format(current.started_on, "D j M Y"),
+                }
+            )
         return day
 
     def clean(self):

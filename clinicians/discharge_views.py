@@ -33,6 +33,12 @@ def discharge_client(request, pk):
     if form.is_valid():
         discharge(client, form.instance, request.user)
         messages.success(request, _("%(name)s is discharged.") % {"name": client.display_name})
+        if not Client.objects.clinical_for(request.user).filter(pk=client.pk).exists():
+            # Out of the cohort now, the chart stays with the client's lead clinician.
+            messages.info(
+                request, _("The chart stays with %(lead)s, the lead clinician.") % {"lead": client.lead_clinician}
+            )
+            return redirect("clinician_home")
         return redirect("clinicians:chart", client.pk)
     context = {"client": client, "form": form, "last_phq_total": last_phq_total(client)}
     if not form.is_bound:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from groups import enrollment
 from iop import audit
 from iop.models import Client
 
@@ -84,7 +85,13 @@ def discharge(client, record, user):
     record.last_phq_total = last_phq_total(client)
     record.full_clean()
     record.save()
-    Client.objects.filter(pk=client.pk).update(status=Client.Status.DISCHARGED, discharged_on=record.discharged_on)
+    if enrollment.current_enrollment(client) is not None:
+        # The cohort's enrollment ends that day as when the office discharges: later
+        # evenings stop expecting the client (and their family stops hearing of them),
+        # and the cohort's future staff do not inherit the chart.
+        enrollment.discharge(client, record.discharged_on, user)
+    else:
+        Client.objects.filter(pk=client.pk).update(status=Client.Status.DISCHARGED, discharged_on=record.discharged_on)
     client.refresh_from_db()
     audit.record("discharge", record, client=client)
     # Every discharge comes with a progress report of the episode, rendered after commit.

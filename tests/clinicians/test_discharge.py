@@ -110,3 +110,52 @@ def test_discharge_records_the_last_phq_total(clinic, login):
         discharge_data(today, today + datetime.timedelta(days=2)),
     )
     assert Discharge.objects.get().last_phq_total == 0
+
+
+def test_a_clinical_discharge_ends_the_cohort_enrollment_so_later_evenings_and_their_families_let_go(clinic, login):
+    from groups.enrollment import current_enrollment, rosters
+    from groups.notices import families_by_session
+    from tests import factories
+
+    today = timezone.localdate()
+    factories.EnrollmentFactory(
+        client=clinic.client_a, cohort=clinic.client_a.cohort, started_on=today - datetime.timedelta(weeks=3)
+    )
+    next_week = factories.SessionFactory(cohort=clinic.client_a.cohort, day=today + datetime.timedelta(days=7))
+    assert families_by_session([next_week])  # client A's family hears of it while A is in the group
+    response = login(clinic.clinician_1).post(
+        reverse("clinicians:discharge", args=[clinic.client_a.pk]), discharge_data(today, today)
+    )
+    assert response.status_code == 302 and response.url == reverse("clinicians:chart", args=[clinic.client_a.pk])
+    clinic.client_a.refresh_from_db()
+    assert clinic.client_a.status == Client.Status.DISCHARGED and clinic.client_a.cohort is None
+    assert current_enrollment(clinic.client_a) is None
+    assert clinic.client_a.enrollments.get().ended_on == today
+    assert rosters([next_week])[next_week.pk] == [] and not families_by_session([next_week])
+
+
+def test_a_co_facilitator_who_discharges_is_told_the_chart_stays_with_the_lead(clinic, login):
+    from tests import factories
+
+    today = timezone.localdate()
+    factories.EnrollmentFactory(client=clinic.client_a, cohort=clinic.client_a.cohort, started_on=today)
+    colleague = factories.ClinicianFactory()
+    clinic.client_a.cohort.co_facilitators.add(colleague)
+    browser = login(colleague)
+    response = browser.post(reverse("clinicians:discharge", args=[clinic.client_a.pk]), discharge_data(today, today))
+    assert response.status_code == 302 and response.url == reverse("clinician_home")
+    page = browser.get(response.url).content.decode()
+    assert "is discharged" in page and "The chart stays with" in page
+
+
+def test_a_discharge_is_not_dated_before_the_client_joined_their_cohort(clinic, login):
+    from tests import factories
+
+    today = timezone.localdate()
+    factories.EnrollmentFactory(client=clinic.client_a, cohort=clinic.client_a.cohort, started_on=today)
+    yesterday = today - datetime.timedelta(days=1)
+    response = login(clinic.clinician_1).post(
+        reverse("clinicians:discharge", args=[clinic.client_a.pk]), discharge_data(yesterday, today)
+    )
+    assert response.status_code == 200 and "the discharge is on that day or later" in response.content.decode()
+    assert not Discharge.objects.exists()
