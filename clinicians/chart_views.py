@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iop import audit
+from iop import audit, emergency
 from iop.access import clinician_required
 
 from .access import clinical_client
@@ -80,6 +80,7 @@ def take_over_view(model, event, edit_route):
         draft = get_object_or_404(drafts, pk=pk)
         if not request.user.is_clinician:
             raise PermissionDenied
+        emergency.refuse_writes_under_emergency_access(request.user, draft)  # a bulk update: no save signal
         if draft.author_id != request.user.pk:
             previous = draft.author
             with transaction.atomic():  # taken over and recorded, or neither

@@ -190,12 +190,14 @@ class RiskAssessmentForm(forms.ModelForm):
     #: The answers that say a safety plan was written or updated in answer to the alert.
     WRITTEN = (RiskAssessment.SafetyPlan.CREATED, RiskAssessment.SafetyPlan.REVIEWED)
 
-    def __init__(self, *args, alert, safety_plans, reads_chart=True, **kwargs):
+    def __init__(self, *args, alert, safety_plans, reads_chart=True, writes_plan=None, **kwargs):
         """``safety_plans``: the client's safety plan ``Versions`` the user may read, to
         check that one said to be created or updated tonight was signed since ``alert``
-        was raised. ``reads_chart``: whether the user may open the client's chart."""
+        was raised. ``reads_chart``: whether the user may open the client's chart;
+        ``writes_plan``: whether they may also write in it (not by emergency access)."""
         super().__init__(*args, **kwargs)
         self.alert, self.safety_plans, self.reads_chart = alert, safety_plans, reads_chart
+        self.writes_plan = reads_chart if writes_plan is None else writes_plan
         self.helper = FormHelper()
         self.helper.form_tag = False
         for name in ("cssrs_screen", "disposition", "safety_plan"):
@@ -248,7 +250,7 @@ class RiskAssessmentForm(forms.ModelForm):
         # Checked for those who can open the chart; the on-call clinician or director
         # without it writes neither the plan nor into the chart (emergency access only
         # reads), so the team records it and the notes say who.
-        if answer in self.WRITTEN and self.reads_chart and not self.signed_since_alert():
+        if answer in self.WRITTEN and self.writes_plan and not self.signed_since_alert():
             self.add_error(
                 "safety_plan",
                 _(

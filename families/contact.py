@@ -24,13 +24,20 @@ def stop_contact(member, *, reason, by):
 
 
 @transaction.atomic
-def resume_contact(member, *, reason, by):
-    """Lift "do not contact": messages and the portal open again (the reason for
-    lifting is recorded in place of the old one)."""
+def resume_contact(member, *, reason, by, clients):
+    """Lift "do not contact" for the children ``clients`` (those whose care ``by``
+    is in): their portal links open again, with the reason recorded. Messages to
+    the person resume only when no other child's link stays suspended: another
+    team may have stopped contact for a reason of its own. Returns whether contact
+    is open again."""
+    suspended = list(FamilyLink.objects.select_for_update().filter(family_member=member, portal_suspended=True))
+    lifted = [link for link in suspended if link.client_id in {client.pk for client in clients}]
+    FamilyLink.objects.filter(pk__in=[link.pk for link in lifted]).update(portal_suspended=False, suspended_reason="")
+    for link in lifted:
+        audit.record("resume_contact", link, client=link.client, actor=by, action=audit.Action.UPDATE, why=reason)
+    if len(lifted) < len(suspended):
+        return False
     member.do_not_contact = False
     member.do_not_contact_reason = ""
     member.save(update_fields=["do_not_contact", "do_not_contact_reason"])
-    links = list(FamilyLink.objects.select_for_update().filter(family_member=member, portal_suspended=True))
-    FamilyLink.objects.filter(pk__in=[link.pk for link in links]).update(portal_suspended=False, suspended_reason="")
-    for link in links:
-        audit.record("resume_contact", link, client=link.client, actor=by, action=audit.Action.UPDATE, why=reason)
+    return True

@@ -10,6 +10,7 @@ class IopConfig(AppConfig):
         from .celery import ensure_broker_folders
 
         date_limits.apply()
+        signals.watch_deletes_under_emergency_access()
 
         ensure_broker_folders()
         self._register_audited_models()

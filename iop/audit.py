@@ -39,6 +39,7 @@ class Event(models.TextChoices):
     REVOKE_GRANT = "revoke_grant", _("Access grant revoked")
     BREAK_GLASS = "break_glass", _("Emergency access (break the glass)")
     REVIEW_BREAK_GLASS = "review_break_glass", _("Emergency access reviewed")
+    EMERGENCY_ACCESS_OFFERED = "emergency_access_offered", _("Shown the emergency access page of a client")
     INVITE_STAFF = "invite_staff", _("Invited a staff member")
     CHANGE_PROGRAM = "change_program", _("Changed the program settings")
     # The audit trail itself

@@ -115,6 +115,9 @@ def emergency_access(request, pk):
             request, _("Emergency access is open until %(until)s and recorded.") % {"until": f"{until:%H:%M}"}
         )
         return redirect("clinicians:chart", pk)
+    if request.method == "GET":
+        # Even the offer names the client: who looked up whom is kept.
+        audit.record("emergency_access_offered", client)
     context = {"client": client, "form": form, "hours": Program.current().emergency_access_hours}
     return render(request, "iop/audit/emergency_access.html", context)
 
@@ -123,6 +126,10 @@ def emergency_access(request, pk):
 @require_POST
 def emergency_review(request, pk):
     grant = get_object_or_404(ClientAccessGrant, pk=pk, kind=ClientAccessGrant.Kind.EMERGENCY)
+    if grant.grantee_id == request.user.pk:
+        # A review is someone else's look at why the glass was broken.
+        messages.error(request, _("Your own emergency access is reviewed by another privacy officer."))
+        return redirect("audit_log")
     emergency.mark_reviewed(grant, request.user)
     messages.success(request, _("Marked reviewed."))
     return redirect("audit_log")

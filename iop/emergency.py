@@ -113,19 +113,48 @@ def emergency_only_clients(user):
     return frozenset(emergency - set(ordinary.values_list("pk", flat=True)))
 
 
+#: Records of a safety alert's handling: written by whoever the program puts on the
+#: alert, chart or not (see ``handles_alerts_by_role``).
+ALERT_HANDLING = ("clinicians.safetyalert", "clinicians.riskassessment")
+
+
 def refuse_writes_under_emergency_access(user, instance):
-    """Called before a record of the clinical side is saved in a request: a
-    clinician who reaches its client only by breaking the glass may not change it."""
-    if not getattr(user, "is_clinician", False) or user.is_superuser:
-        return
-    client_id = client_of(instance)
-    if client_id is None:
+    """Called before a record of the clinical side is saved or deleted in a request,
+    and by views that change rows in bulk: a clinician who reaches its client only
+    by breaking the glass may not change it."""
+    refuse_unless_writable(user, client_of(instance), instance._meta.label_lower)
+
+
+def refuse_unless_writable(user, client_id, label=""):
+    """PermissionDenied if ``user`` reaches client ``client_id`` only by breaking the
+    glass. The alert's owner, the on-call clinician and the director (of an escalated
+    alert) still acknowledge and close the client's open alert: breaking the glass to
+    read the chart first must not stop them."""
+    if client_id is None or not getattr(user, "is_clinician", False) or user.is_superuser:
         return
     # Worked out once per request (the user object lives as long as the request).
     if not hasattr(user, "_emergency_only_clients"):
         user._emergency_only_clients = emergency_only_clients(user)
-    if client_id in user._emergency_only_clients:
-        raise PermissionDenied(_("Emergency access is read-only: ask the client's team to record this."))
+    if client_id not in user._emergency_only_clients:
+        return
+    if label in ALERT_HANDLING and handles_alerts_by_role(user, client_id):
+        return
+    raise PermissionDenied(_("Emergency access is read-only: ask the client's team to record this."))
+
+
+def handles_alerts_by_role(user, client_id):
+    """Whether one of the client's open safety alerts is ``user``'s by the program's
+    roles: its owner, the on-call clinician, or the director once it has escalated."""
+    from clinicians.models import SafetyAlert
+
+    program = Program.current()
+    alerts = SafetyAlert.objects.filter(client_id=client_id).unhandled()
+    if program.on_call_clinician_id == user.pk:
+        return alerts.exists()
+    mine = Q(owner=user)
+    if program.director_id == user.pk:
+        mine |= Q(escalated_at__isnull=False)
+    return alerts.filter(mine).exists()
 
 
 def client_of(instance):

@@ -6,7 +6,7 @@ from auditlog.context import auditlog_value
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -78,7 +78,9 @@ def _grant_deleted(sender, instance, **kwargs):
 @receiver(pre_save)
 def _emergency_access_is_read_only(sender, instance, raw=False, **kwargs):
     """Break-the-glass grants read access only: whatever page or form tries to
-    save a record of the clinical side for such a client, the save is refused."""
+    save or delete a record of the clinical side for such a client, it is refused
+    (bulk updates are checked by their views). Deletes are watched model by model
+    (``watch_deletes_under_emergency_access``)."""
     from .emergency import READ_ONLY_APPS, refuse_writes_under_emergency_access
 
     if raw or sender._meta.app_label not in READ_ONLY_APPS:
@@ -86,3 +88,18 @@ def _emergency_access_is_read_only(sender, instance, raw=False, **kwargs):
     actor = (auditlog_value.get(None) or {}).get("actor")
     if actor is not None:
         refuse_writes_under_emergency_access(actor, instance)
+
+
+def watch_deletes_under_emergency_access():
+    """The same refusal before a delete, for the read-only apps' models only: a
+    receiver for every model would stop Django deleting other tables' rows in bulk
+    (expired sessions, lockout records) without loading each one."""
+    from django.apps import apps
+
+    from .emergency import READ_ONLY_APPS
+
+    for model in apps.get_models():
+        if model._meta.app_label in READ_ONLY_APPS:
+            pre_delete.connect(
+                _emergency_access_is_read_only, sender=model, dispatch_uid=f"read-only-{model._meta.label_lower}"
+            )

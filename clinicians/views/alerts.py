@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from clinicians.chart import Versions, safety_plan_versions
 from clinicians.forms import RiskAssessmentForm
 from clinicians.models import SafetyAlert
-from iop import audit
+from iop import audit, emergency
 from iop.access import clinician_required
 from iop.models import Client, Program
 
@@ -33,7 +33,10 @@ def _form(request, alert, data=None):
         client = Client.objects.open_clinical(request.user, alert.client_id)
     except Client.DoesNotExist:
         return RiskAssessmentForm(data, alert=alert, safety_plans=Versions(), reads_chart=False)
-    return RiskAssessmentForm(data, alert=alert, safety_plans=safety_plan_versions(client, request.user))
+    # Read by breaking the glass, the chart is not theirs to write in: the team signs the plan.
+    writes = client.pk not in emergency.emergency_only_clients(request.user)
+    versions = safety_plan_versions(client, request.user)
+    return RiskAssessmentForm(data, alert=alert, safety_plans=versions, writes_plan=writes)
 
 
 def panel_state(safety_plans):

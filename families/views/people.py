@@ -4,6 +4,7 @@ the invitation's set-password page."""
 
 from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -11,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iop import audit
+from iop import audit, emergency
 from iop.access import admin_required, clinician_required, staff_required
 from iop.links import site_url
 from iop.models import AuditEntry, Client, Role, User
@@ -93,14 +94,27 @@ def do_not_contact(request, pk):
         _family_members().filter(family_links__client__in=Client.objects.clinical_for(request.user)).distinct(), pk=pk
     )
     clients = list(Client.objects.clinical_for(request.user).filter(family_links__family_member=member))
+    # Only a clinician in the child's care decides this, not one who broke the glass to read.
+    read_only = emergency.emergency_only_clients(request.user)
+    clients = [client for client in clients if client.pk not in read_only]
+    if not clients:
+        raise PermissionDenied(_("Emergency access is read-only: ask the client's team to record this."))
     form = DoNotContactForm(request.POST or None, initial={"do_not_contact": member.do_not_contact})
     if form.is_valid():
         if form.cleaned_data["do_not_contact"]:
             contact.stop_contact(member, reason=form.cleaned_data["reason"], by=request.user)
             messages.success(request, _("Nothing will be sent to this person and their family page is closed."))
-        else:
-            contact.resume_contact(member, reason=form.cleaned_data["reason"], by=request.user)
+        elif contact.resume_contact(member, reason=form.cleaned_data["reason"], by=request.user, clients=clients):
             messages.success(request, _("Contact resumed; their family page is open again."))
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Their family page is open again for your client. Nothing is sent to them yet: contact was also "
+                    "stopped for another child's care, and stays stopped until that is lifted too. The program "
+                    "office can tell you more."
+                ),
+            )
         return redirect("families:client_family", clients[0].pk)
     return render(request, "families/staff/do_not_contact.html", {"member": member, "form": form, "clients": clients})
 

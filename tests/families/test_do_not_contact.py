@@ -67,6 +67,27 @@ def test_contact_can_be_resumed(family_week, login):
     assert AuditEntry.objects.filter(event="resume_contact").exists()
 
 
+def test_one_childs_team_lifts_it_for_their_child_only_while_another_childs_team_keeps_it(family_week, login):
+    from tests import factories
+
+    member = family_week.family_a
+    factories.FamilyLinkFactory(family_member=member, client=family_week.client_b)
+    switch(login(family_week.clinician_2), member)  # Blake's team stops contact with this parent
+
+    team_a = login(family_week.clinician_1)
+    response = switch(team_a, member, on=False, reason="Spoke with her today")
+    links = {link.client_id: link for link in FamilyLink.objects.filter(family_member=member)}
+    assert not links[family_week.client_a.pk].portal_suspended and links[family_week.client_b.pk].portal_suspended
+    member.refresh_from_db()
+    assert member.do_not_contact  # nothing is sent while Blake's team keeps it
+    page = team_a.get(response.url).content.decode()
+    assert "Nothing is sent to them yet" in page and family_week.client_b.legal_first_name not in page
+
+    switch(login(family_week.clinician_2), member, on=False, reason="Reviewed with the family")
+    member.refresh_from_db()
+    assert not member.do_not_contact and not FamilyLink.objects.filter(portal_suspended=True).exists()
+
+
 @pytest.mark.parametrize(("role", "status"), [("clinician_2", 404), ("admin", 403), ("family_b", 404)])
 def test_only_the_clients_clinicians_may_switch(family_week, login, role, status):
     assert switch(login(family_week.role(role)), family_week.family_a).status_code == status

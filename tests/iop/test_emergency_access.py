@@ -151,3 +151,85 @@ def test_emergency_access_reads_but_never_writes(clinic, login):
     own = reverse("clinicians:note_new", args=[clinic.client_b.pk, "individual_checkin"])
     assert login(clinic.clinician_2).post(own, typed).status_code == 302
     assert Note.objects.filter(client=clinic.client_b, author=clinic.clinician_2).count() == 1
+
+
+def test_emergency_access_changes_nothing_in_bulk_either(clinic, login):
+    """Releasing a report, taking over or discarding a draft, lifting "do not contact":
+    each changes rows without a model save, and each is refused under break the glass."""
+    from clinicians.models import ProgressReport, SafetyPlan, TreatmentPlan
+    from families import contact
+
+    report = factories.ready_report(clinic.client_a, variant=ProgressReport.Variant.FAMILY)
+    plan, _ = TreatmentPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    safety_plan, _ = SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    contact.stop_contact(clinic.family_a, reason="Contact at home may be unsafe.", by=clinic.clinician_1)
+    browser = login(clinic.clinician_2)
+    break_glass(browser, clinic)
+
+    for route, pk in [
+        ("clinicians:report_release", report.pk),
+        ("clinicians:report_retry", report.pk),
+        ("clinicians:plan_take_over", plan.pk),
+        ("clinicians:plan_discard", plan.pk),
+        ("clinicians:safety_plan_take_over", safety_plan.pk),
+        ("clinicians:safety_plan_discard", safety_plan.pk),
+    ]:
+        assert browser.post(reverse(route, args=[pk])).status_code == 403, route
+    lift = reverse("families:do_not_contact", args=[clinic.family_a.pk])
+    assert browser.post(lift, {"reason": "Spoke with mum."}).status_code == 403
+
+    report.refresh_from_db()
+    assert not report.released_to_family
+    assert TreatmentPlan.objects.get(pk=plan.pk).author == clinic.clinician_1
+    assert SafetyPlan.objects.get(pk=safety_plan.pk).author == clinic.clinician_1
+    clinic.family_a.refresh_from_db()
+    assert clinic.family_a.do_not_contact and clinic.family_a.family_links.get().portal_suspended
+    # The client's team still does each.
+    team = login(clinic.clinician_1)
+    assert team.post(reverse("clinicians:report_release", args=[report.pk])).status_code == 302
+    assert team.post(reverse("clinicians:plan_discard", args=[plan.pk])).status_code == 302
+    assert not TreatmentPlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_the_on_call_clinician_who_broke_the_glass_still_acknowledges_and_closes_the_alert(clinic, login):
+    from clinicians.models import SafetyAlert
+
+    program = Program.current()
+    program.on_call_clinician = clinic.clinician_2
+    program.save()
+    factories.AdministrationFactory(client=clinic.client_a)  # item 9 answered 1: an alert
+    alert = SafetyAlert.objects.get(client=clinic.client_a)
+    browser = login(clinic.clinician_2)
+    break_glass(browser, clinic)  # to read the safety plan first
+
+    assert browser.post(reverse("clinicians:acknowledge_alert", args=[alert.pk])).status_code == 302
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == clinic.clinician_2
+    page = browser.get(reverse("clinicians:alert", args=[alert.pk])).content.decode()
+    assert "You read this chart with emergency access" in page and "Write safety plan" not in page
+    # Made with her tonight, signed by the team: it is then owed to them, as when closed without the chart.
+    assessment = {"cssrs_screen": "low", "disposition": "home_with_plan", "safety_plan": "created"}
+    assessment["notes"] = "Seen with her mother; no plan or intent; Jordan signs the plan with her tomorrow."
+    response = browser.post(reverse("clinicians:risk_assessment", args=[alert.pk]), assessment)
+    alert.refresh_from_db()
+    assert alert.is_handled, response.context["form"].errors
+    assert SafetyAlert.objects.safety_plan_owed().get() == alert
+
+
+def test_a_privacy_officer_does_not_review_their_own_break_the_glass(clinic, login):
+    clinic.clinician_2.is_privacy_officer = True
+    clinic.clinician_2.save()
+    grant = factories.emergency_grant(clinic.client_a, clinic.clinician_2)
+    browser = login(clinic.clinician_2)
+    assert 'value="Mark reviewed"' not in browser.get(reverse("audit_log")).content.decode()
+    assert "Mark reviewed</button>" not in browser.get(reverse("audit_log")).content.decode()
+    response = browser.post(reverse("emergency_review", args=[grant.pk]), follow=True)
+    assert "reviewed by another privacy officer" in response.content.decode()
+    grant.refresh_from_db()
+    assert grant.reviewed_at is None
+
+
+def test_the_emergency_access_offer_is_itself_recorded(clinic, login):
+    login(clinic.clinician_2).get(reverse("emergency_access", args=[clinic.client_a.pk]))
+    entry = AuditEntry.objects.get(event="emergency_access_offered")
+    assert (entry.actor, entry.client_id) == (clinic.clinician_2, clinic.client_a.pk)
