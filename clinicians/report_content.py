@@ -51,6 +51,8 @@ class ReportWeek:
     hours_offered: float = 0
     under_minimum: bool = False
     enrolled: bool = False
+    #: A finished week that offered fewer hours than the minimum (``groups.hours.Week.short``).
+    short: bool = False
     present: int = 0
     partial: int = 0
     excused: int = 0
@@ -134,7 +136,7 @@ def _weeks(client, start, end, today):
     mondays = weeks_between(start, end)
     (client_weeks,) = weekly_hours([client], mondays, today)
     rows = {
-        w.week_of: ReportWeek(w.week_of, w.hours, w.hours_offered, w.under_minimum, w.enrolled)
+        w.week_of: ReportWeek(w.week_of, w.hours, w.hours_offered, w.under_minimum, w.enrolled, short=w.short)
         for w in client_weeks.weeks
     }
     sessions = Session.objects.between_days(start, end)

@@ -89,11 +89,11 @@ def record(clinic):
 
 def make_report(record, user, variant="clinical", **fields):
     fields.setdefault("summary", "Attends well and uses skills at home.")
+    fields.setdefault("period_start", record.first_monday)
     return ProgressReport.objects.create(
         client=record.client,
         requested_by=user,
         variant=variant,
-        period_start=record.first_monday,
         period_end=record.first_monday + datetime.timedelta(days=20),
         **fields,
     )
@@ -133,6 +133,23 @@ def test_clinical_report_has_every_section_with_hours_and_phq_totals(clinic, rec
     assert record.plan.goal in text and "Progressing" in text
     assert "Attends well and uses skills at home." in text
     assert f"Prepared by {clinic.clinician_1.display_name}" in text
+
+
+def test_a_finished_week_that_offered_under_the_minimum_reads_short_not_unfinished(clinic, record):
+    """Its one evening attended in full: nobody could reach 6 hours, so it is neither
+    flagged nor said to be still running."""
+    short_monday = record.first_monday - datetime.timedelta(weeks=1)
+    client = record.client
+    client.admitted_on = short_monday
+    client.save()
+    client.enrollments.update(started_on=short_monday)
+    session = factories.SessionFactory(cohort=client.cohort, day=short_monday + datetime.timedelta(days=3))
+    factories.AttendanceFactory(session=session, client=client, status="present")
+    report = make_report(record, clinic.clinician_1, period_start=short_monday)
+    (short,) = [week for week in report_content.sections(report).weeks if week.week_of == short_monday]
+    assert short.short and not short.under_minimum and short.hours == 3.0
+    html = report_content.report_html(report)
+    assert html.count("Short week") == 1 and "Week not over" not in html
 
 
 def test_report_chart_is_the_pages_svg(clinic, record):
