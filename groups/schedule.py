@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from . import notices
 from .curriculum import ensure_weeks_for
 from .models import Closure, Cohort, Session
 from .recurrence import evenings, span_on, weeks_between
@@ -79,9 +80,22 @@ def generate_all(cohorts, first, last):
     Session.objects.bulk_create(new)
     _add_facilitators(cohorts, new)
     result.created = len(new)
-    result.cancelled_by_closure = sum(session.is_cancelled for session in new)
+    closed = [session for session in new if session.is_cancelled]
+    result.cancelled_by_closure = len(closed)
+    _tell_families_of_closures(closed)
     ensure_weeks_for(cohorts, weeks_between(first, last))
     return result
+
+
+def _tell_families_of_closures(sessions):
+    """A closure saved before its evenings existed told nobody: the families expected
+    at the evenings it now cancels hear of it as these are made (once per closure and
+    person, as when the closure is saved)."""
+    by_closure = {}
+    for session in sessions:
+        by_closure.setdefault(session.closure, []).append(session)
+    for closure, closed in by_closure.items():
+        notices.tell_families_of_closure(closure, closed)
 
 
 def _new_session(cohort, start, end, closure):

@@ -96,9 +96,16 @@ def closures(request):
             closure.created_by = request.user
             closure.save()
             cancelled = changes.apply_closure(closure)
-            messages.success(
-                request, _("Closure saved. Evenings cancelled: %(n)s. Families have been told.") % {"n": len(cancelled)}
-            )
+            if cancelled:
+                message = _("Closure saved. Evenings cancelled: %(n)s. Families have been told.") % {
+                    "n": len(cancelled)
+                }
+            else:
+                message = _(
+                    "Closure saved. No evenings are scheduled on those days yet: they will be made cancelled, and "
+                    "families told, when the schedule reaches them."
+                )
+            messages.success(request, message)
             return redirect(f"{reverse('groups:week')}?week={closure.starts_on:%Y-%m-%d}")
         preview = list(changes.sessions_closed_by(data["starts_on"], data["ends_on"], data["cohort"]))
     upcoming = Closure.objects.filter(ends_on__gte=timezone.localdate() - datetime.timedelta(weeks=4))

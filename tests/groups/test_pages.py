@@ -199,6 +199,26 @@ def test_closure_confirm_cancels_evenings_and_queues_family_notices(enrolled, ev
     assert Closure.objects.count() == 1 and OutboxMessage.objects.filter(kind="closure").count() == 2
 
 
+def test_a_closure_saved_before_its_evenings_exist_tells_families_when_they_are_made(enrolled, login):
+    from groups import schedule
+
+    cohort = enrolled.client_a.cohort
+    monday = timezone.localdate() + datetime.timedelta(weeks=3, days=-timezone.localdate().weekday())
+    data = {"starts_on": f"{monday}", "ends_on": f"{monday}", "cohort": cohort.pk, "reason": "weather", "confirm": "1"}
+    browser = login(enrolled.admin)
+    response = browser.post(reverse("groups:closures"), data, follow=True)
+    assert "No evenings are scheduled on those days yet" in text(response)
+    assert not OutboxMessage.objects.filter(kind="closure").exists()
+
+    result = schedule.generate_all([cohort], monday, monday + datetime.timedelta(days=6))
+    assert result.cancelled_by_closure == 1
+    told = OutboxMessage.objects.filter(kind="closure")
+    assert [message.recipient for message in told] == [enrolled.family_a]
+    assert f"No group on {monday:%a} {monday.day} {monday:%b}" in told.get().body
+    schedule.generate_all([cohort], monday, monday + datetime.timedelta(days=6))  # again: nobody told twice
+    assert told.count() == 1
+
+
 @pytest.mark.parametrize(
     "note", ["", "<script>alert(1)</script>", "Snow ❄️ día", "'; DROP TABLE groups_session; --", "x" * 500]
 )
