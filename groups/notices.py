@@ -73,9 +73,12 @@ def _cohort_names(sessions):
 
 
 def tell_families_of_closure(closure, sessions):
+    families = families_by_session(sessions)
+    if not families:
+        return  # the schedule made ahead of any enrollment: nobody to tell, nothing more read
     phone = Program.current().phone
     names = _cohort_names(sessions)
-    for member, theirs in families_by_session(sessions).items():
+    for member, theirs in families.items():
         with translation.override(member.language):
             reason = closure.get_reason_display().lower()
             body = _("No group on %(days)s (%(reason)s).") % {"days": _days(theirs, member, names), "reason": reason}
