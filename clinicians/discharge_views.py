@@ -21,15 +21,15 @@ def discharge_client(request, pk):
     if existing:
         audit.record("view_discharge", existing, client=client)
         return render(request, "clinicians/discharge_detail.html", {"client": client, "discharge": existing})
-    if client.status != Client.Status.ADMITTED:
+    if client.status == Client.Status.REFERRED:
         messages.error(request, _("Only an admitted client can be discharged."))
         return redirect("clinicians:chart", client.pk)
-    form = DischargeForm(
-        request.POST or None,
-        client=client,
-        instance=Discharge(author=request.user),
-        initial={"objectives_summary": objectives_at_discharge(client)},
-    )
+    initial = {"objectives_summary": objectives_at_discharge(client)}
+    if client.status == Client.Status.DISCHARGED:
+        # The program office ended the enrollment; the summary and aftercare plan are
+        # still the clinician's to record (product.md: a discharge comes with them).
+        initial["discharged_on"] = client.discharged_on
+    form = DischargeForm(request.POST or None, client=client, instance=Discharge(author=request.user), initial=initial)
     if form.is_valid():
         discharge(client, form.instance, request.user)
         messages.success(request, _("%(name)s is discharged.") % {"name": client.display_name})

@@ -52,7 +52,10 @@ def what_waits(client):
     """What stands in the way of discharging ``client`` (product.md: an alert stays
     open until a risk assessment is documented; a client leaves with the safety plan
     an assessment recorded as made). The form refuses while any waits; its page says
-    so from the start. At most two queries."""
+    so from the start. At most two queries; none once the client has left (the office
+    ended the enrollment): the summary is then recorded after the fact."""
+    if client.status != Client.Status.ADMITTED:
+        return []
     alerts = SafetyAlert.objects.filter(client=client).order_by("created_at")
     waiting = []
     alert = alerts.unhandled().first()

@@ -2,6 +2,7 @@
 risk assessment that is the only way to close one (product.md, "Clinical rules")."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import models, transaction
@@ -17,6 +18,8 @@ from iop.outbox import queue_message
 
 from . import safety_plans
 from .measures import Administration, ClinicalQuerySet
+
+log = logging.getLogger(__name__)
 
 # What the owner and the on-call clinician receive. A message can be read by
 # anyone holding the phone, so it says nothing about the client or the answers;
@@ -94,18 +97,25 @@ class SafetyAlertQuerySet(ClientRecordsQuerySet):
 
 def owner_for(client):
     """A named clinician owns every alert: the client's lead clinician, else the
-    cohort's lead, else whoever is on call; someone who has left (deactivated) or is
-    no longer a clinician is passed over, since they would never see it."""
-    candidates = (
-        client.lead_clinician if client.lead_clinician_id else None,
-        client.cohort.lead_clinician if client.cohort_id else None,
-        Program.current().on_call_clinician,
+    cohort's lead, else whoever is on call, else the program director; someone who
+    has left (deactivated) or is no longer a clinician is passed over, since they
+    would never see it. With nobody at all, the alert is logged as an error (and
+    every clinician who reads the chart still sees it)."""
+    program = Program.current()
+    candidates = (  # each read only if the one before cannot own it
+        lambda: client.lead_clinician if client.lead_clinician_id else None,
+        lambda: client.cohort.lead_clinician if client.cohort_id else None,
+        lambda: program.on_call_clinician,
+        lambda: program.director,
     )
-    return next((person for person in candidates if _can_own(person)), candidates[-1])
+    owner = next((person for person in (read() for read in candidates) if _can_own(person)), None)
+    if owner is None:
+        log.error("Safety alert for client %s has no active clinician to own it: set who is on call.", client.pk)
+    return owner
 
 
 def _can_own(person):
-    return person is not None and person.is_active and person.is_clinician
+    return person is not None and person.is_active and (person.is_clinician or person.is_superuser)
 
 
 class SafetyAlert(models.Model):

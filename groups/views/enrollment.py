@@ -45,6 +45,10 @@ def client_enrollment(request, pk):
             forms[action].add_error(None, error)
         else:
             messages.success(request, _("%(c)s %(done)s.") % {"c": client, "done": DONE[action]})
+            if action == "discharge":
+                messages.info(
+                    request, _("The client's clinician records the discharge summary and aftercare plan in the chart.")
+                )
             return redirect("groups:client_enrollment", client.pk)
     context = {
         "client": client,

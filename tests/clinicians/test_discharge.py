@@ -159,3 +159,27 @@ def test_a_discharge_is_not_dated_before_the_client_joined_their_cohort(clinic, 
     )
     assert response.status_code == 200 and "the discharge is on that day or later" in response.content.decode()
     assert not Discharge.objects.exists()
+
+
+def test_after_the_office_discharges_the_clinician_still_records_the_summary_and_aftercare(clinic, login):
+    from groups import enrollment
+    from tests import factories
+
+    today = timezone.localdate()
+    factories.EnrollmentFactory(
+        client=clinic.client_a, cohort=clinic.client_a.cohort, started_on=today - datetime.timedelta(weeks=6)
+    )
+    enrollment.discharge(clinic.client_a, today - datetime.timedelta(days=1), clinic.admin)
+    browser = login(clinic.clinician_1)  # the client's lead clinician
+    chart = browser.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert "Record the discharge summary and aftercare plan" in chart
+    url = reverse("clinicians:discharge", args=[clinic.client_a.pk])
+    page = browser.get(url).content.decode()
+    assert "The program office ended" in page and f'value="{today - datetime.timedelta(days=1)}"' in page
+
+    yesterday = today - datetime.timedelta(days=1)
+    assert browser.post(url, discharge_data(yesterday, today)).status_code == 302
+    record = Discharge.objects.get(client=clinic.client_a)
+    assert record.aftercare_plan.startswith("Weekly outpatient") and record.discharged_on == yesterday
+    clinic.client_a.refresh_from_db()
+    assert clinic.client_a.status == Client.Status.DISCHARGED and clinic.client_a.discharged_on == yesterday

@@ -128,6 +128,24 @@ def test_owner_and_on_call_get_an_urgent_message_that_says_only_open_the_app(cli
         assert clinic.client_a.first_name.lower() not in text
 
 
+def test_an_alert_goes_to_the_director_when_the_leads_and_on_call_have_left(clinic, on_call, caplog):
+    from iop.models import Client, User
+
+    User.objects.filter(pk__in=[clinic.clinician_1.pk, on_call.on_call_clinician_id]).update(is_active=False)
+    client = Client.objects.get(pk=clinic.client_a.pk)  # its lead read afresh
+    AdministrationFactory(client=client, answers=phq9_with_item_9(3))
+    alert = SafetyAlert.objects.get()
+    assert alert.owner == on_call.director
+    sent_to = {m.recipient for m in OutboxMessage.objects.filter(kind="safety_alert")}
+    assert on_call.director in sent_to
+
+    # Nobody left at all: no owner named, and the error says what to set.
+    User.objects.filter(pk=on_call.director_id).update(is_active=False)
+    AdministrationFactory(client=Client.objects.get(pk=client.pk), answers=phq9_with_item_9(3))
+    assert SafetyAlert.objects.latest("pk").owner is None
+    assert "no active clinician to own it" in caplog.text
+
+
 def test_with_the_broker_stopped_the_kiosk_submission_still_saves_the_alert_and_its_messages(
     clinic, on_call, client, broker_stopped, django_capture_on_commit_callbacks, caplog
 ):
