@@ -107,7 +107,7 @@ def chart(client, user):
         "family_links": list(client.family_links.select_related("family_member")),
         "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
         "safety_plans": safety_plan_versions(client, user),
-        "discharge": Discharge.objects.filter(client=client).first(),
+        "discharge": Discharge.objects.of_episode(client),
         **alerts_to_follow_up(client, user),
         "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
         "reports": list(ProgressReport.objects.of_opened(client, user)[:RECENT_REPORTS]),

@@ -17,7 +17,7 @@ from .models import Discharge
 @clinician_required
 def discharge_client(request, pk):
     client = clinical_client(request.user, pk)
-    existing = Discharge.objects.filter(client=client).select_related("author").first()
+    existing = Discharge.objects.select_related("author").of_episode(client)
     if existing:
         audit.record("view_discharge", existing, client=client)
         return render(request, "clinicians/discharge_detail.html", {"client": client, "discharge": existing})

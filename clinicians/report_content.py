@@ -128,7 +128,10 @@ def sections(report, today=None):
             .select_related("prescriber")
         )
         found.family_sessions = _family_sessions(client, report)
-        found.discharge = Discharge.objects.filter(client=client).first()
+        in_period = Discharge.objects.filter(
+            client=client, discharged_on__gte=report.period_start, discharged_on__lte=report.period_end
+        )
+        found.discharge = in_period.order_by("-discharged_on", "-pk").first()
     return found
 
 

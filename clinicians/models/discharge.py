@@ -12,6 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .signing import ClinicalQuerySet
 
+
+class DischargeQuerySet(ClinicalQuerySet):
+    def of_episode(self, client):
+        """The discharge ending ``client``'s current (or last) episode, or None: a
+        client readmitted later starts an episode that has none yet."""
+        found = self.filter(client=client)
+        if client.admitted_on:
+            found = found.filter(discharged_on__gte=client.admitted_on)
+        return found.order_by("-discharged_on", "-pk").first()
+
+
 #: The first aftercare appointment is within this many days of discharge
 #: (product.md; the HEDIS follow-up-after-hospitalization measure uses 7 days).
 FOLLOW_UP_WITHIN_DAYS = 7
@@ -26,7 +37,8 @@ class Discharge(models.Model):
         NON_ATTENDANCE = "non_attendance", _("Stopped attending")
         OTHER = "other", _("Other")
 
-    client = models.OneToOneField("iop.Client", on_delete=models.PROTECT, related_name="discharge")
+    # One per episode: a client readmitted after a discharge is discharged again.
+    client = models.ForeignKey("iop.Client", on_delete=models.PROTECT, related_name="discharges")
     discharged_on = models.DateField(default=timezone.localdate)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     reason_detail = models.TextField(blank=True)
@@ -45,7 +57,7 @@ class Discharge(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = ClinicalQuerySet.as_manager()
+    objects = DischargeQuerySet.as_manager()
 
     class Meta:
         constraints = [

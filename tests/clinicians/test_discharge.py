@@ -183,3 +183,33 @@ def test_after_the_office_discharges_the_clinician_still_records_the_summary_and
     assert record.aftercare_plan.startswith("Weekly outpatient") and record.discharged_on == yesterday
     clinic.client_a.refresh_from_db()
     assert clinic.client_a.status == Client.Status.DISCHARGED and clinic.client_a.discharged_on == yesterday
+
+
+def test_a_client_readmitted_after_a_discharge_is_discharged_again_with_a_new_summary(clinic, login):
+    from groups import enrollment
+    from tests import factories
+
+    today = timezone.localdate()
+    client = clinic.client_a
+    factories.EnrollmentFactory(client=client, cohort=client.cohort, started_on=today - datetime.timedelta(weeks=10))
+    url = reverse("clinicians:discharge", args=[client.pk])
+    browser = login(clinic.clinician_1)
+    first_day = today - datetime.timedelta(weeks=4)
+    data = discharge_data(first_day, first_day, reason="step_up", aftercare_plan="Partial hospitalization program.")
+    assert browser.post(url, data).status_code == 302
+
+    client.refresh_from_db()
+    enrollment.admit(
+        client, clinic.client_a.enrollments.get().cohort, today - datetime.timedelta(weeks=2), clinic.admin
+    )
+    client.refresh_from_db()
+    chart = browser.get(reverse("clinicians:chart", args=[client.pk])).content.decode()
+    assert "Discharge this client" in chart and "Discharge summary</a>" not in chart
+    assert "Partial hospitalization program." not in browser.get(url).content.decode()  # a new form
+
+    assert browser.post(url, discharge_data(today, today)).status_code == 302
+    assert [d.discharged_on for d in Discharge.objects.filter(client=client).order_by("discharged_on")] == [
+        first_day,
+        today,
+    ]
+    assert "Weekly outpatient therapy" in browser.get(url).content.decode()  # this episode's summary
