@@ -61,10 +61,16 @@ class AttendanceSheet(forms.Form):
                 self.add_error(f"late_{client.pk}", _("How many minutes late?"))
             if status == Attendance.Status.LEFT_EARLY and not left:
                 self.add_error(f"left_{client.pk}", _("How many minutes early did they leave?"))
-            if status != Attendance.Status.LATE and late:
-                self.add_error(f"late_{client.pk}", _("Minutes late go with the status 'Late'."))
-            if status != Attendance.Status.LEFT_EARLY and left:
-                self.add_error(f"left_{client.pk}", _("Minutes left early go with the status 'Left early'."))
+            partial = status in (Attendance.Status.LATE, Attendance.Status.LEFT_EARLY)
+            if not partial and late:
+                self.add_error(f"late_{client.pk}", _("Minutes late go with the status 'Late' or 'Left early'."))
+            if not partial and left:
+                self.add_error(f"left_{client.pk}", _("Minutes left early go with the status 'Left early' or 'Late'."))
+            if partial and late + left >= self.session.duration_minutes:
+                self.add_error(
+                    f"left_{client.pk}",
+                    _("Late and early together take the whole evening: mark them absent or excused instead."),
+                )
         return data
 
     @transaction.atomic

@@ -89,14 +89,19 @@ class Attendance(models.Model):
         ordering = ["session", "client"]
         constraints = [
             models.UniqueConstraint(fields=["session", "client"], name="one_attendance_per_client_and_session"),
+            # Late says how late; left early says how early. Someone who came late and
+            # also left early is marked by either, with both minutes (both come off their hours).
             models.CheckConstraint(
-                condition=Q(status="late", late_minutes__gt=0) | ~Q(status="late") & Q(late_minutes=0),
-                name="late_minutes_only_when_late",
+                condition=Q(status="late", late_minutes__gt=0)
+                | Q(status="left_early")
+                | ~Q(status__in=["late", "left_early"]) & Q(late_minutes=0),
+                name="late_minutes_with_a_partial_evening",
             ),
             models.CheckConstraint(
                 condition=Q(status="left_early", left_early_minutes__gt=0)
-                | ~Q(status="left_early") & Q(left_early_minutes=0),
-                name="left_early_minutes_only_when_left_early",
+                | Q(status="late")
+                | ~Q(status__in=["late", "left_early"]) & Q(left_early_minutes=0),
+                name="left_early_minutes_with_a_partial_evening",
             ),
         ]
 

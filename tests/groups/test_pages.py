@@ -82,9 +82,30 @@ def test_attendance_form_explains_missing_minutes_and_keeps_the_choice(enrolled,
     page = text(response)
     assert response.status_code == 200
     assert "How many minutes early did they leave?" in page
-    assert "Minutes late go with the status" in page
     assert 'value="left_early" selected' in page
     assert not Attendance.objects.exists()
+    response = login(enrolled.admin).post(
+        reverse("groups:attendance", args=[teens.pk]), {f"status_{client.pk}": "present", f"late_{client.pk}": "5"}
+    )
+    assert "Minutes late go with the status" in text(response) and not Attendance.objects.exists()
+
+
+def test_late_and_left_early_on_one_evening_both_come_off_the_hours(enrolled, evenings, login):
+    teens, _ = evenings
+    client = enrolled.client_a
+    url = reverse("groups:attendance", args=[teens.pk])
+    browser = login(enrolled.clinician_1)
+    both = {f"status_{client.pk}": "late", f"late_{client.pk}": "30", f"left_{client.pk}": "45"}
+    assert browser.post(url, both).status_code == 302
+    row = Attendance.objects.get(session=teens, client=client)
+    assert (row.late_minutes, row.left_early_minutes, row.minutes_attended) == (30, 45, 180 - 75)
+    page = text(browser.get(reverse("groups:session_detail", args=[teens.pk])))
+    assert "30 min late" in page and "left 45 min early" in page
+
+    whole = {**both, f"left_{client.pk}": "150"}
+    response = browser.post(url, whole)
+    assert "take the whole evening" in text(response)
+    assert Attendance.objects.get(session=teens, client=client).left_early_minutes == 45
 
 
 def test_attendance_of_a_cancelled_evening_cannot_be_saved(enrolled, evenings, login):
