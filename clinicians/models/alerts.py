@@ -95,6 +95,10 @@ class SafetyAlertQuerySet(ClientRecordsQuerySet):
         return escalated
 
 
+class AlreadyClosed(ValueError):
+    """The alert was closed, by someone else, before this assessment could close it."""
+
+
 def owner_for(client):
     """A named clinician owns every alert: the client's lead clinician, else the
     cohort's lead, else whoever is on call, else the program director; someone who
@@ -218,10 +222,14 @@ class SafetyAlert(models.Model):
         return True
 
     def close_with(self, assessment):
-        """The only way an alert closes: with the risk assessment documented on it."""
+        """The only way an alert closes: with the risk assessment documented on it.
+        The alert's row is locked first, so of two clinicians closing it at once the
+        second finds it closed (AlreadyClosed) instead of replacing the first's assessment."""
         if self.is_handled:
-            raise ValueError("This alert is already closed.")
+            raise AlreadyClosed("This alert is already closed.")
         with transaction.atomic():
+            if SafetyAlert.objects.select_for_update().filter(pk=self.pk, status=self.Status.CLOSED).exists():
+                raise AlreadyClosed("This alert is already closed.")
             assessment.client = self.client
             assessment.save()
             if self.acknowledged_at is None:

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from clinicians.chart import Versions, safety_plan_versions
 from clinicians.forms import RiskAssessmentForm
 from clinicians.models import SafetyAlert
+from clinicians.models.alerts import AlreadyClosed
 from iop import audit, emergency
 from iop.access import clinician_required
 from iop.models import Client, Program
@@ -53,7 +55,7 @@ def _with_panel_state(context):
     return {**context, "panel_state": panel_state(context["safety_plans"])}
 
 
-def _render(request, alert, form, status=200):
+def _render(request, alert, form, status=200, **extra):
     return render(
         request,
         "clinicians/alert.html",
@@ -64,6 +66,7 @@ def _render(request, alert, form, status=200):
                 "form": form,
                 "safety_plans": form.safety_plans,
                 "escalates_at": alert.escalation_due_at(Program.current()),
+                **extra,
             }
         ),
         status=status,
@@ -113,8 +116,23 @@ def document_risk_assessment(request, pk):
         return _render(request, alert, form)
     assessment = form.save(commit=False)
     assessment.assessed_by = request.user
-    with transaction.atomic():
-        alert.close_with(assessment)
-        audit.record("close_alert", alert, client=alert.client, action=audit.Action.UPDATE)
+    try:
+        with transaction.atomic():
+            alert.close_with(assessment)
+            audit.record("close_alert", alert, client=alert.client, action=audit.Action.UPDATE)
+    except AlreadyClosed:
+        # A colleague's assessment closed it a moment ago; theirs stands, and this one
+        # is shown again with what was typed, so nothing is lost.
+        alert = get_object_or_404(_alerts(request), pk=pk)
+        messages.warning(
+            request,
+            _(
+                "A colleague closed this alert a moment ago with their risk assessment, shown below. What you "
+                "typed is under it: add anything further as a note."
+            ),
+        )
+        audit.record("view_alert", alert, client=alert.client)
+        typed = request.POST.get("notes", "")
+        return _render(request, alert, _form(request, alert), status=409, typed_notes=typed)
     messages.success(request, "Risk assessment saved; the alert is closed.")
     return redirect("clinicians:alert", pk=pk)

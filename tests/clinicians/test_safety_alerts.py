@@ -253,3 +253,43 @@ def test_visible_to_the_owner_the_on_call_clinician_and_the_director_once_escala
     assert alerts.visible_to(clinic.family_a).count() == 0
     alerts.escalate_overdue(now=timezone.now() + datetime.timedelta(hours=1))
     assert alerts.visible_to(on_call.director).count() == 1
+
+
+def _assessment(by, notes):
+    return RiskAssessment(
+        cssrs_screen="low", disposition="home_with_follow_up", safety_plan="reviewed", notes=notes, assessed_by=by
+    )
+
+
+def test_of_two_clinicians_closing_one_alert_at_once_the_first_assessment_stands(clinic, login, monkeypatch):
+    from clinicians.forms import RiskAssessmentForm
+    from clinicians.models.alerts import AlreadyClosed
+
+    AdministrationFactory(client=clinic.client_a, answers=phq9_with_item_9(1))
+    alert = SafetyAlert.objects.get()
+    stale = SafetyAlert.objects.get(pk=alert.pk)  # read by the second clinician before the first saved
+    alert.close_with(_assessment(clinic.clinician_1, "Seen by Jordan; plan reviewed with her mother."))
+    with pytest.raises(AlreadyClosed):
+        stale.close_with(_assessment(clinic.clinician_1, "Second look."))
+    assert RiskAssessment.objects.count() == 1
+
+    # Through the page: the colleague's save lands while this form is being checked.
+    AdministrationFactory(client=clinic.client_a, answers=phq9_with_item_9(1))
+    second = SafetyAlert.objects.latest("pk")
+    checked = RiskAssessmentForm.is_valid
+
+    def colleague_closes_meanwhile(form):
+        SafetyAlert.objects.get(pk=second.pk).close_with(_assessment(clinic.clinician_1, "Closed by the lead."))
+        return checked(form)
+
+    monkeypatch.setattr(RiskAssessmentForm, "is_valid", colleague_closes_meanwhile)
+    monkeypatch.setattr(RiskAssessmentForm, "signed_since_alert", lambda form: True)
+    typed = {"cssrs_screen": "low", "disposition": "home_with_follow_up", "safety_plan": "reviewed"}
+    typed["notes"] = "Called her dad at 21:10; he will sit with her tonight."
+    response = login(clinic.clinician_1).post(reverse("clinicians:risk_assessment", args=[second.pk]), typed)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "A colleague closed this alert a moment ago" in page and "Closed by the lead." in page
+    assert "Called her dad at 21:10; he will sit with her tonight." in page  # kept, read-only
+    second.refresh_from_db()
+    assert second.risk_assessment.notes == "Closed by the lead."
