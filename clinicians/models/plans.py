@@ -124,6 +124,14 @@ class TreatmentPlan(Versioned):
             missing.append(_("the expected discharge process"))
         return missing
 
+    @property
+    def acknowledgements_missing(self):
+        """Who has yet to acknowledge this version (the client, a family member): the
+        plan is signed by the clinician and acknowledged by both (product.md). Reads
+        the acknowledgements as prefetched."""
+        parties = {ack.party for ack in self.acknowledgements.all()}
+        return [label for party, label in PlanAcknowledgement.Party.choices if party not in parties]
+
     def review_due_on(self, last_reviewed_on=NOT_LOOKED_UP, review_days=None):
         """Signed plans are reviewed every ``Program.plan_review_days`` days,
         counted from signing or from the last review."""

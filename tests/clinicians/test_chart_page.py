@@ -97,6 +97,11 @@ def test_chart_shows_the_current_plan_in_full_and_not_earlier_versions(clinic, l
     assert earlier.objectives.get().text not in page
     assert clinic.family_b.get_full_name() not in page.split('id="plan"')[1].split("</section>")[0]
     assert reverse("clinicians:plan_edit", args=[draft.pk]) in page
+    plan_section = page.split('id="plan"')[1].split("</section>")[0]
+    assert "still to acknowledge: client" in plan_section  # the family has; the client not yet
+    PlanAcknowledgement.objects.create(plan=current, party="client", recorded_by=clinic.clinician_1)
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert "still to acknowledge" not in page
 
 
 # --- The timeline: the newest records on the chart, all of them on the notes page -----------------
