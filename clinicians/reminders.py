@@ -23,11 +23,17 @@ from .progress import caseload, default_instrument
 from .reviews import reviews_overdue
 from .signing import unsigned_overdue
 
+#: Links sent for one due date at most: a link that expired unanswered (or was
+#: answered with too many blanks to score) is followed by another on the next
+#: daily run, up to this many; the clinician's caseload shows the rest as overdue.
+CHECK_IN_LINKS_PER_DUE_DATE = 3
+
 
 def send_check_in_links(now=None, base_url=None):
     """A one-time questionnaire link to each admitted client whose next PHQ is
-    due (progress.py decides when) and who has their own email address. One
-    link per due date: a link already sent, or one still open, is not repeated."""
+    due (progress.py decides when) and who has their own email address. Never
+    while one is still open; another after one has expired or been used without
+    a score, up to ``CHECK_IN_LINKS_PER_DUE_DATE`` per due date."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     admitted = Client.objects.filter(status=Client.Status.ADMITTED).exclude(email="")
@@ -44,12 +50,15 @@ def send_check_in_links(now=None, base_url=None):
 
 @transaction.atomic
 def _send_check_in_link(client, due_on, now, base_url):
-    key = reminders.make_key(reminders.CHECK_IN_DUE, client.pk, due_on)
+    first_key = reminders.make_key(reminders.CHECK_IN_DUE, client.pk, due_on)
     # One run at a time per client, so two runs never both issue a link.
     Client.objects.select_for_update().get(pk=client.pk)
-    if OutboxMessage.objects.filter(idempotency_key=key).exists():
-        return None
     if SelfReportLink.objects.filter(client=client, mode=Mode.LINK, used_at__isnull=True, expires_at__gt=now).exists():
+        return None
+    keys = [first_key] + [f"{first_key}:{n}" for n in range(2, CHECK_IN_LINKS_PER_DUE_DATE + 1)]
+    sent = set(OutboxMessage.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+    key = next((key for key in keys if key not in sent), None)
+    if key is None:
         return None
     # The link is issued on behalf of the client's lead clinician (the record needs a person).
     on_behalf = client.lead_clinician or (client.cohort.lead_clinician if client.cohort else None)

@@ -132,3 +132,14 @@ def test_a_new_day_brings_a_new_digest(clinic):
     producers.send_morning_digests(now=today)
     producers.send_morning_digests(now=today + datetime.timedelta(days=1))
     assert OutboxMessage.objects.filter(kind=reminders.STAFF_DIGEST, recipient=clinic.clinician_1).count() == 2
+
+
+def test_a_link_that_expired_unanswered_is_followed_by_another_up_to_three(teen_with_email):
+    day = datetime.timedelta(days=1, hours=1)  # the daily run, after the 24-hour link has expired
+    now = timezone.now()
+    for n in range(5):
+        producers.send_check_in_links(now=now + n * day, base_url=BASE_URL)
+    assert len(link_messages()) == producers.CHECK_IN_LINKS_PER_DUE_DATE == 3
+    assert SelfReportLink.objects.filter(client=teen_with_email.client_a).count() == 3
+    # Still due afterwards: the caseload shows it overdue; nothing more is sent for this due date.
+    assert producers.send_check_in_links(now=now + 6 * day, base_url=BASE_URL) == []
