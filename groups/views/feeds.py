@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from iop import audit
 from iop.access import family_required, staff_required
+from iop.models import Program
 
 from .. import ical
 from ..models import Cohort, FamilyCalendarToken
@@ -43,6 +44,9 @@ def family_feed(request, token):
 @family_required
 def family_calendar(request):
     """The family member's own link: show it, make a new one, or turn it off."""
+    if request.user.do_not_contact:
+        # Their family pages are closed, this one too (no new link to an empty feed).
+        return render(request, "families/portal/paused.html", {"phone": Program.current().phone})
     if request.method == "POST":
         if request.POST.get("action") == "renew":
             had_one = FamilyCalendarToken.current_for(request.user) is not None

@@ -93,3 +93,13 @@ def test_only_the_clients_clinicians_may_switch(family_week, login, role, status
     assert switch(login(family_week.role(role)), family_week.family_a).status_code == status
     family_week.family_a.refresh_from_db()
     assert not family_week.family_a.do_not_contact
+
+
+def test_a_person_marked_do_not_contact_cannot_make_a_calendar_link(family_week, login):
+    from groups.models import FamilyCalendarToken
+
+    switch(login(family_week.clinician_1), family_week.family_a)
+    browser = login(family_week.family_a)
+    page = browser.post(reverse("groups:family_calendar"), {"action": "renew"}).content.decode()
+    assert "Please call the clinic" in page
+    assert FamilyCalendarToken.current_for(family_week.family_a) is None
