@@ -57,26 +57,36 @@ def what_waits(client):
     if client.status != Client.Status.ADMITTED:
         return []
     alerts = SafetyAlert.objects.filter(client=client).order_by("created_at")
+    kinds = (
+        (
+            alerts.unhandled(),
+            "D j M Y, H:i",
+            _(
+                "%(client)s has a safety alert still open (raised %(raised)s). Document the risk assessment "
+                "and close the alert before the discharge."
+            ),
+            lambda alert: reverse("clinicians:alert", args=[alert.pk]),
+            _("Open the alert"),
+        ),
+        (
+            alerts.safety_plan_owed(),
+            "D j M Y",
+            _(
+                "%(client)s is owed a safety plan since the safety alert of %(raised)s: the risk assessment "
+                "records one made, and none has been signed since. Sign it with the client before the "
+                "discharge; they leave with it."
+            ),
+            lambda alert: reverse("clinicians:chart", args=[client.pk]) + "#safety-plan",
+            _("Safety plan"),
+        ),
+    )
     waiting = []
-    alert = alerts.unhandled().first()
-    if alert is not None:
-        raised = date_format(timezone.localtime(alert.created_at), "D j M Y, H:i")
-        message = _(
-            "%(client)s has a safety alert still open (raised %(raised)s). Document the risk assessment "
-            "and close the alert before the discharge."
-        )
-        link = reverse("clinicians:alert", args=[alert.pk])
-        waiting.append(Waiting(message % {"client": client.display_name, "raised": raised}, link, _("Open the alert")))
-    owed = alerts.safety_plan_owed().first()
-    if owed is not None:
-        raised = date_format(timezone.localtime(owed.created_at), "D j M Y")
-        message = _(
-            "%(client)s is owed a safety plan since the safety alert of %(raised)s: the risk assessment "
-            "records one made, and none has been signed since. Sign it with the client before the "
-            "discharge; they leave with it."
-        )
-        link = reverse("clinicians:chart", args=[client.pk]) + "#safety-plan"
-        waiting.append(Waiting(message % {"client": client.display_name, "raised": raised}, link, _("Safety plan")))
+    for found, date_shown, message, link, link_text in kinds:
+        first = found.first()
+        if first is not None:
+            raised = date_format(timezone.localtime(first.created_at), date_shown)
+            text = message % {"client": client.display_name, "raised": raised}
+            waiting.append(Waiting(text, link(first), link_text))
     return waiting
 
 

@@ -15,13 +15,15 @@ What is guaranteed, and where it stops:
 - Right after the provider accepts a message, its id (``provider_id``, the
   sent marker) is written together with ``status=sent``. If that write fails
   (a database blip), the task retries *only the marking*, carrying the
-  provider id in the broker message, so it never sends again.
+  provider id in the broker message, every ``MARKING_RETRY_SECONDS`` until
+  shortly before the sweep would take the message for interrupted.
 - A worker killed mid-delivery leaves the message "sending". The sweep treats
   a claim older than ``OUTBOX_SENDING_TIMEOUT_SECONDS`` (far longer than the
   task's hard time limit, so the claimant cannot still be working) as
   interrupted and sends it again. This is at-least-once on purpose: the only
-  repeat possible is a kill in the instant between the provider accepting
-  and the marker being written, while the alternative (marking it failed)
+  repeats possible are a kill in the instant between the provider accepting
+  and the marker being written, and a database down for longer than the
+  sending time-out right after a send; the alternative (marking it failed)
   would lose every message whose worker died before sending, and a lost
   safety alert costs more than a rare repeated reminder. Emails carry a
   Message-ID derived from the key, so mail programs fold such a repeat.
@@ -63,6 +65,9 @@ Channel = OutboxMessage.Channel
 # A task may fire a moment before the due time it was scheduled for (timer
 # rounding); it should not be turned away for that.
 EARLY_TOLERANCE = datetime.timedelta(seconds=1)
+# Marking a sent message is tried again this often while the database refuses it,
+# for as long as ``marking_retries`` allows.
+MARKING_RETRY_SECONDS = 30.0
 # How many due messages one sweep enqueues at most (the next sweep takes the rest).
 SWEEP_BATCH = 500
 
@@ -144,6 +149,13 @@ def quiet_hours_end(moment, program=None):
     return datetime.datetime.combine(end_day, end, tzinfo=local.tzinfo)
 
 
+def marking_retries():
+    """How many times marking a sent message is retried: until a minute before the
+    sweep would take the still-"sending" message for interrupted and send it again."""
+    window = settings.OUTBOX_SENDING_TIMEOUT_SECONDS - 2 * MARKING_RETRY_SECONDS
+    return max(1, int(window // MARKING_RETRY_SECONDS))
+
+
 def retry_delay(attempts):
     """Seconds to wait after the ``attempts``-th failed attempt: 1, 2, 4, 8... times the base."""
     return settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
@@ -187,7 +199,7 @@ def deliver(message_id, sent_marker=None):
         _mark_sent(message, provider_id)
     except DatabaseError:
         log.warning("Message %s was sent but could not be marked; marking again later", message.pk)
-        return Outcome("sent, marking later", retry_in=retry_delay(1), sent_marker=provider_id)
+        return Outcome("sent, marking later", retry_in=MARKING_RETRY_SECONDS, sent_marker=provider_id)
     return Outcome("sent")
 
 
@@ -290,7 +302,7 @@ def _mark_sent_again(message_id, provider_id):
             status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id[:200]
         )
     except DatabaseError:
-        return Outcome("sent, marking later", retry_in=retry_delay(1), sent_marker=provider_id)
+        return Outcome("sent, marking later", retry_in=MARKING_RETRY_SECONDS, sent_marker=provider_id)
     return Outcome("sent")
 
 

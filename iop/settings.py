@@ -266,23 +266,33 @@ CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Daily reminders run at clinic-local times (crontab follows CELERY_TIMEZONE,
-# which is TIME_ZONE), before quiet hours start and after they end.
+# which is TIME_ZONE), before quiet hours start and after they end. Each runs
+# again a few times in the next minutes: beat moves on even when handing a run
+# to the broker fails (a Redis restart at 14:00), and a run that failed partway
+# is not retried otherwise. The outbox keys make the later runs send only what
+# the first did not.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "iop.tasks.record_heartbeat", "schedule": 60.0, "args": ("beat",)},
     "escalate-safety-alerts": {"task": "clinicians.tasks.escalate_safety_alerts", "schedule": 60.0},
     "sweep-outbox": {"task": "iop.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-reports": {"task": "clinicians.tasks.sweep_reports", "schedule": 60.0},
-    "staff-morning-digest": {"task": "clinicians.tasks.send_morning_digests", "schedule": crontab(hour=8, minute=30)},
-    "group-tonight": {"task": "families.tasks.remind_group_tonight", "schedule": crontab(hour=14, minute=0)},
+    "staff-morning-digest": {
+        "task": "clinicians.tasks.send_morning_digests",
+        "schedule": crontab(hour=8, minute="30,40,50"),
+    },
+    "group-tonight": {"task": "families.tasks.remind_group_tonight", "schedule": crontab(hour=14, minute="0,15,30,45")},
     "family-group-tomorrow": {
         "task": "families.tasks.remind_family_group_tomorrow",
-        "schedule": crontab(hour=15, minute=0),
+        "schedule": crontab(hour=15, minute="0,15,30,45"),
     },
     "family-appointments-tomorrow": {
         "task": "families.tasks.remind_family_appointments_tomorrow",
-        "schedule": crontab(hour=15, minute=0),
+        "schedule": crontab(hour=15, minute="0,15,30,45"),
     },
-    "check-in-links": {"task": "clinicians.tasks.send_check_in_links", "schedule": crontab(hour=15, minute=30)},
+    "check-in-links": {
+        "task": "clinicians.tasks.send_check_in_links",
+        "schedule": crontab(hour=15, minute="30,40,50"),
+    },
 }
 # With the broker down, saving an event must not wait long to learn it: the
 # message is in the outbox and the sweep sends it once the broker is back.

@@ -2,7 +2,6 @@
 reminder outbox (the rules are in iop/delivery.py)."""
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
 from . import delivery
@@ -36,13 +35,13 @@ def deliver_message(self, message_id, sent_marker=None):
     outcome = delivery.deliver(message_id, sent_marker=sent_marker)
     if outcome.retry_in is not None:
         # Failed sends count their attempts in the database; marking a sent
-        # message is retried a bounded number of times, then left to the sweep.
+        # message is retried until shortly before the sweep would send it again.
         marking = outcome.sent_marker is not None
         raise self.retry(
             args=(message_id,),
             kwargs={"sent_marker": outcome.sent_marker},
             countdown=outcome.retry_in,
-            max_retries=settings.OUTBOX_MAX_ATTEMPTS if marking else None,
+            max_retries=delivery.marking_retries() if marking else None,
         )
     return outcome.status
 

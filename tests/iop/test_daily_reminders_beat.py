@@ -22,14 +22,17 @@ DAILY = {
 
 
 @pytest.mark.parametrize("name", DAILY)
-def test_daily_reminder_runs_once_a_day_at_a_clinic_local_time(name):
+def test_daily_reminder_runs_at_a_clinic_local_time_and_again_within_the_hour(name):
+    """From its time, at least three runs within the same hour: a run beat could not
+    hand to the broker, or one that failed partway, is made up minutes later."""
     task, hour, minute = DAILY[name]
     entry = settings.CELERY_BEAT_SCHEDULE[name]
     assert entry["task"] == task
     app.loader.import_default_modules()
     assert task in app.tasks
     schedule = entry["schedule"]
-    assert schedule.hour == {hour} and schedule.minute == {minute} and schedule.day_of_week == set(range(7))
+    assert schedule.hour == {hour} and min(schedule.minute) == minute and len(schedule.minute) >= 3
+    assert schedule.day_of_week == set(range(7))
     # crontab follows CELERY_TIMEZONE, which is the clinic's: 14:00 is 14:00 at the clinic.
     assert settings.CELERY_TIMEZONE == settings.TIME_ZONE
 

@@ -472,3 +472,25 @@ def test_development_mail_folder_is_the_absolute_path_given(tmp_path, email_url)
         check=True,
     ).stdout.strip()
     assert printed == ("/srv/iop/mail" if email_url else str(tmp_path / "mail"))
+
+
+def test_a_send_the_database_would_not_mark_is_marked_later_and_never_sent_again(clinic, monkeypatch):
+    from django.db import DatabaseError
+
+    message = message_for(clinic.family_a)
+
+    def database_down(*_args, **_kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(outbox_queries, "mark_sent", database_down)
+    outcome = delivery.deliver(message.pk)
+    assert (outcome.status, outcome.retry_in) == ("sent, marking later", delivery.MARKING_RETRY_SECONDS)
+    assert reload(message).status == Status.SENDING and len(mail.outbox) == 1
+    # Retried until a minute before the sweep would take it for interrupted and send it again.
+    retries = delivery.marking_retries()
+    assert (retries + 2) * delivery.MARKING_RETRY_SECONDS <= settings.OUTBOX_SENDING_TIMEOUT_SECONDS
+    assert retries * delivery.MARKING_RETRY_SECONDS >= settings.OUTBOX_SENDING_TIMEOUT_SECONDS - 90
+    monkeypatch.undo()
+    assert delivery.deliver(message.pk, sent_marker=outcome.sent_marker).status == "sent"
+    assert reload(message).status == Status.SENT and message.provider_id == outcome.sent_marker
+    assert len(mail.outbox) == 1
