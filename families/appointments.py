@@ -94,6 +94,7 @@ def tell_invited(appointment, event):
                 key=reminders.make_key(reminders.FAMILY_SESSION, appointment.pk, member.pk, event, start.isoformat()),
                 body=body,
                 subject=subject,
+                stale_after=appointment.starts_at,
             )
         )
     return sent

@@ -24,9 +24,9 @@ def may_be_reminded(person):
     return person.is_active and not person.do_not_contact and not person.reminders_opt_out
 
 
-def _tell_families(sessions, kind, text):
+def _tell_families(sessions, kind, text, stale_after):
     """One message per family member and evening of their child, ``text(session,
-    clinic)`` written in the member's language."""
+    clinic)`` written in the member's language, not sent from ``stale_after(session)`` on."""
     clinic = Program.current().clinic_name
     sent = []
     for member, theirs in families_by_session(sessions).items():
@@ -36,7 +36,7 @@ def _tell_families(sessions, kind, text):
             with translation.override(member.language):
                 body = text(session, clinic)
             key = reminders.make_key(kind, session.pk, member.pk)
-            sent.append(reminders.notify(member, kind=kind, key=key, body=body))
+            sent.append(reminders.notify(member, kind=kind, key=key, body=body, stale_after=stale_after(session)))
     return sent
 
 
@@ -50,6 +50,7 @@ def group_tonight(now=None):
         list(sessions.select_related("cohort")),
         reminders.GROUP_TONIGHT,
         lambda s, clinic: reminders.group_tonight_text(s.cohort.name, s.local_start, s.local_end, clinic),
+        lambda s: s.starts_at,  # "tonight" is untrue once the group has begun
     )
 
 
@@ -61,8 +62,9 @@ def family_group_tomorrow(now=None):
         list(sessions),
         reminders.FAMILY_GROUP_TOMORROW,
         lambda s, clinic: reminders.family_group_tomorrow_text(
-            timezone.localtime(s.family_group_starts_at), timezone.localtime(s.family_group_ends_at), clinic
+            tomorrow, timezone.localtime(s.family_group_starts_at), timezone.localtime(s.family_group_ends_at), clinic
         ),
+        lambda s: s.family_group_starts_at,
     )
 
 

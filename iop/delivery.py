@@ -76,6 +76,7 @@ SWEEP_BATCH = 500
 # deliveries within this many seconds, and a message costs no query for them.
 PROGRAM_SETTINGS_SECONDS = 10.0
 
+TOO_LATE = "Too late: what it is about has begun (or its day has come), so it would no longer be true"
 INTERRUPTED_AGAIN = "Interrupted while sending (the worker stopped); sending again."
 INTERRUPTED_FAILED = "Interrupted while sending on the last attempt (the worker stopped); it may not have gone out."
 
@@ -176,11 +177,17 @@ def deliver(message_id, sent_marker=None):
     if message.due_at > now + EARLY_TOLERANCE:
         return Outcome("not due yet")
     channel, address, reason = route(message)
+    if reason is None and message.stale_after is not None and now >= message.stale_after:
+        reason = TOO_LATE
     if reason:
         _pending(message).update(status=Status.SKIPPED, skipped_reason=reason)
         return Outcome("skipped")
     program = program_settings()
     held_until = None if message.urgent else quiet_hours_end(now, program)
+    if held_until and message.stale_after is not None and held_until >= message.stale_after:
+        # Held past quiet hours it would arrive too late to be true.
+        _pending(message).update(status=Status.SKIPPED, skipped_reason=TOO_LATE)
+        return Outcome("skipped")
     if held_until:
         _pending(message).update(due_at=held_until, held_for_quiet_hours=True)
         return Outcome("held for quiet hours")

@@ -680,6 +680,11 @@ class OutboxMessage(models.Model):
     body = models.TextField()
     urgent = models.BooleanField(default=False, help_text=_("Sent at once, even in quiet hours."))
     due_at = models.DateTimeField(default=timezone.now, db_index=True)
+    stale_after = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("From then on the message would say something no longer true (the evening has begun): not sent."),
+    )
     held_for_quiet_hours = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)

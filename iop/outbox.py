@@ -28,13 +28,15 @@ def queue_message(
     due_at=None,
     urgent=False,
     language=None,
+    stale_after=None,
 ):
     """Add one message; a second call with the same ``key`` returns the first
     message unchanged (retries and re-saves never send twice).
 
     ``recipient`` is a User, or None for an address that has no account (a
     client's own email); ``due_at`` defaults to now; ``urgent`` is for safety
-    alerts to staff only (they ignore quiet hours)."""
+    alerts to staff only (they ignore quiet hours); after ``stale_after`` (an
+    evening's start, the day a "tomorrow" is about) the message is not sent at all."""
     if to_address is None:
         to_address = recipient.email if channel == OutboxMessage.Channel.EMAIL else recipient.phone
     if language is None:
@@ -51,6 +53,7 @@ def queue_message(
             "body": body,
             "urgent": urgent,
             "due_at": due_at or timezone.now(),
+            "stale_after": stale_after,
         },
     )
     if created and message.due_at <= timezone.now():

@@ -90,9 +90,10 @@ def make_key(kind, *parts):
     return ":".join([kind, *map(str, parts)])
 
 
-def notify(person, *, kind, key, body, subject="", due_at=None, urgent=False):
+def notify(person, *, kind, key, body, subject="", due_at=None, urgent=False, stale_after=None):
     """Queue one message to ``person`` (a User) by text if they agreed to texts,
-    else by email. Returns the OutboxMessage (the existing one for a known key)."""
+    else by email. Returns the OutboxMessage (the existing one for a known key);
+    ``stale_after``: when it would no longer be true (see ``queue_message``)."""
     by_text = person.sms_consent and bool(person.phone)
     return queue_message(
         key=key,
@@ -103,6 +104,7 @@ def notify(person, *, kind, key, body, subject="", due_at=None, urgent=False):
         channel=OutboxMessage.Channel.SMS if by_text else OutboxMessage.Channel.EMAIL,
         due_at=due_at,
         urgent=urgent,
+        stale_after=stale_after,
     )
 
 
@@ -124,8 +126,11 @@ def group_tonight_text(cohort_name, start, end, clinic):
     }
 
 
-def family_group_tomorrow_text(start, end, clinic):
-    return _("Family group tomorrow %(start)s-%(end)s at %(clinic)s.") % {
+def family_group_tomorrow_text(day, start, end, clinic):
+    """Sent the day before, it names the day rather than "tomorrow": held over quiet
+    hours, it arrives on the day itself and is still true."""
+    return _("Family group %(day)s %(start)s-%(end)s at %(clinic)s.") % {
+        "day": _day(day),
         "start": _hhmm(start),
         "end": _hhmm(end),
         "clinic": clinic,

@@ -96,7 +96,7 @@ def test_family_group_reminder_goes_out_the_day_before_once(evening):
 
     (message,) = messages(reminders.FAMILY_GROUP_TOMORROW)
     assert message.recipient == evening.family_a  # only cohort 1 has a family group that evening
-    assert message.body == "Family group tomorrow 19:30-20:30 at The clinic."
+    assert message.body == f"Family group {date_format(DAY, 'D j M')} 19:30-20:30 at The clinic."
     assert producers.family_group_tomorrow(now=at(DAY, 15)) == []
     assert_discreet(evening, [message])
 
@@ -154,3 +154,27 @@ def test_texts_only_with_consent_and_quiet_hours_hold_the_day_before_reminder(ev
     with time_machine.travel(at(DAY, 8, 1), tick=False):
         assert delivery.deliver(message.pk).status == "sent"
     assert [m.to for m in mailoutbox] == [[evening.family_a.email]]
+
+
+def test_a_reminder_that_would_arrive_after_its_evening_began_is_not_sent(evening, mailoutbox):
+    from iop.models import Program
+
+    with time_machine.travel(at(DAY, 14), tick=False):
+        tonight = messages(reminders.GROUP_TONIGHT) or producers.group_tonight(now=at(DAY, 14))
+    message = next(m for m in tonight if m.recipient == evening.family_a)
+    assert message.stale_after == evening.sessions[evening.client_a.pk].starts_at
+    # The worker was down all afternoon: at 17:31 "group tonight" is no longer news.
+    with time_machine.travel(at(DAY, 17, 31), tick=False):
+        assert delivery.deliver(message.pk).status == "skipped"
+    message.refresh_from_db()
+    assert message.status == "skipped" and message.skipped_reason == delivery.TOO_LATE
+    assert mailoutbox == []
+
+    # Quiet hours that would hold it past the start skip it too, rather than send it late.
+    program = Program.current()
+    program.quiet_hours_start, program.quiet_hours_end = datetime.time(13), datetime.time(18)
+    program.save()
+    other = next(m for m in tonight if m.recipient == evening.family_b)
+    with time_machine.travel(at(DAY, 14, 1), tick=False):
+        assert delivery.deliver(other.pk).status == "skipped"
+    assert mailoutbox == []

@@ -13,7 +13,7 @@ CLINIC = "Riverside Clinic"
 
 EVERY_TEXT = {
     "group_tonight": reminders.group_tonight_text("Teens", START, END, CLINIC),
-    "family_group_tomorrow": reminders.family_group_tomorrow_text(START, END, CLINIC),
+    "family_group_tomorrow": reminders.family_group_tomorrow_text(DAY, START, END, CLINIC),
     "family_session": reminders.family_session_text(DAY, START, CLINIC),
     "family_session_cancelled": reminders.family_session_cancelled_text(DAY, START, CLINIC),
     "schedule_change": reminders.schedule_change_text(DAY, CLINIC),
