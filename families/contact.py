@@ -12,10 +12,13 @@ from .models import FamilyLink
 
 
 @transaction.atomic
-def stop_contact(member, *, reason, by):
+def stop_contact(member, *, reason, by, client=None):
+    """Stop all contact with ``member``, set from ``client``'s care (the client whose
+    team lifts it again)."""
     member.do_not_contact = True
     member.do_not_contact_reason = reason
-    member.save(update_fields=["do_not_contact", "do_not_contact_reason"])
+    member.do_not_contact_for = client
+    member.save(update_fields=["do_not_contact", "do_not_contact_reason", "do_not_contact_for"])
     links = list(FamilyLink.objects.select_for_update().filter(family_member=member))
     FamilyLink.objects.filter(pk__in=[link.pk for link in links]).update(portal_suspended=True, suspended_reason=reason)
     FamilyCalendarToken.revoke_all(member)
@@ -23,21 +26,22 @@ def stop_contact(member, *, reason, by):
         audit.record("do_not_contact", link, client=link.client, actor=by, action=audit.Action.UPDATE)
 
 
+def may_lift(member, clients):
+    """Whether a clinician of ``clients`` (those they write for) may lift ``member``'s
+    "do not contact": it was set from one of these clients' care, or from nobody's
+    in particular."""
+    return member.do_not_contact_for_id is None or member.do_not_contact_for_id in {client.pk for client in clients}
+
+
 @transaction.atomic
-def resume_contact(member, *, reason, by, clients):
-    """Lift "do not contact" for the children ``clients`` (those whose care ``by``
-    is in): their portal links open again, with the reason recorded. Messages to
-    the person resume only when no other child's link stays suspended: another
-    team may have stopped contact for a reason of its own. Returns whether contact
-    is open again."""
-    suspended = list(FamilyLink.objects.select_for_update().filter(family_member=member, portal_suspended=True))
-    lifted = [link for link in suspended if link.client_id in {client.pk for client in clients}]
-    FamilyLink.objects.filter(pk__in=[link.pk for link in lifted]).update(portal_suspended=False, suspended_reason="")
-    for link in lifted:
-        audit.record("resume_contact", link, client=link.client, actor=by, action=audit.Action.UPDATE, why=reason)
-    if len(lifted) < len(suspended):
-        return False
+def resume_contact(member, *, reason, by):
+    """Lift "do not contact": messages and the portal open again (the reason for
+    lifting is recorded in place of the old one). Callers check ``may_lift`` first."""
     member.do_not_contact = False
     member.do_not_contact_reason = ""
-    member.save(update_fields=["do_not_contact", "do_not_contact_reason"])
-    return True
+    member.do_not_contact_for = None
+    member.save(update_fields=["do_not_contact", "do_not_contact_reason", "do_not_contact_for"])
+    links = list(FamilyLink.objects.select_for_update().filter(family_member=member, portal_suspended=True))
+    FamilyLink.objects.filter(pk__in=[link.pk for link in links]).update(portal_suspended=False, suspended_reason="")
+    for link in links:
+        audit.record("resume_contact", link, client=link.client, actor=by, action=audit.Action.UPDATE, why=reason)

@@ -93,6 +93,11 @@ class User(AbstractUser):
         help_text=_("Set by a clinician when contact at home may be unsafe: nothing is sent."),
     )
     do_not_contact_reason = models.TextField(blank=True)
+    # The child from whose care "do not contact" was set: that child's team lifts it
+    # (another child's team may not know why it was set). Empty: any linked child's team.
+    do_not_contact_for = models.ForeignKey(
+        "iop.Client", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

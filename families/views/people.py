@@ -102,17 +102,17 @@ def do_not_contact(request, pk):
     form = DoNotContactForm(request.POST or None, initial={"do_not_contact": member.do_not_contact})
     if form.is_valid():
         if form.cleaned_data["do_not_contact"]:
-            contact.stop_contact(member, reason=form.cleaned_data["reason"], by=request.user)
+            contact.stop_contact(member, reason=form.cleaned_data["reason"], by=request.user, client=clients[0])
             messages.success(request, _("Nothing will be sent to this person and their family page is closed."))
-        elif contact.resume_contact(member, reason=form.cleaned_data["reason"], by=request.user, clients=clients):
+        elif contact.may_lift(member, clients):
+            contact.resume_contact(member, reason=form.cleaned_data["reason"], by=request.user)
             messages.success(request, _("Contact resumed; their family page is open again."))
         else:
-            messages.warning(
+            messages.error(
                 request,
                 _(
-                    "Their family page is open again for your client. Nothing is sent to them yet: contact was also "
-                    "stopped for another child's care, and stays stopped until that is lifted too. The program "
-                    "office can tell you more."
+                    "Contact with this person was stopped from another child's care; that child's team lifts it. "
+                    "The program office can tell you more."
                 ),
             )
         return redirect("families:client_family", clients[0].pk)

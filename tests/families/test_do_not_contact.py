@@ -67,23 +67,33 @@ def test_contact_can_be_resumed(family_week, login):
     assert AuditEntry.objects.filter(event="resume_contact").exists()
 
 
-def test_one_childs_team_lifts_it_for_their_child_only_while_another_childs_team_keeps_it(family_week, login):
+def test_do_not_contact_is_lifted_by_the_team_of_the_child_it_was_set_for(family_week, login):
     from tests import factories
 
     member = family_week.family_a
     factories.FamilyLinkFactory(family_member=member, client=family_week.client_b)
     switch(login(family_week.clinician_2), member)  # Blake's team stops contact with this parent
+    member.refresh_from_db()
+    assert member.do_not_contact_for == family_week.client_b
+    assert not FamilyLink.objects.filter(family_member=member, portal_suspended=False).exists()
 
+    # Avery's team does not know why: they cannot lift it, and are told who can, without a name.
     team_a = login(family_week.clinician_1)
     response = switch(team_a, member, on=False, reason="Spoke with her today")
-    links = {link.client_id: link for link in FamilyLink.objects.filter(family_member=member)}
-    assert not links[family_week.client_a.pk].portal_suspended and links[family_week.client_b.pk].portal_suspended
-    member.refresh_from_db()
-    assert member.do_not_contact  # nothing is sent while Blake's team keeps it
     page = team_a.get(response.url).content.decode()
-    assert "Nothing is sent to them yet" in page and family_week.client_b.legal_first_name not in page
+    assert "stopped from another child" in page and family_week.client_b.legal_first_name not in page
+    member.refresh_from_db()
+    assert member.do_not_contact and not member.family_links.filter(portal_suspended=False).exists()
 
+    # Blake's team lifts it: every link opens and messages resume.
     switch(login(family_week.clinician_2), member, on=False, reason="Reviewed with the family")
+    member.refresh_from_db()
+    assert not member.do_not_contact and member.do_not_contact_for is None
+    assert not FamilyLink.objects.filter(portal_suspended=True).exists()
+
+    # Set from Avery's care, Avery's team lifts it for both children.
+    switch(team_a, member)
+    switch(team_a, member, on=False, reason="Safety plan reviewed with the family")
     member.refresh_from_db()
     assert not member.do_not_contact and not FamilyLink.objects.filter(portal_suspended=True).exists()
 
