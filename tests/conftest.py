@@ -102,6 +102,18 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _no_request_memo_left():
+    """A request that ended in an exception inside the test client may leave its
+    memo of facts (the program's settings, whether an alert is open) set in this
+    thread; each test starts outside any request, reading afresh."""
+    from iop import request_memo
+
+    request_memo.end()
+    yield
+    request_memo.end()
+
+
+@pytest.fixture(autouse=True)
 def _no_audit_context_left():
     """auditlog keeps a request's actor and address in a context variable after its
     context manager ends; each test starts with none, so no entry it writes can

@@ -6,7 +6,8 @@ import logging
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -223,22 +224,30 @@ class SafetyAlert(models.Model):
 
     def close_with(self, assessment):
         """The only way an alert closes: with the risk assessment documented on it.
-        The alert's row is locked first, so of two clinicians closing it at once the
-        second finds it closed (AlreadyClosed) instead of replacing the first's assessment."""
+        The alert is closed by one conditional UPDATE (unless already closed): of two
+        clinicians closing it at once, the second waits for the first's transaction,
+        finds it closed and gets AlreadyClosed (its assessment is rolled back), so the
+        first assessment stands. An acknowledgement made meanwhile is kept."""
         if self.is_handled:
             raise AlreadyClosed("This alert is already closed.")
         with transaction.atomic():
-            if SafetyAlert.objects.select_for_update().filter(pk=self.pk, status=self.Status.CLOSED).exists():
-                raise AlreadyClosed("This alert is already closed.")
             assessment.client = self.client
             assessment.save()
-            if self.acknowledged_at is None:
-                self.acknowledged_by = assessment.assessed_by
-                self.acknowledged_at = assessment.assessed_at
-            self.risk_assessment = assessment
-            self.status = self.Status.CLOSED
-            self.closed_at = timezone.now()
-            self.save()
+            closed = (
+                SafetyAlert.objects.filter(pk=self.pk)
+                .exclude(status=self.Status.CLOSED)
+                .update(
+                    status=self.Status.CLOSED,
+                    risk_assessment=assessment,
+                    closed_at=timezone.now(),
+                    acknowledged_by=Coalesce(F("acknowledged_by"), Value(assessment.assessed_by_id)),
+                    acknowledged_at=Coalesce(F("acknowledged_at"), Value(assessment.assessed_at)),
+                )
+            )
+            if not closed:
+                raise AlreadyClosed("This alert is already closed.")
+        self.refresh_from_db(fields=["status", "risk_assessment", "closed_at", "acknowledged_by", "acknowledged_at"])
+        request_memo.forget(ANY_UNHANDLED_MEMO)  # an update sends no post_save
 
 
 class RiskAssessmentQuerySet(ClinicalQuerySet):

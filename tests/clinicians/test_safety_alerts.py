@@ -293,3 +293,39 @@ def test_of_two_clinicians_closing_one_alert_at_once_the_first_assessment_stands
     assert "Called her dad at 21:10; he will sit with her tonight." in page  # kept, read-only
     second.refresh_from_db()
     assert second.risk_assessment.notes == "Closed by the lead."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clinicians_closing_one_alert_at_the_same_moment_leave_one_assessment(clinic):
+    """Two threads, two database connections, both past the page's check: one closes,
+    the other is told it is closed (on SQLite the writes queue as on PostgreSQL)."""
+    import threading
+
+    from django.db import connection
+
+    from clinicians.models.alerts import AlreadyClosed
+
+    AdministrationFactory(client=clinic.client_a, answers=phq9_with_item_9(1))
+    pk = SafetyAlert.objects.get().pk
+    both_read = threading.Barrier(2, timeout=10)
+    outcomes = []
+
+    def close(notes):
+        try:
+            alert = SafetyAlert.objects.get(pk=pk)  # both read it open
+            both_read.wait()
+            alert.close_with(_assessment(clinic.clinician_1, notes))
+            outcomes.append("closed")
+        except AlreadyClosed:
+            outcomes.append("already closed")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=close, args=(f"Assessment {n}",)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["already closed", "closed"]
+    alert = SafetyAlert.objects.get(pk=pk)
+    assert RiskAssessment.objects.count() == 1 and alert.risk_assessment == RiskAssessment.objects.get()
