@@ -206,6 +206,13 @@ class DischargeForm(forms.ModelForm):
         day = self.cleaned_data["discharged_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("A discharge is recorded on its day or later, not ahead of it."))
+        client = self.instance.client
+        if client.status == client.Status.DISCHARGED and client.discharged_on and day != client.discharged_on:
+            # The office ended the enrollment that day; the summary is of that discharge.
+            raise forms.ValidationError(
+                _("The program office recorded this discharge on %(day)s; the summary is dated that day.")
+                % {"day": date_format(client.discharged_on, "D j M Y")}
+            )
         current = current_enrollment(self.instance.client)
         if current is not None and day < current.started_on:
             raise forms.ValidationError(

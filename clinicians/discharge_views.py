@@ -10,7 +10,7 @@ from iop.models import Client
 
 from .access import clinical_client
 from .chart_forms import DischargeForm
-from .discharging import discharge, last_phq_total, objectives_at_discharge, what_waits
+from .discharging import AlreadyDischarged, discharge, last_phq_total, objectives_at_discharge, what_waits
 from .models import Discharge
 
 
@@ -31,7 +31,11 @@ def discharge_client(request, pk):
         initial["discharged_on"] = client.discharged_on
     form = DischargeForm(request.POST or None, client=client, instance=Discharge(author=request.user), initial=initial)
     if form.is_valid():
-        discharge(client, form.instance, request.user)
+        try:
+            discharge(client, form.instance, request.user)
+        except AlreadyDischarged:
+            messages.info(request, _("A colleague recorded this discharge a moment ago; here it is."))
+            return redirect("clinicians:discharge", client.pk)
         messages.success(request, _("%(name)s is discharged.") % {"name": client.display_name})
         if not Client.objects.clinical_for(request.user).filter(pk=client.pk).exists():
             # Out of the cohort now, the chart stays with the client's lead clinician.

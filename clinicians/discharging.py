@@ -13,7 +13,7 @@ from iop import audit
 from iop.models import Client
 
 from . import reports
-from .models import Administration, SafetyAlert
+from .models import Administration, Discharge, SafetyAlert
 from .models.measures import PHQ_KINDS
 
 
@@ -52,10 +52,9 @@ def what_waits(client):
     """What stands in the way of discharging ``client`` (product.md: an alert stays
     open until a risk assessment is documented; a client leaves with the safety plan
     an assessment recorded as made). The form refuses while any waits; its page says
-    so from the start. At most two queries; none once the client has left (the office
-    ended the enrollment): the summary is then recorded after the fact."""
-    if client.status != Client.Status.ADMITTED:
-        return []
+    so from the start. At most two queries. Once the client has left (the office
+    ended the enrollment) an open alert still waits; a safety plan to leave with no
+    longer can."""
     alerts = SafetyAlert.objects.filter(client=client).order_by("created_at")
     kinds = (
         (
@@ -80,6 +79,8 @@ def what_waits(client):
             _("Safety plan"),
         ),
     )
+    if client.status != Client.Status.ADMITTED:
+        kinds = kinds[:1]
     waiting = []
     for found, date_shown, message, link, link_text in kinds:
         first = found.first()
@@ -90,9 +91,22 @@ def what_waits(client):
     return waiting
 
 
+class AlreadyDischarged(Exception):
+    """A colleague recorded this episode's discharge a moment ago."""
+
+
 @transaction.atomic
 def discharge(client, record, user):
-    """Save the discharge ``record`` and end the episode."""
+    """Save the discharge ``record`` and end the episode: one per episode (the
+    client's row is locked while it is checked), and the chart stays with the
+    client's lead clinician, who is the cohort's lead (or the discharging
+    clinician) when none was named."""
+    locked = Client.objects.select_for_update().get(pk=client.pk)
+    if Discharge.objects.of_episode(locked) is not None:
+        raise AlreadyDischarged
+    if locked.lead_clinician_id is None:
+        client.lead_clinician = client.cohort.lead_clinician if client.cohort_id else user
+        client.save(update_fields=["lead_clinician"])
     record.client = client
     record.author = user
     record.last_phq_total = last_phq_total(client)

@@ -72,7 +72,10 @@ def _cohort_names(sessions):
     return dict(Cohort.objects.filter(pk__in={s.cohort_id for s in sessions}).values_list("pk", "name"))
 
 
-def tell_families_of_closure(closure, sessions):
+def tell_families_of_closure(closure, sessions, batch=""):
+    """Each family member once per closure, naming their child's evenings it cancels;
+    ``batch`` names a later set of its evenings (made by the schedule after the
+    closure was saved), told in a message of its own."""
     families = families_by_session(sessions)
     if not families:
         return  # the schedule made ahead of any enrollment: nobody to tell, nothing more read
@@ -84,7 +87,7 @@ def tell_families_of_closure(closure, sessions):
             body = _("No group on %(days)s (%(reason)s).") % {"days": _days(theirs, member, names), "reason": reason}
             notify(
                 member,
-                key=f"closure:{closure.pk}:{member.pk}",
+                key=f"closure:{closure.pk}:{member.pk}{batch}",
                 kind="closure",
                 subject=body,
                 body=_with_phone(body, phone),

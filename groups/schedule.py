@@ -92,10 +92,13 @@ def _tell_families_of_closures(sessions):
     at the evenings it now cancels hear of it as these are made (once per closure and
     person, as when the closure is saved)."""
     by_closure = {}
+    now = timezone.now()
     for session in sessions:
-        by_closure.setdefault(session.closure, []).append(session)
+        if session.starts_at > now:  # days already gone are not news
+            by_closure.setdefault(session.closure, []).append(session)
     for closure, closed in by_closure.items():
-        notices.tell_families_of_closure(closure, closed)
+        # Named by its first evening: a closure met again by a later run tells of those evenings too.
+        notices.tell_families_of_closure(closure, closed, batch=f":made:{min(s.pk for s in closed)}")
 
 
 def _new_session(cohort, start, end, closure):

@@ -213,3 +213,68 @@ def test_a_client_readmitted_after_a_discharge_is_discharged_again_with_a_new_su
         today,
     ]
     assert "Weekly outpatient therapy" in browser.get(url).content.decode()  # this episode's summary
+
+
+def test_a_client_without_a_lead_keeps_their_chart_with_the_cohort_lead_after_discharge(clinic, login):
+    from tests import factories
+
+    today = timezone.localdate()
+    client = clinic.client_a
+    factories.EnrollmentFactory(client=client, cohort=client.cohort, started_on=today - datetime.timedelta(weeks=3))
+    Client.objects.filter(pk=client.pk).update(lead_clinician=None)
+    browser = login(clinic.clinician_1)  # the cohort's lead
+    response = browser.post(reverse("clinicians:discharge", args=[client.pk]), discharge_data(today, today))
+    assert response.url == reverse("clinicians:chart", args=[client.pk])
+    client.refresh_from_db()
+    assert client.lead_clinician == clinic.clinician_1
+    assert browser.get(response.url).status_code == 200
+
+
+def test_an_office_discharge_summary_waits_for_an_open_alert_and_keeps_the_offices_date(clinic, login):
+    from groups import enrollment
+    from tests import factories
+
+    today = timezone.localdate()
+    factories.EnrollmentFactory(
+        client=clinic.client_a, cohort=clinic.client_a.cohort, started_on=today - datetime.timedelta(weeks=6)
+    )
+    factories.AdministrationFactory(client=clinic.client_a)  # item 9 answered 1: an alert
+    enrollment.discharge(clinic.client_a, today - datetime.timedelta(days=1), clinic.admin)
+    url = reverse("clinicians:discharge", args=[clinic.client_a.pk])
+    browser = login(clinic.clinician_1)
+    assert "has a safety alert still open" in browser.get(url).content.decode()
+    page = browser.post(url, discharge_data(today - datetime.timedelta(days=1), today)).content.decode()
+    assert "has a safety alert still open" in page and not Discharge.objects.exists()
+
+    from clinicians.models import RiskAssessment, SafetyAlert
+
+    SafetyAlert.objects.get().close_with(
+        RiskAssessment(cssrs_screen="low", disposition="home_with_follow_up", safety_plan="reviewed",
+                       notes="Called at home; plan reviewed.", assessed_by=clinic.clinician_1)
+    )  # fmt: skip
+    page = browser.post(url, discharge_data(today - datetime.timedelta(days=9), today)).content.decode()
+    assert "the summary is dated that day" in page and not Discharge.objects.exists()
+    assert browser.post(url, discharge_data(today - datetime.timedelta(days=1), today)).status_code == 302
+
+
+def test_a_second_discharge_of_one_episode_is_refused(clinic):
+    """Two colleagues' forms, both opened before either was saved: the second finds the first."""
+    from clinicians.chart_forms import DischargeForm
+    from clinicians.discharging import AlreadyDischarged, discharge
+
+    today = timezone.localdate()
+
+    def sent_form(plan):
+        form = DischargeForm(
+            discharge_data(today, today, aftercare_plan=plan),
+            client=clinic.client_a,
+            instance=Discharge(author=clinic.clinician_1),
+        )
+        assert form.is_valid(), form.errors
+        return form.instance
+
+    first, second = sent_form("Weekly outpatient therapy."), sent_form("Another plan.")
+    discharge(clinic.client_a, first, clinic.clinician_1)
+    with pytest.raises(AlreadyDischarged):
+        discharge(clinic.client_a, second, clinic.clinician_1)
+    assert Discharge.objects.get().aftercare_plan == "Weekly outpatient therapy."

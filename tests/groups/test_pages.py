@@ -239,6 +239,14 @@ def test_a_closure_saved_before_its_evenings_exist_tells_families_when_they_are_
     schedule.generate_all([cohort], monday, monday + datetime.timedelta(days=6))  # again: nobody told twice
     assert told.count() == 1
 
+    # A closure over two weeks, made a week at a time: the second week's evenings are told too.
+    later = monday + datetime.timedelta(weeks=2)
+    data = {**data, "starts_on": f"{later}", "ends_on": f"{later + datetime.timedelta(days=10)}"}
+    assert browser.post(reverse("groups:closures"), data).status_code == 302
+    schedule.generate_all([cohort], later, later + datetime.timedelta(days=6))
+    schedule.generate_all([cohort], later + datetime.timedelta(weeks=1), later + datetime.timedelta(days=13))
+    assert OutboxMessage.objects.filter(kind="closure").count() == 3
+
 
 @pytest.mark.parametrize(
     "note", ["", "<script>alert(1)</script>", "Snow ❄️ día", "'; DROP TABLE groups_session; --", "x" * 500]

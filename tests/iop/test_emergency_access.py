@@ -221,7 +221,6 @@ def test_a_privacy_officer_does_not_review_their_own_break_the_glass(clinic, log
     clinic.clinician_2.save()
     grant = factories.emergency_grant(clinic.client_a, clinic.clinician_2)
     browser = login(clinic.clinician_2)
-    assert 'value="Mark reviewed"' not in browser.get(reverse("audit_log")).content.decode()
     assert "Mark reviewed</button>" not in browser.get(reverse("audit_log")).content.decode()
     response = browser.post(reverse("emergency_review", args=[grant.pk]), follow=True)
     assert "reviewed by another privacy officer" in response.content.decode()
