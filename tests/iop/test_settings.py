@@ -61,6 +61,13 @@ def test_compose_commands_run_gunicorn_celery_worker_and_beat():
     assert services["migrate"]["command"][-2:] == ["migrate", "--no-input"]
 
 
+def test_compose_lets_the_worker_finish_a_report_on_a_deploy():
+    from clinicians.tasks import render_report
+
+    grace = compose()["services"]["worker"]["stop_grace_period"]
+    assert grace.endswith("s") and int(grace[:-1]) > render_report.time_limit
+
+
 def test_compose_app_variables_are_the_ones_settings_read():
     settings_source = "\n".join(
         (ROOT / path).read_text() for path in ("iop/settings.py", "iop/sms.py", "iop/celery.py")
