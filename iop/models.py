@@ -296,6 +296,16 @@ class ClientQuerySet(models.QuerySet):
             return self.visible_to(user)
         return self.none()
 
+    def writable_clinical_for(self, user):
+        """Clients whose clinical record ``user`` may also change: ``clinical_for``
+        less those reached only by breaking the glass, which is read-only
+        (``iop.emergency``; saves and deletes are refused there too)."""
+        from .emergency import emergency_only_clients
+
+        clients = self.clinical_for(user)
+        read_only = emergency_only_clients(user) if user.is_authenticated else frozenset()
+        return clients.exclude(pk__in=read_only) if read_only else clients
+
     def open_clinical(self, user, pk):
         """The client ``pk`` if ``user`` may read their clinical record (else
         ``Client.DoesNotExist``), marked as opened by ``user``: queries of this one

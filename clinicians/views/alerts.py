@@ -133,9 +133,7 @@ def document_risk_assessment(request, pk):
         )
         audit.record("view_alert", alert, client=alert.client)
         typed = request.POST.get("notes", "")
-        writes = Client.objects.clinical_for(request.user).filter(pk=alert.client_id).exists() and (
-            alert.client_id not in emergency.emergency_only_clients(request.user)
-        )
+        writes = Client.objects.writable_clinical_for(request.user).filter(pk=alert.client_id).exists()
         return _render(request, alert, _form(request, alert), status=409, typed_notes=typed, writes_notes=writes)
     messages.success(request, "Risk assessment saved; the alert is closed.")
     return redirect("clinicians:alert", pk=pk)

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iop import audit, emergency
+from iop import audit
 from iop.access import admin_required, clinician_required, staff_required
 from iop.links import site_url
 from iop.models import AuditEntry, Client, Role, User
@@ -93,10 +93,8 @@ def do_not_contact(request, pk):
     member = get_object_or_404(
         _family_members().filter(family_links__client__in=Client.objects.clinical_for(request.user)).distinct(), pk=pk
     )
-    clients = list(Client.objects.clinical_for(request.user).filter(family_links__family_member=member))
     # Only a clinician in the child's care decides this, not one who broke the glass to read.
-    read_only = emergency.emergency_only_clients(request.user)
-    clients = [client for client in clients if client.pk not in read_only]
+    clients = list(Client.objects.writable_clinical_for(request.user).filter(family_links__family_member=member))
     if not clients:
         raise PermissionDenied(_("Emergency access is read-only: ask the client's team to record this."))
     form = DoNotContactForm(request.POST or None, initial={"do_not_contact": member.do_not_contact})
