@@ -31,7 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from iop import audit
+from iop import audit, emergency
 
 from .models.reports import ProgressReport, report_path
 from .report_content import report_html
@@ -160,6 +160,8 @@ def sweep(now=None):
 
 def retry(report, user):
     """A person's retry of a failed report: a fresh set of attempts."""
+    # A bulk update sends no save signal: break-the-glass stays read-only here by name.
+    emergency.refuse_writes_under_emergency_access(user, report)
     with transaction.atomic():
         requeued = ProgressReport.objects.filter(pk=report.pk, status=Status.FAILED).update(
             status=Status.QUEUED, attempts=0, next_attempt_at=timezone.now(), finished_at=None
@@ -172,6 +174,7 @@ def retry(report, user):
 
 def release_to_family(report, user):
     """Make a ready family-facing report visible to the client's family."""
+    emergency.refuse_writes_under_emergency_access(user, report)  # as in ``retry``
     if report.variant != ProgressReport.Variant.FAMILY or not report.is_ready or report.released_to_family:
         return False
     with transaction.atomic():
