@@ -21,12 +21,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Set up (venv, install, migrate, demo clinic) and run web + Celery worker + beat.
-# Ctrl-C stops all three: they share this shell's process group, and the trap
+# Set up (venv, install, migrate, demo clinic) and run web + Celery workers + beat.
+# Ctrl-C stops them all: they share this shell's process group, and the trap
 # sends them TERM and waits (background jobs of a script ignore SIGINT).
 # runserver runs without its autoreloader so that one TERM really stops it.
 # The scheduler's file goes with the rest of the app's data (IOP_VAR_DIR, else var/).
 RUN_VAR := $(if $(IOP_VAR_DIR),$(IOP_VAR_DIR),var)
+# Reminders and alerts have a worker of their own; progress reports another (iop/settings.py).
+RUN_QUEUE := $(if $(CELERY_QUEUE),$(CELERY_QUEUE),celery)
+RUN_REPORTS_QUEUE := $(if $(CELERY_REPORTS_QUEUE),$(CELERY_REPORTS_QUEUE),$(RUN_QUEUE).reports)
 
 run: install
 	@mkdir -p $(RUN_VAR)
@@ -38,7 +41,8 @@ run: install
 	@echo "  Mail and texts written to var/mail and var/sms. Ctrl-C stops everything."
 	@echo
 	@trap 'trap - INT TERM EXIT; kill -TERM 0 2>/dev/null; wait' INT TERM EXIT; \
-	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=2 -Q $(RUN_QUEUE) & \
+	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=1 -Q $(RUN_REPORTS_QUEUE) -n reports@%h & \
 	$(BIN)/celery -A iop beat --loglevel=INFO --schedule $(RUN_VAR)/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait

@@ -54,10 +54,10 @@ def report_new(request, pk):
 
 
 def worker_seems_down(report):
-    """A queued report waiting long while the worker has not reported in as long."""
+    """A queued report waiting long while the report worker has not reported in as long."""
     if report.status != ProgressReport.Status.QUEUED or report.created_at > timezone.now() - QUIET_WORKER:
         return False
-    seen = Heartbeat.objects.filter(name="worker").values_list("seen_at", flat=True).first()
+    seen = Heartbeat.objects.filter(name="reports").values_list("seen_at", flat=True).first()
     return seen is None or seen < timezone.now() - QUIET_WORKER
 
 

@@ -19,8 +19,19 @@ app.autodiscover_tasks()
 @worker_ready.connect
 def _worker_ready(**_kwargs):
     ensure_broker_folders()
-    # Report in through the broker at once, so admins see a live worker within seconds.
-    app.send_task("iop.tasks.record_heartbeat", args=("worker",))
+    # Report in through the broker at once, so admins see a live worker within
+    # seconds: through each queue this worker takes, as the worker of that queue.
+    for queue in app.amqp.queues.consume_from:
+        name = heartbeat_name(queue)
+        if name:
+            app.send_task("iop.tasks.record_heartbeat", args=(name,), queue=queue)
+
+
+def heartbeat_name(queue):
+    """Which background process a task run from ``queue`` shows alive."""
+    from django.conf import settings
+
+    return {settings.CELERY_TASK_DEFAULT_QUEUE: "worker", settings.CELERY_REPORTS_QUEUE: "reports"}.get(queue)
 
 
 @task_prerun.connect

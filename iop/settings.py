@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("IOP_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -257,6 +258,15 @@ else:
 CELERY_TASK_IGNORE_RESULT = True
 # One queue per deployment, so several instances (or test runs) can share a Redis.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Progress reports are rendered from a queue of their own, by a worker of their own
+# (docker-compose.yml's "reports"): a safety alert's text must not wait behind two
+# PDFs that may take up to three minutes each. A worker started without -Q takes
+# both queues, so a deployment that runs only one worker still renders reports.
+CELERY_REPORTS_QUEUE = env.str("CELERY_REPORTS_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}.reports")
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, CELERY_REPORTS_QUEUE)
+]
+CELERY_TASK_ROUTES = {"clinicians.tasks.render_report": {"queue": CELERY_REPORTS_QUEUE}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -273,6 +283,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # the first did not.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "iop.tasks.record_heartbeat", "schedule": 60.0, "args": ("beat",)},
+    "heartbeat-reports": {
+        "task": "iop.tasks.record_heartbeat",
+        "schedule": 60.0,
+        "args": ("reports",),
+        "options": {"queue": CELERY_REPORTS_QUEUE},
+    },
     "escalate-safety-alerts": {"task": "clinicians.tasks.escalate_safety_alerts", "schedule": 60.0},
     "sweep-outbox": {"task": "iop.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-reports": {"task": "clinicians.tasks.sweep_reports", "schedule": 60.0},

@@ -15,10 +15,11 @@ DELIVERY_TIME_LIMIT = 90
 
 @shared_task
 def record_heartbeat(name="worker"):
-    """Beat sends this every minute, as "beat"; that a worker ran it proves the worker
+    """Beat sends this every minute, as "beat" through the worker's queue and as
+    "reports" through the report worker's; that the worker ran beat's proves it
     alive too, so both are marked seen (the admin home says which one went silent)."""
     now = timezone.now()
-    for seen in sorted({name, "worker"}):
+    for seen in sorted({name, "worker"} if name == "beat" else {name}):
         Heartbeat.objects.update_or_create(name=seen, defaults={"seen_at": now})
     return name
 

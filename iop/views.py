@@ -82,13 +82,26 @@ def program_settings(request):
     return render(request, "iop/program_settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
+#: The background processes, what each is called, and what waits while it is silent.
+BACKGROUND_PROCESSES = (
+    ("worker", _("Background worker"), _("reminders and safety alert messages wait until it is back")),
+    ("reports", _("Report worker"), _("progress reports wait until it is back")),
+    ("beat", _("Scheduler (beat)"), _("daily reminders, escalations and retries wait until it is back")),
+)
+
+
 def background_processes():
-    """The worker and beat, and whether each has reported in recently (beat ticks every minute)."""
+    """The workers and beat, and whether each has reported in recently (beat ticks every minute)."""
     seen = dict(Heartbeat.objects.values_list("name", "seen_at"))
     stale_before = timezone.now() - timezone.timedelta(minutes=5)
     return [
-        {"label": label, "seen_at": seen.get(name), "stale": bool(seen.get(name)) and seen[name] < stale_before}
-        for name, label in (("worker", _("Background worker")), ("beat", _("Scheduler (beat)")))
+        {
+            "label": label,
+            "waits": waits,
+            "seen_at": seen.get(name),
+            "stale": bool(seen.get(name)) and seen[name] < stale_before,
+        }
+        for name, label, waits in BACKGROUND_PROCESSES
     ]
 
 

@@ -88,11 +88,13 @@ def database_url_for_workers():
 
 
 class Worker:
-    """One ``celery -A iop worker`` process (two pool processes) on one queue."""
+    """One ``celery -A iop worker`` process (two pool processes) for one deployment
+    queue: it takes that queue and its reports queue, or only ``take`` (``-Q``)."""
 
-    def __init__(self, broker_url, queue, log_path, env=None):
+    def __init__(self, broker_url, queue, log_path, env=None, take=None):
         self.broker_url, self.queue, self.log_path = broker_url, queue, Path(log_path)
         self.extra_env = env or {}
+        self.take = take
         self.process = None
 
     def start(self, timeout=60):
@@ -104,7 +106,10 @@ class Worker:
             "CELERY_QUEUE": self.queue,
             **self.extra_env,
         }
-        command = [sys.executable, "-m", "celery", "-A", "iop", "worker", "-n", f"{self.queue}@%h"]
+        name = self.take or self.queue
+        command = [sys.executable, "-m", "celery", "-A", "iop", "worker", "-n", f"{name}@%h"]
+        if self.take:
+            command += ["-Q", self.take]
         command += ["--concurrency=2", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]
         self.log_path.write_text("")
         with open(self.log_path, "a") as log:
@@ -139,16 +144,16 @@ class Worker:
 
 
 @contextmanager
-def publishing_to(broker_url, queue):
+def publishing_to(broker_url, queue, reports_queue=None):
     """Point this process's Celery app (and so ``transaction.on_commit``
-    enqueues) at ``broker_url``, routing every iop task to ``queue``."""
+    enqueues) at ``broker_url``, routing every iop task to ``queue``, and
+    report renders to ``reports_queue`` when it is given."""
     conf = app.conf
     saved = {key: conf[key] for key in ("broker_url", "broker_transport_options", "task_routes")}
-    conf.update(
-        broker_url=broker_url,
-        broker_transport_options={"visibility_timeout": 3600},
-        task_routes={"iop.tasks.*": {"queue": queue}, "clinicians.tasks.*": {"queue": queue}},
-    )
+    routes = {"iop.tasks.*": {"queue": queue}, "clinicians.tasks.*": {"queue": queue}}
+    if reports_queue:
+        routes = {"clinicians.tasks.render_report": {"queue": reports_queue}, **routes}
+    conf.update(broker_url=broker_url, broker_transport_options={"visibility_timeout": 3600}, task_routes=routes)
     app._after_fork()  # drop pooled connections to the previous broker
     try:
         yield
@@ -185,12 +190,12 @@ def private_redis():
 
 @pytest.fixture
 def start_worker(transactional_db, tmp_path):
-    """Start real workers: ``start_worker(broker_url, queue, **env)``; all are
-    stopped before the database is flushed."""
+    """Start real workers: ``start_worker(broker_url, queue, take=None, **env)``;
+    all are stopped before the database is flushed."""
     workers = []
 
-    def start(broker_url, queue, **env):
-        worker = Worker(broker_url, queue, tmp_path / f"worker-{len(workers)}.log", env=env)
+    def start(broker_url, queue, take=None, **env):
+        worker = Worker(broker_url, queue, tmp_path / f"worker-{len(workers)}.log", env=env, take=take)
         workers.append(worker)
         return worker.start()
 

@@ -96,3 +96,22 @@ def test_a_refused_page_says_why_in_the_words_of_the_role(clinic, login):
     assert "ask your program admin" not in office.content.decode()
     clinician = login(clinic.clinician_2).get(reverse("staff_list"))
     assert clinician.status_code == 403 and "ask your program admin" in clinician.content.decode()
+
+
+def test_admin_home_says_which_background_process_went_silent_and_what_waits(clinic, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from iop.models import Heartbeat
+
+    now = timezone.now()
+    Heartbeat.objects.create(name="worker", seen_at=now)
+    Heartbeat.objects.create(name="reports", seen_at=now - datetime.timedelta(minutes=20))
+    page = login(clinic.admin).get(reverse("admin_home")).content.decode()
+    section = page[page.index('id="workers-heading"') :]
+    lines = {line.split("</span>")[1].split(":")[0].strip(): line for line in section.split("<li>")[1:]}
+    assert set(lines) == {"Background worker", "Report worker", "Scheduler (beat)"}
+    assert "running" in lines["Background worker"]
+    assert "silent" in lines["Report worker"] and "progress reports wait until it is back" in lines["Report worker"]
+    assert "not seen" in lines["Scheduler (beat)"]

@@ -47,7 +47,7 @@ def compose():
 
 def test_compose_has_every_service_with_a_healthcheck():
     services = compose()["services"]
-    for name in ("db", "redis", "web", "worker", "beat"):
+    for name in ("db", "redis", "web", "worker", "reports", "beat"):
         assert name in services, name
         check = services[name].get("healthcheck", {})
         assert check.get("test") and not check.get("disable"), f"{name} has no healthcheck"
@@ -61,11 +61,35 @@ def test_compose_commands_run_gunicorn_celery_worker_and_beat():
     assert services["migrate"]["command"][-2:] == ["migrate", "--no-input"]
 
 
-def test_compose_lets_the_worker_finish_a_report_on_a_deploy():
-    from clinicians.tasks import render_report
+def grace_seconds(service):
+    grace = compose()["services"][service]["stop_grace_period"]
+    assert grace.endswith("s"), grace
+    return int(grace[:-1])
 
-    grace = compose()["services"]["worker"]["stop_grace_period"]
-    assert grace.endswith("s") and int(grace[:-1]) > render_report.time_limit
+
+def test_compose_lets_each_worker_finish_its_task_on_a_deploy():
+    from clinicians.tasks import render_report
+    from iop.tasks import deliver_message
+
+    assert grace_seconds("reports") > render_report.time_limit
+    assert grace_seconds("worker") > deliver_message.time_limit
+
+
+def queues_taken_by(service):
+    command = compose()["services"][service]["command"]
+    assert command[:4] == ["celery", "-A", "iop", "worker"]
+    return set(command[command.index("-Q") + 1].split(","))
+
+
+def test_compose_renders_reports_apart_from_messages_and_every_queue_has_a_worker():
+    from django.conf import settings
+
+    assert queues_taken_by("worker") == {settings.CELERY_TASK_DEFAULT_QUEUE}
+    assert queues_taken_by("reports") == {settings.CELERY_REPORTS_QUEUE}
+    every_queue = {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    assert every_queue == queues_taken_by("worker") | queues_taken_by("reports")
+    # Two workers on one host need names of their own for `inspect ping` to tell them apart.
+    assert "reports@$$HOSTNAME" in compose()["services"]["reports"]["healthcheck"]["test"][1]
 
 
 def test_compose_app_variables_are_the_ones_settings_read():
@@ -74,7 +98,7 @@ def test_compose_app_variables_are_the_ones_settings_read():
     )
     read_by_settings = set(re.findall(r'env\.\w+\("([A-Z_]+)"', settings_source))
     read_by_settings |= set(re.findall(r'os\.environ(?:\.get)?[\[(]"([A-Z_]+)"', settings_source))
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "reports", "beat"):
         variables = set(compose()["services"][name]["environment"])
         unknown = variables - read_by_settings
         assert not unknown, f"{name} sets variables no setting reads: {unknown}"
