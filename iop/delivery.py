@@ -20,7 +20,10 @@ What is guaranteed, and where it stops:
 - A worker killed mid-delivery leaves the message "sending". The sweep treats
   a claim older than ``OUTBOX_SENDING_TIMEOUT_SECONDS`` (far longer than the
   task's hard time limit, so the claimant cannot still be working) as
-  interrupted and sends it again. This is at-least-once on purpose: the only
+  interrupted and sends it again; for an urgent message (a safety alert) the
+  much shorter ``OUTBOX_URGENT_SENDING_TIMEOUT_SECONDS``, still longer than
+  the hard limit, so an alert waits minutes for its second try, not a quarter
+  of an hour. This is at-least-once on purpose: the only
   repeats possible are a kill in the instant between the provider accepting
   and the marker being written, and a database down for longer than the
   sending time-out right after a send; the alternative (marking it failed)
@@ -49,6 +52,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.signals import setting_changed
 from django.db import DatabaseError
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -89,6 +93,7 @@ class Outcome:
     status: str
     retry_in: float | None = None
     sent_marker: str | None = None
+    urgent: bool = False
 
 
 # --- Who may be reached, and how ---------------------------------------------------
@@ -150,10 +155,15 @@ def quiet_hours_end(moment, program=None):
     return datetime.datetime.combine(end_day, end, tzinfo=local.tzinfo)
 
 
-def marking_retries():
+def sending_timeout(urgent):
+    """Seconds after which a claim is taken for a dead worker's (see the module docstring)."""
+    return settings.OUTBOX_URGENT_SENDING_TIMEOUT_SECONDS if urgent else settings.OUTBOX_SENDING_TIMEOUT_SECONDS
+
+
+def marking_retries(urgent=False):
     """How many times marking a sent message is retried: until a minute before the
     sweep would take the still-"sending" message for interrupted and send it again."""
-    window = settings.OUTBOX_SENDING_TIMEOUT_SECONDS - 2 * MARKING_RETRY_SECONDS
+    window = sending_timeout(urgent) - 2 * MARKING_RETRY_SECONDS
     return max(1, int(window // MARKING_RETRY_SECONDS))
 
 
@@ -165,11 +175,12 @@ def retry_delay(attempts):
 # --- One delivery ----------------------------------------------------------------------
 
 
-def deliver(message_id, sent_marker=None):
+def deliver(message_id, sent_marker=None, urgent=False):
     """Try to deliver one message. Safe to call any number of times, from any
-    number of workers, at any moment: see the module docstring."""
+    number of workers, at any moment: see the module docstring. ``urgent`` comes
+    with a ``sent_marker`` (marking again reads nothing of the message)."""
     if sent_marker is not None:
-        return _mark_sent_again(message_id, sent_marker)
+        return _mark_sent_again(message_id, sent_marker, urgent)
     message = outbox_queries.load(message_id)
     if message is None or message.status != Status.PENDING:
         return Outcome("nothing to do")
@@ -206,7 +217,9 @@ def deliver(message_id, sent_marker=None):
         _mark_sent(message, provider_id)
     except DatabaseError:
         log.warning("Message %s was sent but could not be marked; marking again later", message.pk)
-        return Outcome("sent, marking later", retry_in=MARKING_RETRY_SECONDS, sent_marker=provider_id)
+        return Outcome(
+            "sent, marking later", retry_in=MARKING_RETRY_SECONDS, sent_marker=provider_id, urgent=message.urgent
+        )
     return Outcome("sent")
 
 
@@ -303,13 +316,13 @@ def _mark_sent(message, provider_id):
         log.error("Message %s was sent but its claim had been taken over", message.pk)
 
 
-def _mark_sent_again(message_id, provider_id):
+def _mark_sent_again(message_id, provider_id, urgent):
     try:
         OutboxMessage.objects.filter(pk=message_id, status=Status.SENDING).update(
             status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id[:200]
         )
     except DatabaseError:
-        return Outcome("sent, marking later", retry_in=MARKING_RETRY_SECONDS, sent_marker=provider_id)
+        return Outcome("sent, marking later", retry_in=MARKING_RETRY_SECONDS, sent_marker=provider_id, urgent=urgent)
     return Outcome("sent")
 
 
@@ -341,8 +354,11 @@ def sweep(now=None):
 
 def recover_interrupted(now):
     """Claims older than the sending time-out belong to workers that died."""
-    stale = now - datetime.timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS)
-    stuck = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=stale)
+
+    def stale(urgent):
+        return Q(urgent=urgent, claimed_at__lt=now - datetime.timedelta(seconds=sending_timeout(urgent)))
+
+    stuck = OutboxMessage.objects.filter(stale(True) | stale(False), status=Status.SENDING)
     failed = stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
         status=Status.FAILED, last_error=INTERRUPTED_FAILED
     )

@@ -225,6 +225,9 @@ SMS_FROM_NUMBER = env.str("SMS_FROM_NUMBER", default="")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=60.0)
 OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=15 * 60)
+# A safety alert whose worker died mid-send is sent again after this (more than the
+# delivery task's 90 s hard limit; iop/delivery.py).
+OUTBOX_URGENT_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_URGENT_SENDING_TIMEOUT_SECONDS", default=3 * 60)
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 # Where the app is reached from outside, for links in messages beat sends (no request to ask).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

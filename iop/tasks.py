@@ -7,8 +7,8 @@ from django.utils import timezone
 from . import delivery
 from .models import Heartbeat
 
-# Hard limit well under OUTBOX_SENDING_TIMEOUT_SECONDS: a claim older than that
-# can only belong to a worker that is gone.
+# Hard limit well under OUTBOX_SENDING_TIMEOUT_SECONDS and its urgent twin: a
+# claim older than that can only belong to a worker that is gone.
 DELIVERY_SOFT_TIME_LIMIT = 60
 DELIVERY_TIME_LIMIT = 90
 
@@ -31,18 +31,18 @@ def record_heartbeat(name="worker"):
     soft_time_limit=DELIVERY_SOFT_TIME_LIMIT,
     time_limit=DELIVERY_TIME_LIMIT,
 )
-def deliver_message(self, message_id, sent_marker=None):
+def deliver_message(self, message_id, sent_marker=None, urgent=False):
     """Deliver one outbox message; a transient failure retries with backoff."""
-    outcome = delivery.deliver(message_id, sent_marker=sent_marker)
+    outcome = delivery.deliver(message_id, sent_marker=sent_marker, urgent=urgent)
     if outcome.retry_in is not None:
         # Failed sends count their attempts in the database; marking a sent
         # message is retried until shortly before the sweep would send it again.
         marking = outcome.sent_marker is not None
         raise self.retry(
             args=(message_id,),
-            kwargs={"sent_marker": outcome.sent_marker},
+            kwargs={"sent_marker": outcome.sent_marker, "urgent": outcome.urgent},
             countdown=outcome.retry_in,
-            max_retries=delivery.marking_retries() if marking else None,
+            max_retries=delivery.marking_retries(outcome.urgent) if marking else None,
         )
     return outcome.status
 

@@ -281,6 +281,31 @@ def test_sweep_recovers_a_send_interrupted_by_a_dead_worker(clinic, settings):
     assert len(mail.outbox) == 1
 
 
+def test_an_urgent_send_interrupted_is_sent_again_within_minutes_not_a_quarter_hour(clinic, settings):
+    settings.OUTBOX_SENDING_TIMEOUT_SECONDS = 900
+    settings.OUTBOX_URGENT_SENDING_TIMEOUT_SECONDS = 180
+    now = timezone.now()
+
+    def stuck_for(minutes, urgent):
+        claimed = now - datetime.timedelta(minutes=minutes)
+        return message_for(clinic.clinician_1, status=Status.SENDING, claimed_at=claimed, urgent=urgent)
+
+    alert_4 = stuck_for(4, urgent=True)
+    alert_2 = stuck_for(2, urgent=True)  # under the urgent time-out: its worker may still be at it
+    reminder_4 = stuck_for(4, urgent=False)
+    reminder_16 = stuck_for(16, urgent=False)
+    OutboxMessage.objects.update(created_at=now - datetime.timedelta(hours=1), attempts=1)
+    assert sorted(delivery.sweep(now)) == sorted([alert_4.pk, reminder_16.pk])
+    assert reload(alert_2).status == reload(reminder_4).status == Status.SENDING
+
+
+def test_the_urgent_sending_timeout_outlasts_the_delivery_tasks_hard_limit():
+    from iop.tasks import DELIVERY_TIME_LIMIT
+
+    assert settings.OUTBOX_URGENT_SENDING_TIMEOUT_SECONDS > DELIVERY_TIME_LIMIT + delivery.MARKING_RETRY_SECONDS
+    assert settings.OUTBOX_URGENT_SENDING_TIMEOUT_SECONDS < settings.OUTBOX_SENDING_TIMEOUT_SECONDS
+
+
 def test_interrupted_last_attempt_is_failed_not_resent(clinic, settings):
     settings.OUTBOX_MAX_ATTEMPTS = 2
     old = timezone.now() - datetime.timedelta(hours=1)
@@ -494,3 +519,26 @@ def test_a_send_the_database_would_not_mark_is_marked_later_and_never_sent_again
     assert delivery.deliver(message.pk, sent_marker=outcome.sent_marker).status == "sent"
     assert reload(message).status == Status.SENT and message.provider_id == outcome.sent_marker
     assert len(mail.outbox) == 1
+
+
+def test_an_urgent_send_is_marked_again_only_until_its_shorter_timeout(clinic, monkeypatch):
+    from django.db import DatabaseError
+
+    message = message_for(clinic.clinician_1, urgent=True)
+
+    def database_down(*_args, **_kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(outbox_queries, "mark_sent", database_down)
+    outcome = delivery.deliver(message.pk)
+    assert (outcome.status, outcome.urgent) == ("sent, marking later", True)
+    retries = delivery.marking_retries(urgent=True)
+    assert retries < delivery.marking_retries()
+    assert (retries + 2) * delivery.MARKING_RETRY_SECONDS <= settings.OUTBOX_URGENT_SENDING_TIMEOUT_SECONDS
+    # Marking again carries the urgency on (it reads nothing of the message).
+    monkeypatch.setattr(OutboxMessage.objects, "filter", database_down)
+    again = delivery.deliver(message.pk, sent_marker=outcome.sent_marker, urgent=True)
+    assert (again.status, again.urgent) == ("sent, marking later", True)
+    monkeypatch.undo()
+    assert delivery.deliver(message.pk, sent_marker=outcome.sent_marker, urgent=True).status == "sent"
+    assert reload(message).status == Status.SENT and len(mail.outbox) == 1

@@ -95,13 +95,16 @@ def test_last_failure_is_visible_and_retry_button_delivers_once(
     assert len(deliveries_of(mailbox, message)) == 1
 
 
+@pytest.mark.parametrize("urgent", [False, True], ids=["reminder", "safety alert"])
 def test_worker_killed_mid_delivery_delivers_once_after_restart(
-    clinic, redis_url, queue, start_worker, mailbox, worker_env
+    clinic, redis_url, queue, start_worker, mailbox, worker_env, urgent
 ):
+    if urgent:  # an alert is sent again after its own, shorter time-out
+        worker_env |= {"OUTBOX_SENDING_TIMEOUT_SECONDS": "900", "OUTBOX_URGENT_SENDING_TIMEOUT_SECONDS": "1"}
     (mailbox / "hang").touch()
     worker = start_worker(redis_url, queue, **worker_env)
     with publishing_to(redis_url, queue):
-        message = queue_reminder(clinic.family_a)
+        message = queue_reminder(clinic.clinician_1 if urgent else clinic.family_a, urgent=urgent)
         wait_until(lambda: (mailbox / "started").exists(), what="the send to start")
         worker.kill()
         assert status_of(message, Status.SENDING)
