@@ -220,6 +220,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="iop.sms.FileBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 SMS_FROM_NUMBER = env.str("SMS_FROM_NUMBER", default="")
+# Seconds Twilio's API may take to answer (well under the delivery task's 60 s soft limit).
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=15.0)
 
 # Reminder delivery (iop/delivery.py explains each number).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)

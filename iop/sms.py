@@ -32,10 +32,19 @@ class LocmemBackend:
 
 
 class TwilioBackend:
+    """Twilio's API, waiting at most ``SMS_TIMEOUT_SECONDS`` for each request: a
+    provider that hangs fails this attempt, which is retried with backoff, rather
+    than holding a worker until the delivery task's time limit."""
+
     def send(self, to, body):
+        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client as TwilioClient
 
-        client = TwilioClient(os.environ["TWILIO_ACCOUNT_SID"], os.environ["TWILIO_AUTH_TOKEN"])
+        client = TwilioClient(
+            os.environ["TWILIO_ACCOUNT_SID"],
+            os.environ["TWILIO_AUTH_TOKEN"],
+            http_client=TwilioHttpClient(timeout=settings.SMS_TIMEOUT_SECONDS),
+        )
         return client.messages.create(to=to, from_=settings.SMS_FROM_NUMBER, body=body).sid
 
 
