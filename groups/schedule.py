@@ -19,9 +19,10 @@ class Generated:
     kept: int = 0
     cancelled_by_closure: int = 0
     removed: int = 0
+    retimed: int = 0
 
     def __iadd__(self, other):
-        for field in ("created", "kept", "cancelled_by_closure", "removed"):
+        for field in ("created", "kept", "cancelled_by_closure", "removed", "retimed"):
             setattr(self, field, getattr(self, field) + getattr(other, field))
         return self
 
@@ -48,11 +49,18 @@ def covering_closure(closures, day):
 
 
 def generate(cohort, first, last):
-    """Create the missing evenings of ``cohort`` in [first, last]. Evenings already
-    there are kept as they are (edited, cancelled or charted). Future regular
-    evenings that no longer fit the pattern, and have nothing recorded, are removed,
-    so a changed pattern moves the coming weeks without doubling any evening."""
+    """Create the missing evenings of ``cohort`` in [first, last]. A day of the
+    pattern that already has the cohort's regular evening keeps it, whatever became
+    of it (charted, cancelled, closed, moved elsewhere): nothing is made twice.
+    Coming evenings that are still only scheduled follow a changed start time,
+    length or family group in place (with their room, agenda, facilitators and any
+    absence marked ahead). Coming evenings on days the pattern no longer has are
+    removed when nothing is recorded for them."""
     return generate_all([cohort], first, last)
+
+
+#: What generation reads of each evening already in the range.
+EXISTING_FIELDS = ("pk", "cohort_id", "starts_at", "ends_at", "family_group_starts_at", "family_group_ends_at")
 
 
 @transaction.atomic
@@ -64,19 +72,42 @@ def generate_all(cohorts, first, last):
     result = Generated()
     if not cohorts:
         return result
-    slots = {cohort.pk: pattern_evenings(cohort, first, last) for cohort in cohorts}
+    slots = {
+        cohort.pk: {start.date(): (start, end) for start, end in pattern_evenings(cohort, first, last)}
+        for cohort in cohorts
+    }
     existing = Session.objects.filter(cohort__in=cohorts).between_days(first, last)
-    result.removed = _remove_off_pattern(existing, {(pk, start) for pk, pairs in slots.items() for start, _ in pairs})
-    taken = set(existing.values_list("cohort_id", "starts_at"))
+    now = timezone.now()
+    regular = list(existing.filter(kind=Session.Kind.REGULAR).values(*EXISTING_FIELDS, "status", "charted_at"))
+    untouched = set(_untouched(existing, now).values_list("pk", flat=True))
+    starts_taken = set(existing.values_list("cohort_id", "starts_at"))
+    by_pk = {cohort.pk: cohort for cohort in cohorts}
+    on_pattern_days, off_pattern, retimed = set(), [], []
+    for row in regular:
+        day = timezone.localtime(row["starts_at"]).date()
+        slot = slots[row["cohort_id"]].get(day)
+        if slot is None:
+            if row["pk"] in untouched:
+                off_pattern.append(row["pk"])
+            continue
+        on_pattern_days.add((row["cohort_id"], day))
+        still_to_come = (
+            row["status"] == Session.Status.SCHEDULED and row["charted_at"] is None and row["starts_at"] > now
+        )
+        if still_to_come:
+            retimed += _retimed(row, by_pk[row["cohort_id"]], day, slot, starts_taken)
+    result.removed = _remove(off_pattern)
+    Session.objects.bulk_update(retimed, ["starts_at", "ends_at", "family_group_starts_at", "family_group_ends_at"])
+    result.retimed = len(retimed)
     closures = list(Closure.objects.filter(starts_on__lte=last, ends_on__gte=first))
     new = []
     for cohort in cohorts:
         own = [c for c in closures if c.cohort_id in (None, cohort.pk)]
-        for start, end in slots[cohort.pk]:
-            if (cohort.pk, start) in taken:
+        for day, (start, end) in slots[cohort.pk].items():
+            if (cohort.pk, day) in on_pattern_days or (cohort.pk, start) in starts_taken:
                 result.kept += 1
             else:
-                new.append(_new_session(cohort, start, end, covering_closure(own, start.date())))
+                new.append(_new_session(cohort, start, end, covering_closure(own, day)))
     Session.objects.bulk_create(new)
     _add_facilitators(cohorts, new)
     result.created = len(new)
@@ -85,6 +116,26 @@ def generate_all(cohorts, first, last):
     _tell_families_of_closures(closed)
     ensure_weeks_for(cohorts, weeks_between(first, last))
     return result
+
+
+def _retimed(row, cohort, day, slot, starts_taken):
+    """[the evening of ``row`` with the pattern's times for ``day``], or [] when it
+    has them already, or when another evening of the cohort holds the new start."""
+    start, end = slot
+    window = family_group_window(cohort, day) or (None, None)
+    wanted = {
+        "starts_at": start,
+        "ends_at": end,
+        "family_group_starts_at": window[0],
+        "family_group_ends_at": window[1],
+    }
+    if all(row[field] == value for field, value in wanted.items()):
+        return []
+    if start != row["starts_at"] and (row["cohort_id"], start) in starts_taken:
+        return []
+    starts_taken.discard((row["cohort_id"], row["starts_at"]))
+    starts_taken.add((row["cohort_id"], start))
+    return [Session(pk=row["pk"], **wanted)]
 
 
 def _tell_families_of_closures(sessions):
@@ -136,23 +187,21 @@ def _add_facilitators(cohorts, sessions):
     )
 
 
-def _remove_off_pattern(existing, slots):
-    """Delete the future, untouched regular evenings of ``existing`` that are not in
-    ``slots`` ({(cohort pk, start)}); returns how many."""
-    stale = existing.filter(
+def _untouched(existing, now):
+    """The coming regular evenings of ``existing`` with nothing recorded for them."""
+    return existing.filter(
         kind=Session.Kind.REGULAR,
         status=Session.Status.SCHEDULED,
         charted_at__isnull=True,
-        starts_at__gt=timezone.now(),
+        starts_at__gt=now,
         attendance__isnull=True,
         replacements__isnull=True,
     )
-    stale_ids = [
-        pk
-        for pk, cohort_id, start in stale.values_list("pk", "cohort_id", "starts_at")
-        if (cohort_id, start) not in slots
-    ]
-    if stale_ids:
-        Session.facilitators.through.objects.filter(session_id__in=stale_ids).delete()
-        Session.objects.filter(pk__in=stale_ids).delete()
-    return len(stale_ids)
+
+
+def _remove(session_ids):
+    """Delete these evenings (and their facilitator rows); returns how many."""
+    if session_ids:
+        Session.facilitators.through.objects.filter(session_id__in=session_ids).delete()
+        Session.objects.filter(pk__in=session_ids).delete()
+    return len(session_ids)

@@ -20,12 +20,14 @@ from ..recurrence import week_start
 
 WEEKS_OF_SKILLS_SHOWN = 8
 GENERATED = _l(
-    "%(c)s evenings created (%(x)s of them cancelled by closures), %(k)s already there, "
-    "%(r)s moved off the old pattern."
+    "%(c)s evenings created (%(x)s of them cancelled by closures), %(k)s already there "
+    "(%(t)s of them given the pattern's new times), %(r)s removed from days the pattern no longer has."
 )
 GENERATE_INTRO = _l(
     "Creates the evenings each cohort's pattern gives for these dates. Running it again adds "
-    "nothing twice and never changes charted or cancelled evenings."
+    "nothing twice and never changes charted, cancelled or moved evenings. Coming evenings take a "
+    "changed start time, length or family group; coming evenings on days the pattern no longer has "
+    "are removed unless something is recorded for them."
 )
 
 
@@ -77,7 +79,8 @@ def generate(request):
         first, last = form.cleaned_data["first"], form.cleaned_data["last"]
         cohorts = [form.cleaned_data["cohort"]] if form.cleaned_data["cohort"] else Cohort.objects.all()
         done = schedule.generate_all(cohorts, first, last)
-        counts = {"c": done.created, "x": done.cancelled_by_closure, "k": done.kept, "r": done.removed}
+        counts = {"c": done.created, "x": done.cancelled_by_closure, "k": done.kept, "t": done.retimed}
+        counts["r"] = done.removed
         messages.success(request, GENERATED % counts)
         return redirect(f"{reverse('groups:week')}?week={first:%Y-%m-%d}")
     context = {"form": form, "title": _("Generate evenings"), "submit": _("Generate")}

@@ -4,12 +4,14 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from groups import schedule
-from groups.models import Closure, CohortWeek, Session
+from groups import changes, schedule
+from groups.models import Attendance, Closure, CohortWeek, Session
+from iop.models import OutboxMessage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -105,10 +107,14 @@ def test_changed_start_time_moves_future_evenings_without_doubling_them(cohort):
     cohort.start_time = datetime.time(18, 0)
     cohort.save()
 
+    before = set(Session.objects.filter(cohort=cohort).values_list("pk", flat=True))
+
     result = schedule.generate(cohort, first, last)
 
-    assert result.removed == result.created == 8
+    assert (result.retimed, result.kept, result.created, result.removed) == (8, 8, 0, 0)
     assert {(s.hour, s.minute) for s in local_starts(cohort)} == {(18, 0)}
+    # The same evenings, given the new times: their facilitators and agenda stay.
+    assert set(Session.objects.filter(cohort=cohort).values_list("pk", flat=True)) == before
 
 
 def test_past_evenings_of_an_old_pattern_are_kept(cohort):
@@ -257,3 +263,113 @@ def test_generating_for_many_cohorts_costs_the_same_queries_as_for_one():
             cohort.lead_clinician_id,
             *cohort.co_facilitators.values_list("pk", flat=True),
         }
+
+
+# --- A changed pattern meets evenings that already have a story ----------------------
+
+MON, TUE, WED, THU, FRI = (datetime.date(2026, 1, day) for day in (12, 13, 14, 15, 16))
+
+
+@pytest.fixture
+def monday_before():
+    """The clock on the Monday before the week the tests schedule."""
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 10, 0, tzinfo=NEW_YORK), tick=False):
+        yield
+
+
+def scheduled_on(cohort, day):
+    return [s for s in Session.objects.filter(cohort=cohort).scheduled() if s.local_date == day]
+
+
+def later_start(cohort):
+    cohort.start_time = datetime.time(18, 0)
+    cohort.save()
+
+
+@pytest.mark.usefixtures("monday_before")
+def test_a_moved_evening_does_not_come_back_on_its_old_day_when_the_start_time_changes(cohort):
+    schedule.generate(cohort, MON, THU)
+    tuesday = scheduled_on(cohort, TUE)[0]
+    changes.reschedule(
+        tuesday, datetime.datetime(2026, 1, 16, 17, 30, tzinfo=NEW_YORK), factories.ProgramAdminFactory()
+    )
+    later_start(cohort)
+
+    schedule.generate(cohort, MON, FRI)
+
+    assert scheduled_on(cohort, TUE) == []
+    assert [s.local_start.time() for s in scheduled_on(cohort, FRI)] == [datetime.time(17, 30)]
+
+
+@pytest.mark.usefixtures("monday_before")
+def test_an_evening_with_an_absence_marked_ahead_takes_the_new_time_rather_than_getting_a_twin(cohort):
+    client = factories.ClientFactory(cohort=cohort)
+    factories.EnrollmentFactory(client=client, cohort=cohort, started_on=datetime.date(2026, 1, 1))
+    schedule.generate(cohort, MON, THU)
+    wednesday = scheduled_on(cohort, WED)[0]
+    factories.AttendanceFactory(session=wednesday, client=client, status=Attendance.Status.EXCUSED)
+    later_start(cohort)
+
+    schedule.generate(cohort, MON, THU)
+
+    assert [(s.pk, s.local_start.time()) for s in scheduled_on(cohort, WED)] == [(wednesday.pk, datetime.time(18, 0))]
+    assert wednesday.attendance.get().status == Attendance.Status.EXCUSED
+
+
+@pytest.mark.usefixtures("monday_before")
+def test_charted_evenings_keep_their_day_to_themselves_when_past_weeks_are_generated_again():
+    cohort = factories.CohortFactory(active_from=datetime.date(2025, 12, 1))
+    schedule.generate(cohort, datetime.date(2025, 12, 29), datetime.date(2026, 1, 1))
+    for session in Session.objects.filter(cohort=cohort):
+        session.mark_charted()
+    later_start(cohort)
+
+    schedule.generate(cohort, datetime.date(2025, 12, 29), THU)
+
+    assert Session.objects.filter(cohort=cohort, starts_at__lt=timezone.now()).count() == 4
+    assert all(s.is_charted for s in Session.objects.filter(cohort=cohort, starts_at__lt=timezone.now()))
+
+
+@pytest.mark.usefixtures("monday_before")
+def test_a_closed_evening_is_not_made_again_nor_announced_twice_when_the_start_time_changes(cohort):
+    client = factories.ClientFactory(cohort=cohort)
+    factories.EnrollmentFactory(client=client, cohort=cohort, started_on=datetime.date(2026, 1, 1))
+    factories.FamilyLinkFactory(client=client)
+    factories.ClosureFactory(starts_on=THU, reason=Closure.Reason.WEATHER)
+    schedule.generate(cohort, MON, THU)
+    assert OutboxMessage.objects.filter(kind="closure").count() == 1
+    later_start(cohort)
+
+    schedule.generate(cohort, MON, THU)
+
+    assert OutboxMessage.objects.filter(kind="closure").count() == 1
+    assert Session.objects.filter(cohort=cohort, status="cancelled").count() == 1
+    assert [s.local_start.time() for s in scheduled_on(cohort, WED)] == [datetime.time(18, 0)]
+
+
+@pytest.mark.usefixtures("monday_before")
+def test_a_shorter_evening_and_a_moved_family_group_reach_the_coming_evenings(cohort):
+    cohort.family_group_weekday, cohort.family_group_start = 2, datetime.time(19, 30)
+    cohort.save()
+    schedule.generate(cohort, MON, THU)
+    cohort.duration_minutes, cohort.family_group_weekday = 150, 3
+    cohort.save()
+
+    result = schedule.generate(cohort, MON, THU)
+
+    assert (result.retimed, result.created) == (4, 0)
+    evenings = Session.objects.filter(cohort=cohort)
+    assert {timezone.localtime(s.ends_at).time() for s in evenings} == {datetime.time(20, 0)}
+    assert [s.local_date for s in evenings if s.has_family_group] == [THU]
+
+
+@pytest.mark.usefixtures("monday_before")
+def test_evenings_that_have_begun_keep_their_times(cohort):
+    schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 1, 8))
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 18, 0, tzinfo=NEW_YORK), tick=False):
+        later_start(cohort)
+        result = schedule.generate(cohort, datetime.date(2026, 1, 5), datetime.date(2026, 1, 8))
+    starts = {s.local_date: s.local_start.time() for s in Session.objects.filter(cohort=cohort)}
+    assert starts[datetime.date(2026, 1, 5)] == datetime.time(17, 30)  # tonight's, under way
+    assert starts[datetime.date(2026, 1, 6)] == datetime.time(18, 0)
+    assert result.retimed == 3
