@@ -135,6 +135,11 @@ def sign_all(session, user, when=None):
     when = when or timezone.now()
     if session.local_date > timezone.localdate(when):
         raise ValidationError(_("This evening has not happened yet; it can be signed on the day."))
+    if session.is_cancelled:
+        raise ValidationError(
+            _("This evening was cancelled (%(reason)s), so its notes cannot be signed.")
+            % {"reason": session.cancel_reason}
+        )
     result = SignAllResult()
     note = GroupNote.objects.select_for_update().filter(session=session, author=user).drafts().first()
     if note is not None:

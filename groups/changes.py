@@ -15,8 +15,18 @@ from .models import Closure, Session
 
 
 def sessions_closed_by(starts_on, ends_on, cohort=None):
-    """The evenings a closure over these days would cancel: scheduled and not charted."""
-    sessions = Session.objects.scheduled().filter(charted_at__isnull=True).between_days(starts_on, ends_on)
+    """The evenings a closure over these days would cancel: scheduled and not charted,
+    and, among those that have begun, only those with nothing recorded (no attendance
+    and no note): a closure saved the next morning records that an evening did not
+    happen, and never undoes one that did and waits to be signed."""
+    held = Q(attendance__isnull=False) | Q(group_note__isnull=False) | Q(entries__isnull=False)
+    happened = Session.objects.filter(held, starts_at__lte=timezone.now()).values("pk")
+    sessions = (
+        Session.objects.scheduled()
+        .filter(charted_at__isnull=True)
+        .between_days(starts_on, ends_on)
+        .exclude(pk__in=happened)
+    )
     if cohort is not None:
         sessions = sessions.filter(cohort=cohort)
     return sessions.select_related("cohort")
@@ -32,7 +42,8 @@ def apply_closure(closure):
     Session.objects.filter(pk__in=[s.pk for s in sessions]).update(
         status=Session.Status.CANCELLED, closure=closure, cancel_reason=closure.get_reason_display()
     )
-    notices.tell_families_of_closure(closure, sessions)
+    now = timezone.now()
+    notices.tell_families_of_closure(closure, [s for s in sessions if s.starts_at > now])  # past days are not news
     audit.record("closure", closure, actor=closure.created_by, cancelled=len(sessions))
     return sessions
 
@@ -46,6 +57,10 @@ def reschedule(session, starts_at, by):
     session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if session.is_cancelled or session.is_charted:
         raise ValidationError("Only a scheduled evening that is not yet charted can be moved.")
+    if not session.may_be_moved:
+        raise ValidationError(
+            "This evening has begun, so it stays where it is; add a make-up evening for one that did not happen."
+        )
     check_new_time(session.cohort, starts_at)
     others = [s for s in _same_evening(session) if s.pk != session.pk and s.closure_id is None]
     left_there = next((s for s in others if s.starts_at == starts_at and s.is_cancelled), None)

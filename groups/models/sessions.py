@@ -210,6 +210,11 @@ class Session(models.Model):
     def has_family_group(self):
         return self.family_group_starts_at is not None
 
+    @property
+    def may_be_moved(self):
+        """Still to come, scheduled and not charted (``changes.reschedule`` checks it again)."""
+        return not self.is_cancelled and not self.is_charted and self.starts_at > timezone.now()
+
     def mark_charted(self, at=None):
         """For the clinical side: the evening is charted; schedule changes no longer touch it."""
         self.charted_at = at or timezone.now()

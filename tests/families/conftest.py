@@ -4,6 +4,7 @@ family group, one cancelled) and a published skill summary for each cohort."""
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from groups.recurrence import week_start
@@ -16,6 +17,16 @@ def evening(cohort, day, **fields):
         setattr(session, name, value)
     session.save()
     return session
+
+
+@pytest.fixture
+def monday_morning():
+    """The clock at 09:00 (clinic time) on this week's Monday, and running: every
+    evening of ``family_week`` is still to come, so any of them may be moved or
+    closed. Ask for it before ``family_week``."""
+    monday = week_start(timezone.localdate())
+    with time_machine.travel(datetime.datetime.combine(monday, datetime.time(9), timezone.get_current_timezone())):
+        yield
 
 
 @pytest.fixture

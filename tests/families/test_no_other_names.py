@@ -140,7 +140,7 @@ def everything_family_a_receives(clinic, login):
     return texts
 
 
-def test_nothing_a_family_receives_names_another_client(crowded_week, login):
+def test_nothing_a_family_receives_names_another_client(monday_morning, crowded_week, login):
     names = other_names(crowded_week)
     for text in everything_family_a_receives(crowded_week, login):
         found = [name for name in names if name in text.lower()]

@@ -76,7 +76,7 @@ def test_home_shows_week_summary_evenings_cancelled_family_group_and_attendance(
     assert "No reports have been shared with you yet." in page
 
 
-def test_an_evening_moved_reads_as_moved_to_its_new_day_in_the_familys_language(family_week, login):
+def test_an_evening_moved_reads_as_moved_to_its_new_day_in_the_familys_language(monday_morning, family_week, login):
     from groups import changes
 
     tuesday = family_week.sessions[family_week.client_a.pk][1]

@@ -342,3 +342,50 @@ def test_evenings_moved_before_moves_were_pointed_get_their_pointer_from_the_mig
             for s in Session.objects.filter(cohort=teens.cohort).exclude(pk__in=[teens.pk, tuesday.pk, wednesday.pk])
         },
     }
+
+
+# --- Evenings that have already happened ------------------------------------------------
+
+
+@pytest.fixture
+def last_night(clinic):
+    """Yesterday's evening of client A's cohort: attendance taken, notes still drafts."""
+    return factories.charted_evening(clinic.client_a, day=timezone.localdate() - datetime.timedelta(days=1))
+
+
+def test_an_evening_that_has_happened_cannot_be_moved(last_night, login, clinic):
+    next_week = timezone.localtime() + datetime.timedelta(days=7)
+    with pytest.raises(ValidationError, match="has begun"):
+        changes.reschedule(last_night, next_week, factories.ProgramAdminFactory())
+    page = login(clinic.admin).get(reverse("groups:session_detail", args=[last_night.pk])).content.decode()
+    assert reverse("groups:reschedule", args=[last_night.pk]) not in page
+    last_night.refresh_from_db()
+    assert last_night.status == "scheduled"
+
+
+def test_a_closure_saved_the_next_morning_leaves_an_evening_that_happened_to_be_signed(last_night, clinic):
+    from clinicians import group_charting
+
+    factories.EnrollmentFactory(client=clinic.client_b, cohort=clinic.client_b.cohort)
+    quiet = factories.SessionFactory(cohort=clinic.client_b.cohort, day=last_night.local_date)
+    closure = closure_on(last_night.local_date)
+
+    cancelled = changes.apply_closure(closure)
+
+    # The other cohort's evening, with nothing recorded, is recorded as not held; nobody is told of a past day.
+    assert [s.pk for s in cancelled] == [quiet.pk]
+    assert not OutboxMessage.objects.filter(kind="closure").exists()
+    last_night.refresh_from_db()
+    assert last_night.status == "scheduled"
+    group_charting.sign_all(last_night, last_night.cohort.lead_clinician)
+    assert Session.objects.get(pk=last_night.pk).is_charted
+
+
+def test_signing_a_cancelled_evening_says_why_instead_of_failing(last_night, clinic):
+    from clinicians import group_charting
+
+    Session.objects.filter(pk=last_night.pk).update(status="cancelled", cancel_reason="Weather")
+    last_night.refresh_from_db()
+    with pytest.raises(ValidationError, match=r"cancelled \(Weather\)"):
+        group_charting.sign_all(last_night, last_night.cohort.lead_clinician)
+    assert not Session.objects.get(pk=last_night.pk).is_charted
