@@ -292,14 +292,20 @@ class SelfReportLink(models.Model):
         """Create a link; returns (link, token). The token is never stored."""
         token = secrets.token_urlsafe(32)
         now = timezone.now()
-        lifetime = KIOSK_LIFETIME if mode == Mode.KIOSK else SELF_REPORT_LINK_LIFETIME
+        if mode == Mode.KIOSK:
+            expires_at = now + KIOSK_LIFETIME
+        else:
+            # Until the same clock time the next day, clinic time (aware arithmetic
+            # keeps the wall clock): the next day's run finds it expired even when
+            # the clocks changed overnight and that day had 23 hours.
+            expires_at = timezone.localtime(now) + SELF_REPORT_LINK_LIFETIME
         link = cls.objects.create(
             client=client,
             instrument=instrument,
             mode=mode,
             created_by=created_by,
             created_at=now,
-            expires_at=now + lifetime,
+            expires_at=expires_at,
             token_hash=hash_token(token),
         )
         return link, token

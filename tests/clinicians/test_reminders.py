@@ -134,6 +134,34 @@ def test_a_new_day_brings_a_new_digest(clinic):
     assert OutboxMessage.objects.filter(kind=reminders.STAFF_DIGEST, recipient=clinic.clinician_1).count() == 2
 
 
+@pytest.mark.parametrize(
+    ("saturday", "sunday"),
+    [(datetime.date(2026, 3, 7), datetime.date(2026, 3, 8)), (datetime.date(2026, 10, 31), datetime.date(2026, 11, 1))],
+    ids=["clocks go forward", "clocks go back"],
+)
+def test_a_link_unanswered_is_followed_the_next_afternoon_when_the_clocks_change_overnight(settings, saturday, sunday):
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    settings.TIME_ZONE = "America/New_York"
+    clinic_time = ZoneInfo("America/New_York")
+
+    def run_at(day, minute):
+        with time_machine.travel(datetime.datetime.combine(day, datetime.time(15, minute), clinic_time), tick=False):
+            producers.send_check_in_links(base_url=BASE_URL)
+
+    with timezone.override(clinic_time):
+        with time_machine.travel(datetime.datetime.combine(saturday, datetime.time(12), clinic_time), tick=False):
+            client = factories.ClientFactory(email="teen.own@example.test")
+        run_at(saturday, 30)
+        (link,) = SelfReportLink.objects.filter(client=client)
+        assert timezone.localtime(link.expires_at).time() == datetime.time(15, 30)  # Sunday, clinic time
+        for minute in (30, 40, 50):
+            run_at(sunday, minute)
+    assert SelfReportLink.objects.filter(client=client).count() == 2
+
+
 def test_a_link_that_expired_unanswered_is_followed_by_another_up_to_three(teen_with_email):
     day = datetime.timedelta(days=1, hours=1)  # the daily run, after the 24-hour link has expired
     now = timezone.now()
