@@ -43,7 +43,8 @@ def admit(client, cohort, on, by):
 
 @transaction.atomic
 def transfer(client, cohort, on, by):
-    """Move the client to ``cohort`` from ``on``; the old enrollment ends the day before."""
+    """Move the client to ``cohort`` from ``on``; the old enrollment ends the day
+    before, and what was marked ahead for its later evenings is cleared."""
     client = Client.objects.select_for_update().get(pk=client.pk)
     old = current_enrollment(client)
     if old is None:
@@ -55,6 +56,7 @@ def transfer(client, cohort, on, by):
             "A transfer must start after %(day)s, when the current cohort began.", params={"day": old.started_on}
         )
     _end(old, on - datetime.timedelta(days=1), Enrollment.EndReason.TRANSFER)
+    _clear_marked_ahead(client, on)
     enrollment = Enrollment.objects.create(client=client, cohort=cohort, started_on=on, created_by=by)
     _sync(client, cohort)
     audit.record("transfer", enrollment, client=client, actor=by, from_cohort=old.cohort.name, on=str(on))
@@ -74,11 +76,7 @@ def discharge(client, on, by):
             "Discharge cannot be before %(day)s, when the current cohort began.", params={"day": old.started_on}
         )
     _end(old, on, Enrollment.EndReason.DISCHARGE)
-    Attendance.objects.filter(
-        client=client,
-        session__starts_at__gte=local_midnight(on + datetime.timedelta(days=1)),
-        session__charted_at__isnull=True,
-    ).delete()
+    _clear_marked_ahead(client, on + datetime.timedelta(days=1))
     client.status = Client.Status.DISCHARGED
     client.discharged_on = on
     _sync(client, None)
@@ -90,6 +88,15 @@ def sync_client_cohort(client):
     """Set ``Client.cohort`` from the open enrollment (used by the demo and repairs)."""
     open_enrollment = current_enrollment(client)
     _sync(client, open_enrollment.cohort if open_enrollment else None)
+
+
+def _clear_marked_ahead(client, first_day):
+    """Attendance marked ahead (an absence excused in advance) for evenings from
+    ``first_day`` on, which no longer expect the client: their rows would count
+    against a cohort the client has left."""
+    Attendance.objects.filter(
+        client=client, session__starts_at__gte=local_midnight(first_day), session__charted_at__isnull=True
+    ).delete()
 
 
 def _end(enrollment, on, reason):

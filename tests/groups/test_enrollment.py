@@ -73,6 +73,20 @@ def test_discharge_ends_future_expectations(enrolled):
     assert not Attendance.objects.filter(client=client).exists()
 
 
+def test_transfer_clears_what_was_marked_ahead_in_the_old_cohort_from_its_first_day(enrolled):
+    client = enrolled.client_a
+    today = timezone.localdate()
+    before = factories.SessionFactory(cohort=client.cohort, day=today + datetime.timedelta(days=1))
+    after = factories.SessionFactory(cohort=client.cohort, day=today + datetime.timedelta(days=3))
+    for session in (before, after):
+        Attendance.objects.create(session=session, client=client, status="excused")
+
+    enrollment.transfer(client, enrolled.client_b.cohort, today + datetime.timedelta(days=2), enrolled.admin)
+
+    assert list(Attendance.objects.filter(client=client).values_list("session", flat=True)) == [before.pk]
+    assert list(enrollment.roster(after)) == []
+
+
 def test_readmission_after_discharge_starts_a_new_episode(enrolled):
     client = enrolled.client_a
     today = timezone.localdate()
