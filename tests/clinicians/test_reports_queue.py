@@ -2,38 +2,19 @@
 worker busy on two long renders, a safety alert's messages still go out at once
 through the message worker (real workers, real Redis)."""
 
-import datetime
-
 import pytest
 from django.conf import settings
-from django.urls import reverse
-from django.utils import timezone
 
 from clinicians.instruments import PHQ9
 from clinicians.models import ProgressReport, SafetyAlert
 from iop.models import OutboxMessage
+from tests.clinicians.test_reports_worker import request_on_page
 from tests.factories import AdministrationFactory
 from tests.worker import publishing_to, unique_queue, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quiet_hours_off")]
 
 Rendering = ProgressReport.Status.RENDERING
-
-
-def request_report(login, clinic, summary):
-    today = timezone.localdate()
-    response = login(clinic.clinician_1).post(
-        reverse("clinicians:report_new", args=[clinic.client_a.pk]),
-        {
-            "variant": "clinical",
-            "period_start": (today - datetime.timedelta(days=14)).isoformat(),
-            "period_end": today.isoformat(),
-            "language": "en",
-            "summary": summary,
-        },
-    )
-    assert response.status_code == 302
-    return ProgressReport.objects.get(summary=summary)
 
 
 def statuses(reports):
@@ -56,7 +37,7 @@ def test_an_alert_is_sent_while_the_report_worker_is_busy_rendering(clinic, logi
     start_worker(redis_url, queue, take=queue, **env)
     start_worker(redis_url, queue, take=reports_queue, **env)
     with publishing_to(redis_url, queue, reports_queue=reports_queue):
-        reports = [request_report(login, clinic, f"Report {n}") for n in (1, 2)]
+        reports = [request_on_page(login, clinic, summary=f"Report {n}") for n in (1, 2)]
         wait_until(lambda: set(statuses(reports).values()) == {Rendering}, what="both reports to be rendering")
 
         AdministrationFactory(client=clinic.client_a, answers={item.key: 1 for item in PHQ9.items})
