@@ -43,6 +43,7 @@ def apply_closure(closure):
         status=Session.Status.CANCELLED, closure=closure, cancel_reason=closure.get_reason_display()
     )
     now = timezone.now()
+    notices.withdraw_evening_reminders([s.pk for s in sessions])
     notices.tell_families_of_closure(closure, [s for s in sessions if s.starts_at > now])  # past days are not news
     audit.record("closure", closure, actor=closure.created_by, cancelled=len(sessions))
     return sessions
@@ -76,6 +77,7 @@ def reschedule(session, starts_at, by):
     earlier = [s.pk for s in others if s.pk != moved.pk]
     Session.objects.filter(pk__in=earlier).update(cancel_reason=session.cancel_reason, moved_to=moved)
     entry = audit.record("reschedule", moved, actor=by, original=session.pk)
+    notices.withdraw_evening_reminders([session.pk])
     notices.tell_families_of_move(session, moved, move_id=entry.pk)
     return moved
 

@@ -4,15 +4,37 @@ portal is suspended ("do not contact") get nothing."""
 
 from collections import defaultdict
 
+from django.db.models import Q
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from iop.models import Program, User
+from iop import reminders
+from iop.models import OutboxMessage, Program, User
 from iop.reminders import notify
 
 from .enrollment import rosters
 from .models import Cohort
+
+#: The reminders written about one evening, each keyed "<kind>:<evening>:<person>"
+#: (families/reminders.py).
+EVENING_REMINDERS = (reminders.GROUP_TONIGHT, reminders.FAMILY_GROUP_TOMORROW)
+WITHDRAWN = "Withdrawn: the evening was cancelled, moved or taken off the schedule before this went out"
+
+
+def withdraw_evening_reminders(session_ids):
+    """Reminders of these evenings that have not gone out yet (a send being retried,
+    the broker down) are skipped, so no family hears "group tonight" after "no group
+    tonight". One conditional UPDATE: a delivery that claimed a message first sends it."""
+    if not session_ids:
+        return 0
+    keys = Q()
+    for pk in session_ids:
+        for kind in EVENING_REMINDERS:
+            keys |= Q(idempotency_key__startswith=f"{reminders.make_key(kind, pk)}:")
+    return OutboxMessage.objects.filter(keys, status=OutboxMessage.Status.PENDING).update(
+        status=OutboxMessage.Status.SKIPPED, skipped_reason=WITHDRAWN
+    )
 
 
 def day_label(day):

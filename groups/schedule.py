@@ -202,6 +202,7 @@ def _untouched(existing, now):
 def _remove(session_ids):
     """Delete these evenings (and their facilitator rows); returns how many."""
     if session_ids:
+        notices.withdraw_evening_reminders(session_ids)
         Session.facilitators.through.objects.filter(session_id__in=session_ids).delete()
         Session.objects.filter(pk__in=session_ids).delete()
     return len(session_ids)

@@ -389,3 +389,24 @@ def test_signing_a_cancelled_evening_says_why_instead_of_failing(last_night, cli
     with pytest.raises(ValidationError, match=r"cancelled \(Weather\)"):
         group_charting.sign_all(last_night, last_night.cohort.lead_clinician)
     assert not Session.objects.get(pk=last_night.pk).is_charted
+
+
+def test_reminders_not_yet_sent_for_an_evening_closed_or_moved_are_withdrawn(evenings, enrolled):
+    from families import reminders as daily
+    from groups.notices import WITHDRAWN
+
+    teens, tweens = evenings
+    daily.group_tonight(now=teens.starts_at - datetime.timedelta(hours=3))  # say the sends are being retried
+    pending = OutboxMessage.objects.filter(kind="group_tonight", status="pending")
+    assert set(pending.values_list("recipient", flat=True)) == {enrolled.family_a.pk, enrolled.family_b.pk}
+
+    changes.apply_closure(closure_on(teens.local_date, cohort=teens.cohort))
+
+    withdrawn = OutboxMessage.objects.filter(kind="group_tonight", status="skipped", skipped_reason=WITHDRAWN)
+    assert list(withdrawn.values_list("recipient", flat=True)) == [enrolled.family_a.pk]
+    assert list(pending.values_list("recipient", flat=True)) == [enrolled.family_b.pk]
+
+    changes.reschedule(tweens, tweens.starts_at + datetime.timedelta(days=2), enrolled.admin)
+
+    assert not pending.exists()
+    assert withdrawn.count() == 2

@@ -373,3 +373,20 @@ def test_evenings_that_have_begun_keep_their_times(cohort):
     assert starts[datetime.date(2026, 1, 5)] == datetime.time(17, 30)  # tonight's, under way
     assert starts[datetime.date(2026, 1, 6)] == datetime.time(18, 0)
     assert result.retimed == 3
+
+
+@pytest.mark.usefixtures("monday_before")
+def test_an_evening_taken_off_the_pattern_takes_its_unsent_reminders_with_it(cohort):
+    from groups.notices import WITHDRAWN
+
+    schedule.generate(cohort, MON, THU)
+    tuesday, wednesday = scheduled_on(cohort, TUE)[0], scheduled_on(cohort, WED)[0]
+    for session in (tuesday, wednesday):
+        factories.OutboxMessageFactory(idempotency_key=f"group_tonight:{session.pk}:1")
+    cohort.weekdays = [0, 2, 3]
+    cohort.save()
+
+    assert schedule.generate(cohort, MON, THU).removed == 1
+
+    keys = dict(OutboxMessage.objects.values_list("idempotency_key", "skipped_reason"))
+    assert keys == {f"group_tonight:{tuesday.pk}:1": WITHDRAWN, f"group_tonight:{wednesday.pk}:1": ""}
