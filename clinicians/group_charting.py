@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from groups.attendance import IN_THE_ROOM, STILL_TO_COME, still_to_come
 from groups.curriculum import skills_by_week
 from groups.enrollment import roster
 from groups.models import Attendance
@@ -24,7 +25,7 @@ from iop.models import Client
 from .models import GroupNote, IndividualEntry
 
 #: Attendance statuses of a client who was in the room (and so gets an entry).
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE, Attendance.Status.LEFT_EARLY)
+ATTENDED = IN_THE_ROOM  # present, late or left early
 
 
 # --- The name guard --------------------------------------------------------------
@@ -91,7 +92,10 @@ def attendees(session):
 
 @transaction.atomic
 def mark_all_present(session, clients, by):
-    """Mark every client not yet recorded as present; returns how many were marked."""
+    """Mark every client not yet recorded as present; returns how many were marked.
+    Refused for an evening on a later day."""
+    if still_to_come(session):
+        raise ValidationError(STILL_TO_COME)
     recorded = set(Attendance.objects.filter(session=session).values_list("client_id", flat=True))
     rows = [
         Attendance(session=session, client=client, status=Attendance.Status.PRESENT, recorded_by=by)

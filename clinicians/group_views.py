@@ -69,8 +69,12 @@ def _take_attendance(request, session, action):
     if sheet.attendance_locked:
         messages.error(request, _("This evening is cancelled or charted; attendance can no longer change."))
     elif action == "all_present":
-        marked = group_charting.mark_all_present(session, sheet.clients, request.user)
-        messages.success(request, _("%(n)s clients marked present.") % {"n": marked})
+        try:
+            marked = group_charting.mark_all_present(session, sheet.clients, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(n)s clients marked present.") % {"n": marked})
     elif sheet.attendance.is_valid():
         saved = sheet.attendance.save(request.user)
         messages.success(request, _("Attendance saved for %(n)s clients.") % {"n": saved})

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from groups.attendance import AttendanceSheet
+from groups.attendance import AttendanceSheet, still_to_come
 from groups.enrollment import roster, rosters
 from groups.models import Attendance, Cohort, Session, local_midnight
 from iop.models import Client
@@ -108,6 +108,10 @@ class EveningSheet:
     @property
     def attendance_locked(self):
         return self.session.is_cancelled or self.session.is_charted
+
+    @property
+    def still_to_come(self):
+        return still_to_come(self.session)
 
     def shown_records(self):
         records = [self.note] if self.note.pk else []

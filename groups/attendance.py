@@ -3,6 +3,7 @@ Minutes late or left early are typed; minutes attended follow from them."""
 
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iop import audit
@@ -14,6 +15,19 @@ MINUTES_ERRORS = {
     "min_value": _("Minutes cannot be below zero."),
     "max_value": _("At most %(limit_value)s minutes: no more than the evening lasts."),
 }
+
+
+#: Marks that say the client was in the room: recorded from the evening's day on.
+IN_THE_ROOM = (Attendance.Status.PRESENT, Attendance.Status.LATE, Attendance.Status.LEFT_EARLY)
+STILL_TO_COME = _(
+    "This evening is still to come: only an absence (absent or excused) can be recorded ahead; "
+    "who was there is recorded on the day."
+)
+
+
+def still_to_come(session):
+    """An evening on a later clinic day: families see its marks, so nobody is marked present ahead."""
+    return session.local_date > timezone.localdate()
 
 
 class AttendanceSheet(forms.Form):
@@ -54,8 +68,11 @@ class AttendanceSheet(forms.Form):
 
     def clean(self):
         data = super().clean()
+        ahead = still_to_come(self.session)
         for client in self.clients:
             status = data.get(f"status_{client.pk}")
+            if ahead and status in IN_THE_ROOM:
+                self.add_error(f"status_{client.pk}", STILL_TO_COME)
             late, left = data.get(f"late_{client.pk}") or 0, data.get(f"left_{client.pk}") or 0
             if status == Attendance.Status.LATE and not late:
                 self.add_error(f"late_{client.pk}", _("How many minutes late?"))

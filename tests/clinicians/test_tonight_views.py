@@ -158,6 +158,23 @@ def test_mark_everyone_present_fills_only_the_unrecorded(clinic, login, evening)
     assert statuses == {clinic.client_a.pk: "excused", other.pk: "present"}
 
 
+def test_nobody_is_marked_present_for_an_evening_on_a_later_day(clinic, login):
+    factories.EnrollmentFactory(client=clinic.client_a)
+    later = timezone.localdate() + datetime.timedelta(days=4)
+    monday = factories.SessionFactory(cohort=clinic.client_a.cohort, day=later)
+    browser = login(clinic.clinician_1)
+    page = browser.get(chart_url(monday)).content.decode()
+    assert "Mark everyone not recorded present" not in page and "Still to come" in page
+
+    response = browser.post(chart_url(monday), {"action": "all_present"}, follow=True)
+    assert "only an absence" in response.content.decode()
+    response = browser.post(chart_url(monday), {"action": "attendance", f"status_{clinic.client_a.pk}": "present"})
+    assert response.status_code == 400 and "only an absence" in response.content.decode()
+    assert not Attendance.objects.filter(session=monday).exists()
+    browser.post(chart_url(monday), {"action": "attendance", f"status_{clinic.client_a.pk}": "excused"})
+    assert Attendance.objects.get(session=monday).status == "excused"  # an absence known ahead
+
+
 def test_impossible_minutes_get_a_plain_message_and_are_kept(clinic, login, evening):
     marks = {"action": "attendance", f"status_{clinic.client_a.pk}": "late", f"late_{clinic.client_a.pk}": "500"}
     response = login(clinic.clinician_1).post(chart_url(evening), marks)

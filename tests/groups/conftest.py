@@ -24,3 +24,13 @@ def evenings(enrolled):
         factories.SessionFactory(cohort=enrolled.client_a.cohort, day=day),
         factories.SessionFactory(cohort=enrolled.client_b.cohort, day=day),
     )
+
+
+@pytest.fixture
+def tonight(enrolled):
+    """(session of cohort 1, session of cohort 2) this evening: who was there may be recorded."""
+    day = timezone.localdate()
+    return (
+        factories.SessionFactory(cohort=enrolled.client_a.cohort, day=day),
+        factories.SessionFactory(cohort=enrolled.client_b.cohort, day=day),
+    )

@@ -55,8 +55,8 @@ def test_session_detail_shows_roster_warnings_and_is_audited(enrolled, evenings,
     assert AuditEntry.objects.filter(event="view_session", object_pk=str(teens.pk)).exists()
 
 
-def test_attendance_form_saves_and_minutes_follow(enrolled, evenings, login):
-    teens, _ = evenings
+def test_attendance_form_saves_and_minutes_follow(enrolled, tonight, login):
+    teens, _ = tonight
     client = enrolled.client_a
     url = reverse("groups:attendance", args=[teens.pk])
 
@@ -72,8 +72,8 @@ def test_attendance_form_saves_and_minutes_follow(enrolled, evenings, login):
     )
 
 
-def test_attendance_form_explains_missing_minutes_and_keeps_the_choice(enrolled, evenings, login):
-    teens, _ = evenings
+def test_attendance_form_explains_missing_minutes_and_keeps_the_choice(enrolled, tonight, login):
+    teens, _ = tonight
     client = enrolled.client_a
     response = login(enrolled.admin).post(
         reverse("groups:attendance", args=[teens.pk]), {f"status_{client.pk}": "left_early", f"late_{client.pk}": "5"}
@@ -90,8 +90,8 @@ def test_attendance_form_explains_missing_minutes_and_keeps_the_choice(enrolled,
     assert "Minutes late go with the status" in text(response) and not Attendance.objects.exists()
 
 
-def test_late_and_left_early_on_one_evening_both_come_off_the_hours(enrolled, evenings, login):
-    teens, _ = evenings
+def test_late_and_left_early_on_one_evening_both_come_off_the_hours(enrolled, tonight, login):
+    teens, _ = tonight
     client = enrolled.client_a
     url = reverse("groups:attendance", args=[teens.pk])
     browser = login(enrolled.clinician_1)
@@ -106,6 +106,20 @@ def test_late_and_left_early_on_one_evening_both_come_off_the_hours(enrolled, ev
     response = browser.post(url, whole)
     assert "take the whole evening" in text(response)
     assert Attendance.objects.get(session=teens, client=client).left_early_minutes == 45
+
+
+def test_only_an_absence_can_be_recorded_for_an_evening_still_to_come(enrolled, evenings, login):
+    teens, _ = evenings  # tomorrow
+    client = enrolled.client_a
+    url = reverse("groups:attendance", args=[teens.pk])
+    browser = login(enrolled.clinician_1)
+    for status in ("present", "late", "left_early"):
+        response = browser.post(url, {f"status_{client.pk}": status, f"late_{client.pk}": "10"})
+        assert response.status_code == 200 and "only an absence" in text(response)
+        assert f'value="{status}" selected' in text(response)
+    assert not Attendance.objects.exists()
+    assert browser.post(url, {f"status_{client.pk}": "excused"}).status_code == 302
+    assert Attendance.objects.get(session=teens, client=client).status == "excused"
 
 
 def test_attendance_of_a_cancelled_evening_cannot_be_saved(enrolled, evenings, login):
@@ -157,6 +171,7 @@ def test_admin_sets_up_a_cohort_with_a_family_group(enrolled, login):
         ({"family_group_start": ""}, "Give both the evening and the start time"),
         ({"age_max": "12"}, "must not be below the youngest"),
         ({"weekdays": []}, "This field is required"),
+        ({"start_time": "21:00", "family_group_weekday": "", "family_group_start": ""}, "this would run 21:00–00:00"),
     ],
 )
 def test_cohort_form_explains_errors_and_keeps_what_was_typed(enrolled, login, overrides, message):
@@ -257,6 +272,22 @@ def test_closure_form_never_fails_on_odd_input(enrolled, evenings, login, note):
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in text(response)
     assert "on or after the first day" in text(response)
+
+
+@pytest.mark.parametrize(
+    ("start_time", "runs"), [("23:00", "23:00–02:00"), ("06:00", "06:00–09:00"), ("20:00", "20:00–23:00")]
+)
+def test_an_evening_is_not_moved_outside_the_clinics_hours(enrolled, evenings, login, start_time, runs):
+    teens, _ = evenings
+    new_day = teens.local_date + datetime.timedelta(days=2)
+    response = login(enrolled.admin).post(
+        reverse("groups:reschedule", args=[teens.pk]), {"day": f"{new_day}", "start_time": start_time}
+    )
+    assert response.status_code == 200
+    assert f"between 07:00 and 22:00; this would run {runs}" in text(response)
+    assert f'value="{start_time}"' in text(response)
+    assert not Session.objects.filter(kind="rescheduled").exists()
+    assert not OutboxMessage.objects.filter(kind="reschedule").exists()
 
 
 def test_move_page_moves_the_evening(enrolled, evenings, login):
