@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from iop.date_limits import check_clinic_hours
 from iop.models import Client, Role, User
 
 from .models import PERSONAL_NOTE_MAX_CHARS, FamilyAppointment, FamilyLink, PersonalNote, SkillSummary
@@ -255,6 +256,11 @@ class FamilyAppointmentForm(forms.ModelForm):
             unchanged = self.instance.pk is not None and starts_at == self.instance.starts_at
             if starts_at <= timezone.now() and not unchanged:
                 self.add_error("day", _("Choose a time in the future."))
+            if data.get("duration_minutes"):
+                try:
+                    check_clinic_hours(starts_at, data["duration_minutes"])
+                except ValidationError as error:
+                    self.add_error("time", error)
             self.instance.starts_at = starts_at
         return data
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from iop import audit
+from iop.date_limits import check_clinic_hours
 
 from . import notices
 from .models import Closure, Session
@@ -62,7 +63,7 @@ def reschedule(session, starts_at, by):
         raise ValidationError(
             "This evening has begun, so it stays where it is; add a make-up evening for one that did not happen."
         )
-    check_new_time(session.cohort, starts_at)
+    check_new_time(session.cohort, starts_at, session.duration_minutes)
     others = [s for s in _same_evening(session) if s.pk != session.pk and s.closure_id is None]
     left_there = next((s for s in others if s.starts_at == starts_at and s.is_cancelled), None)
     if left_there is not None:
@@ -136,8 +137,8 @@ def add_make_up(cohort, starts_at, by, *, replaces=None, minutes=None):
     """An extra evening, usually standing in for one that was cancelled."""
     if replaces is not None and not replaces.is_cancelled:
         raise ValidationError("A make-up stands in for a cancelled evening.")
-    check_new_time(cohort, starts_at)
     minutes = minutes or cohort.duration_minutes
+    check_new_time(cohort, starts_at, minutes)
     session = _save_new(
         Session(
             cohort=cohort,
@@ -154,11 +155,13 @@ def add_make_up(cohort, starts_at, by, *, replaces=None, minutes=None):
     return session
 
 
-def check_new_time(cohort, starts_at):
-    """A moved or extra evening goes to a time still to come, on a day the clinic is
-    open for ``cohort`` (families would be told of an evening that cannot happen)."""
+def check_new_time(cohort, starts_at, minutes):
+    """A moved or extra evening goes to a time still to come, within the clinic's
+    hours, on a day the clinic is open for ``cohort`` (families would be told of an
+    evening that cannot happen)."""
     if starts_at <= timezone.now():
         raise ValidationError("An evening can only be moved or added to a time still to come.")
+    check_clinic_hours(starts_at, minutes)
     day = timezone.localdate(starts_at)
     closed = Closure.objects.filter(starts_on__lte=day, ends_on__gte=day).filter(Q(cohort=None) | Q(cohort=cohort))
     closure = closed.first()

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iop.date_limits import check_clinic_hours
 from iop.models import Role, User
 
 from .models import Closure, Cohort, Session, SkillModule
@@ -87,6 +88,13 @@ class CohortForm(forms.ModelForm):
         lead = data.get("lead_clinician")
         if lead and lead in (data.get("co_facilitators") or []):
             self.add_error("co_facilitators", _("The lead clinician is already a facilitator; untick them here."))
+        start, minutes = data.get("start_time"), data.get("duration_minutes")
+        if start and minutes:
+            starts_at = datetime.datetime.combine(timezone.localdate(), start, tzinfo=timezone.get_current_timezone())
+            try:
+                check_clinic_hours(starts_at, minutes)
+            except forms.ValidationError as error:
+                self.add_error("start_time", error)
         self._clean_family_group(data)
         return data
 

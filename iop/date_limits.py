@@ -38,3 +38,32 @@ def apply():
     for field in (forms.DateField, forms.DateTimeField):
         if validate_day not in field.default_validators:
             field.default_validators = [*field.default_validators, validate_day]
+
+
+# --- The clinic's hours -----------------------------------------------------------
+
+#: Group evenings, make-ups and family appointments fall within these clinic-local
+#: hours: a move to 23:00 or a family session at 03:00 is a typing slip, and
+#: families would be texted about it at once.
+OPENS = datetime.time(7, 0)
+CLOSES = datetime.time(22, 0)
+
+
+def check_clinic_hours(starts_at, minutes):
+    """Refuse a clinic-local ``starts_at`` lasting ``minutes`` that starts before
+    OPENS, or ends after CLOSES or on another day."""
+    from django.utils import timezone
+
+    start = timezone.localtime(starts_at)
+    end = timezone.localtime(starts_at + datetime.timedelta(minutes=minutes))
+    if start.time() < OPENS or end.date() != start.date() or end.time() > CLOSES:
+        raise ValidationError(
+            _("The clinic schedules between %(opens)s and %(closes)s; this would run %(start)s–%(end)s."),
+            code="outside_clinic_hours",
+            params={
+                "opens": OPENS.strftime("%H:%M"),
+                "closes": CLOSES.strftime("%H:%M"),
+                "start": start.strftime("%H:%M"),
+                "end": end.strftime("%H:%M"),
+            },
+        )

@@ -81,6 +81,16 @@ def test_booking_form_refuses_the_past_and_keeps_what_was_typed(clinic, login):
     assert not FamilyAppointment.objects.exists() and not family_messages()
 
 
+def test_booking_form_refuses_a_time_outside_the_clinics_hours_and_keeps_what_was_typed(clinic, login):
+    data = booking(clinic, time="03:00")
+    response = login(clinic.clinician_1).post(reverse("families:appointment_new", args=[clinic.client_a.pk]), data)
+
+    assert response.status_code == 200
+    assert "between 07:00 and 22:00; this would run 03:00–03:50" in response.content.decode()
+    assert response.context["form"]["time"].value() == "03:00"
+    assert not FamilyAppointment.objects.exists() and not family_messages()
+
+
 def test_only_invited_links_of_this_client_can_be_chosen(clinic, login):
     other_link = clinic.client_b.family_links.get()
     response = login(clinic.clinician_1).post(
