@@ -6,6 +6,10 @@
   const timeout = parseInt(body.dataset.idleTimeout || "0", 10);
   if (!timeout) return;
   const warnBefore = Math.min(120, Math.floor(timeout / 3));
+  // The session is one for all of this person's tabs: activity in any of them (a
+  // safety plan typed in the tab the alert page opened) keeps every tab's clock
+  // from running out and taking the sign-in page over a half-typed assessment.
+  const SHARED = "iop-staff-activity";
   let warnTimer, endTimer;
 
   function schedule() {
@@ -14,17 +18,29 @@
     warnTimer = setTimeout(showWarning, (timeout - warnBefore) * 1000);
     endTimer = setTimeout(function () { window.location.assign("/accounts/login/?next=" + encodeURIComponent(window.location.pathname)); }, timeout * 1000);
   }
-  function showWarning() {
+  function warning(show) {
     const el = document.getElementById("idle-warning");
-    if (el && window.bootstrap) window.bootstrap.Modal.getOrCreateInstance(el).show();
+    if (!el || !window.bootstrap) return;
+    const modal = window.bootstrap.Modal.getOrCreateInstance(el);
+    if (show) modal.show(); else modal.hide();
   }
+  function showWarning() { warning(true); }
+  // This tab's own activity, which the server has heard of: start again, and tell the other tabs.
+  function active() {
+    schedule();
+    try { window.localStorage.setItem(SHARED, String(Date.now())); } catch (error) { /* storage off: this tab only */ }
+  }
+  window.addEventListener("storage", function (event) {
+    if (event.key !== SHARED) return;
+    schedule();  // only for this tab: telling the others again would bounce between tabs
+    warning(false);
+  });
   document.addEventListener("click", function (event) {
     if (!event.target.closest("[data-idle-continue]")) return;
-    fetch(body.dataset.keepaliveUrl, { credentials: "same-origin" }).then(schedule);
-    const el = document.getElementById("idle-warning");
-    if (el && window.bootstrap) window.bootstrap.Modal.getOrCreateInstance(el).hide();
+    fetch(body.dataset.keepaliveUrl, { credentials: "same-origin" }).then(active);
+    warning(false);
   });
-  document.addEventListener("htmx:afterRequest", schedule);
+  document.addEventListener("htmx:afterRequest", active);
   // Typing is activity: a clinician writing a long note without a page load is not
   // idle. The server hears of it at most once a minute (a fifteenth of the time-out),
   // so the session ends about that long after the last keystroke or click, not after
@@ -35,13 +51,13 @@
     if (Date.now() - lastPing < pingEvery) return;
     lastPing = Date.now();
     fetch(body.dataset.keepaliveUrl, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
-      if (response.status === 204) schedule();  // a session already over answers with the sign-in page
+      if (response.status === 204) active();  // a session already over answers with the sign-in page
     });
   }
   document.addEventListener("input", activity);
   document.addEventListener("keydown", activity);
   document.addEventListener("pointerdown", activity);
-  schedule();
+  active();  // loading this page was activity too
 })();
 
 // A form sent back with errors: take the keyboard and the eye to the first one (a
