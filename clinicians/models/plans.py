@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .signing import ClinicalQuerySet, PartOfSignedRecord, Versioned
 
@@ -116,6 +117,18 @@ class TreatmentPlan(Versioned):
             missing.append(_("at least one problem"))
         if not self.objectives.exists():
             missing.append(_("at least one measurable objective"))
+        # A target carried over from the last version may have passed since: a plan
+        # signed now is time-bound from now (met objectives go, the others get a new date).
+        passed = self.objectives.filter(target_date__lt=timezone.localdate()).count()
+        if passed:
+            missing.append(
+                ngettext(
+                    "a new target date for %(n)s objective whose target has passed (or remove it if it was met)",
+                    "new target dates for %(n)s objectives whose targets have passed (or remove those that were met)",
+                    passed,
+                )
+                % {"n": passed}
+            )
         if not self.interventions.exists():
             missing.append(_("at least one intervention with its frequency"))
         if not self.discharge_criteria.strip():

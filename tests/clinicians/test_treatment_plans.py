@@ -136,6 +136,23 @@ def test_plan_missing_parts_cannot_be_signed(clinic, login):
     assert not plan.is_signed
 
 
+def test_a_revision_is_not_signed_with_targets_that_have_passed(clinic, login):
+    v1 = factories.signed_plan(clinic.client_a)
+    v1.objectives.update(target_date=timezone.localdate() - datetime.timedelta(days=3))  # as the weeks went by
+    v2, _ = TreatmentPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    url = reverse("clinicians:plan_sign", args=[v2.pk])
+    browser = login(clinic.clinician_1)
+
+    response = browser.post(url)
+
+    assert response.status_code == 400
+    assert "a new target date for 1 objective whose target has passed" in response.content.decode()
+    v2.refresh_from_db()
+    assert not v2.is_signed
+    v2.objectives.update(target_date=timezone.localdate() + datetime.timedelta(weeks=4))
+    assert browser.post(url).status_code == 302
+
+
 def test_signing_a_plan_locks_it_and_is_audited(clinic, login):
     plan = factories.TreatmentPlanFactory(client=clinic.client_a, goal="I want my weekends back.")
     factories.ObjectiveFactory(plan=plan, text="Goes out with friends on Saturdays, 3 of 4 weekends.")
