@@ -92,6 +92,7 @@ class Event(models.TextChoices):
     VIEW_ALERT = "view_alert", _("Viewed a safety alert")
     ACKNOWLEDGE_ALERT = "acknowledge_alert", _("Acknowledged a safety alert")
     CLOSE_ALERT = "close_alert", _("Closed a safety alert")
+    HAND_OVER_ALERT = "hand_over_alert", _("Passed a safety alert on from a clinician who left")
     # Reports
     REQUEST_REPORT = "request_report", _("Requested a progress report")
     VIEW_REPORT = "view_report", _("Viewed a progress report")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import Cohort
 
-from . import staff
+from . import audit, staff
 from .access import admin_required
 from .forms import StaffForm
 from .links import site_url
@@ -103,4 +103,21 @@ def _save(request, form):
         # A deactivated invitee's link stops working (it is tied to the password).
         person.set_unusable_password()
         person.save(update_fields=["password"])
+    if {"is_active", "role"} & set(form.changed_data) and not (person.is_active and person.is_clinician):
+        _hand_over_alerts(request, person)
     messages.success(request, _("%(person)s's account is saved.") % {"person": person})
+
+
+def _hand_over_alerts(request, person):
+    """Open safety alerts of someone who left (or is no longer a clinician) go to
+    whoever would own them now, at once: waiting for the escalation would cost the
+    minutes the alert is for."""
+    from clinicians.models import SafetyAlert
+
+    for alert in SafetyAlert.objects.hand_over_from(person):
+        audit.record("hand_over_alert", alert, client=alert.client, action=audit.Action.UPDATE, previous=person.pk)
+        messages.warning(
+            request,
+            _("An open safety alert of %(person)s now belongs to %(owner)s, who has been sent it.")
+            % {"person": person, "owner": alert.owner},
+        )

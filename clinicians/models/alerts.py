@@ -51,6 +51,23 @@ class SafetyAlertQuerySet(ClientRecordsQuerySet):
     def unhandled(self):
         return self.exclude(status=SafetyAlert.Status.CLOSED)
 
+    def hand_over_from(self, person):
+        """The unhandled alerts ``person`` owns, passed to whoever would own an alert
+        for that client now (``person`` was deactivated or is no longer a clinician,
+        so would never see them); each new owner is sent the alert's message. Returns
+        the alerts passed on."""
+        passed = []
+        unhandled = self.unhandled().filter(owner=person)
+        for alert in unhandled.select_related("client__lead_clinician", "client__cohort__lead_clinician"):
+            owner = owner_for(alert.client)
+            if owner is None or owner.pk == person.pk:
+                continue
+            alert.owner = owner
+            alert.save(update_fields=["owner"])
+            alert.notify(kind="safety_alert", recipients=[owner])
+            passed.append(alert)
+        return passed
+
     def safety_plan_owed(self):
         """Closed alerts whose risk assessment says a safety plan was made or updated,
         with no version signed since the alert was raised. The form asks for that

@@ -84,6 +84,30 @@ def test_deactivating_someone_who_leaves_signs_them_out_and_names_what_they_lead
     assert login(leaver).get(reverse("clinician_home")).status_code == 302
 
 
+def test_an_open_safety_alert_of_someone_who_leaves_goes_to_who_is_on_call_at_once(clinic, login):
+    from clinicians.instruments import PHQ9
+    from clinicians.models import SafetyAlert
+    from iop.models import Program
+
+    leaver = clinic.clinician_1
+    factories.AdministrationFactory(client=clinic.client_a, answers={item.key: 1 for item in PHQ9.items})
+    alert = SafetyAlert.objects.get()
+    assert alert.owner == leaver
+    on_call = factories.ClinicianFactory(email="oncall@example.test")
+    Program.objects.filter(pk=Program.current().pk).update(on_call_clinician=on_call)
+
+    response = login(clinic.admin).post(
+        reverse("staff_edit", args=[leaver.pk]), account_form(leaver, is_active=""), follow=True
+    )
+
+    assert "now belongs to" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.owner == on_call and alert.status == SafetyAlert.Status.OPEN
+    assert OutboxMessage.objects.filter(kind="safety_alert", recipient=on_call, urgent=True).exists()
+    entry = AuditEntry.objects.get(event="hand_over_alert")
+    assert (entry.actor, entry.client_id, entry.object_pk) == (clinic.admin, clinic.client_a.pk, str(alert.pk))
+
+
 def test_a_role_change_is_recorded_as_such(clinic, login):
     person = clinic.clinician_2
     login(clinic.admin).post(
