@@ -39,7 +39,7 @@
     fields(part).forEach(function (field) { data.append(field.name, field.value); });
     show(part, text.savingText);
     part.pending = new AbortController();
-    return fetch(url, {
+    part.saving = fetch(url, {
       method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf }, signal: part.pending.signal,
     })
       .then(function (response) {
@@ -56,7 +56,9 @@
         if (error.name === "AbortError") return;
         part.dirty = true;
         show(part, text.failedText + " " + text.offlineText, true);
-      });
+      })
+      .finally(function () { part.saving = null; });
+    return part.saving;
   }
 
   document.querySelectorAll("[data-autosave-part]").forEach(function (part) {
@@ -88,6 +90,26 @@
   });
 
   const attendance = document.querySelector("[data-attendance-form]");
+  // Attendance is a form of its own: the drafts' saves land first (one leaving a
+  // field for this form's button, one still waiting), so the page that comes back,
+  // with a message or with an error, shows the text just typed.
+  if (attendance) {
+    attendance.addEventListener("submit", function (event) {
+      if (attendance.dataset.draftsSaved) return;
+      const waiting = [];
+      document.querySelectorAll("[data-autosave-part]").forEach(function (part) {
+        if (part.dirty) waiting.push(save(part));
+        else if (part.saving) waiting.push(part.saving);
+      });
+      if (!waiting.length) return;
+      event.preventDefault();
+      const submitter = event.submitter;
+      Promise.allSettled(waiting).then(function () {
+        attendance.dataset.draftsSaved = "1";
+        attendance.requestSubmit(submitter);
+      });
+    });
+  }
   if (attendance) {
     attendance.addEventListener("change", function (event) {
       const select = event.target;

@@ -110,3 +110,21 @@ def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_s
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "tonight-signed-phone")
+
+
+def test_a_note_typed_just_before_an_attendance_error_is_on_the_page_that_comes_back(
+    demo_clinic, live_server, page, sign_in
+):
+    evening = teens_evening_today()
+    sign_in(page, "clinician@demo.clinic")
+    page.goto(f"{live_server.url}/sessions/{evening.pk}/chart/")
+    page.wait_for_load_state()
+    note = page.get_by_role("region", name="Group note")
+    typed = "Paced breathing, then a role-play of asking for an extension."
+    note.get_by_label("Activities").fill(typed)  # and straight to the attendance, before the autosave's delay
+    row = page.get_by_role("row", name="Amara Johnson")
+    row.get_by_label("Attendance").select_option("late")
+    page.get_by_role("button", name="Save attendance").click()  # no minutes: refused
+
+    expect(page.get_by_text("How many minutes late?")).to_be_visible()
+    expect(page.get_by_role("region", name="Group note").get_by_label("Activities")).to_have_value(typed)
