@@ -119,7 +119,8 @@ class TreatmentPlan(Versioned):
             missing.append(_("at least one measurable objective"))
         # A target carried over from the last version may have passed since: a plan
         # signed now is time-bound from now (met objectives go, the others get a new date).
-        passed = self.objectives.filter(target_date__lt=timezone.localdate()).count()
+        signing_day = timezone.localdate(self.signed_at) if self.signed_at else timezone.localdate()
+        passed = self.objectives.filter(target_date__lt=signing_day).count()
         if passed:
             missing.append(
                 ngettext(
