@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from groups.attendance import saved_message
 from groups.models import Session
 from iop import audit
 from iop.access import clinician_required
@@ -74,10 +75,11 @@ def _take_attendance(request, session, action):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("%(n)s clients marked present.") % {"n": marked})
+            marked_message = ngettext("%(n)s client marked present.", "%(n)s clients marked present.", marked)
+            messages.success(request, marked_message % {"n": marked})
     elif sheet.attendance.is_valid():
         saved = sheet.attendance.save(request.user)
-        messages.success(request, _("Attendance saved for %(n)s clients.") % {"n": saved})
+        messages.success(request, saved_message(saved))
     else:
         return _show(request, sheet, status=400)
     return redirect(_chart_url(session, "attendance"))

@@ -5,6 +5,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from iop import audit
 
@@ -111,3 +112,10 @@ class AttendanceSheet(forms.Form):
             saved += 1
         audit.record("record_attendance", self.session, actor=by, rows=saved)
         return saved
+
+
+def saved_message(saved):
+    """What the page says after saving the sheet (clearing a mark is not a saved row)."""
+    if not saved:
+        return str(_("Attendance saved: no marks are recorded now."))
+    return ngettext("Attendance saved for %(n)s client.", "Attendance saved for %(n)s clients.", saved) % {"n": saved}

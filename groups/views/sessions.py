@@ -10,7 +10,7 @@ from iop.access import admin_required, has_role, staff_required
 from iop.models import Role
 
 from .. import changes
-from ..attendance import AttendanceSheet
+from ..attendance import AttendanceSheet, saved_message
 from ..conflicts import conflicts_for
 from ..curriculum import skills_by_week
 from ..enrollment import roster
@@ -63,7 +63,7 @@ def attendance(request, pk):
     locked = session.is_cancelled or session.is_charted
     if request.method == "POST" and not locked and sheet.is_valid():
         saved = sheet.save(request.user)
-        messages.success(request, _("Attendance saved for %(n)s clients.") % {"n": saved})
+        messages.success(request, saved_message(saved))
         return redirect("groups:session_detail", session.pk)
     return render(request, "groups/attendance.html", {"session": session, "sheet": sheet, "locked": locked})
 

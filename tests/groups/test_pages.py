@@ -133,6 +133,17 @@ def test_attendance_of_a_cancelled_evening_cannot_be_saved(enrolled, evenings, l
 
     assert response.status_code == 200
     assert not Attendance.objects.exists()
+    assert '<fieldset class="border-0 p-0 m-0" disabled>' in text(response)  # nothing to type into
+    assert "Save attendance" not in text(response)
+
+
+def test_saving_attendance_says_how_many_marks_in_plain_words(enrolled, tonight, login):
+    teens, _ = tonight
+    client = enrolled.client_a
+    url = reverse("groups:attendance", args=[teens.pk])
+    browser = login(enrolled.clinician_1)
+    assert "Attendance saved for 1 client." in text(browser.post(url, {f"status_{client.pk}": "present"}, follow=True))
+    assert "no marks are recorded now" in text(browser.post(url, {f"status_{client.pk}": ""}, follow=True))
 
 
 def cohort_post(clinician, **overrides):
