@@ -293,6 +293,10 @@ def test_a_summary_read_in_spanish_says_the_team_writes_in_english_and_marks_its
     assert spanish.count('lang="en"') >= 5
     home = login(parent).get(reverse("families:home")).content.decode()
     assert f'<p class="fw-semibold mb-1" lang="en">{summary.skill_title}</p>' in home
+    assert "El equipo escribe los resúmenes semanales en inglés." in home  # said where the English first shows
+    parent.language = "en"
+    parent.save()
+    assert "The team writes the weekly summaries" not in login(parent).get(reverse("families:home")).content.decode()
 
 
 def test_the_child_tabs_on_past_skills_open_the_other_child_s_past_skills(family_week, login):
