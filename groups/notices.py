@@ -38,8 +38,9 @@ def withdraw_evening_reminders(session_ids):
 
 
 def day_label(day):
-    """'Tue 8 Dec' in English, 'mar 8 dic' in Spanish: the active language names the day."""
-    return date_format(day, "D j M")
+    """'Tue 8 Dec' in English, 'mar 8 dic' in Spanish: the active language names the
+    day, and its translation of the format keeps Spanish months lower-case."""
+    return date_format(day, _("D j M"))
 
 
 def families_by_session(sessions):

@@ -113,8 +113,9 @@ def _hhmm(value):
 
 
 def _day(value):
-    """ "Fri 4 Dec" in English, "Vie 4 Dic" in Spanish: the active language names the day."""
-    return date_format(value, "D j M")
+    """ "Fri 4 Dec" in English, "vie 4 dic" in Spanish: the active language names the
+    day, and its translation of the format keeps Spanish months lower-case."""
+    return date_format(value, _("D j M"))
 
 
 def group_tonight_text(cohort_name, start, end, clinic):

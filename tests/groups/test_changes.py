@@ -185,8 +185,9 @@ def test_schedule_changes_go_by_text_to_families_who_chose_texts_and_in_their_la
     message = OutboxMessage.objects.get(kind="closure", recipient=texting)
     assert message.channel == "sms" and message.to_address == "+16175550141"
     with translation.override("es"):
-        spanish_day = date_format(teens.local_date, "D j M")
+        spanish_day = date_format(teens.local_date, "D j b")  # Spanish months are lower-case
     assert message.body.startswith(f"No hay grupo el {spanish_day} (")
+    assert spanish_day == spanish_day.lower()
 
 
 def test_a_moved_evening_is_announced_to_the_families_of_the_old_day_too(evenings, enrolled):
