@@ -115,3 +115,31 @@ def responsibilities(person):
     if program.director_id == person.pk:
         found.append(_("the program director (change it in the program settings)"))
     return found
+
+
+def left_behind():
+    """People who still lead admitted clients or a cohort though they can no longer
+    (deactivated, or no longer a clinician), for the admin home: each with
+    ``clients_led`` and ``cohorts_led`` (names). Two queries, one when nobody is."""
+    from django.db.models import Count, Q
+
+    from groups.models import Cohort
+
+    from .models import Client
+
+    people = list(
+        User.objects.exclude(is_active=True, role=Role.CLINICIAN)
+        .annotate(
+            clients_led=Count("lead_clients", filter=Q(lead_clients__status=Client.Status.ADMITTED), distinct=True),
+            cohort_count=Count("led_cohorts", distinct=True),
+        )
+        .filter(Q(clients_led__gt=0) | Q(cohort_count__gt=0))
+        .order_by("last_name", "first_name")
+    )
+    if people:
+        names = {}
+        for lead, name in Cohort.objects.filter(lead_clinician__in=people).values_list("lead_clinician", "name"):
+            names.setdefault(lead, []).append(name)
+        for person in people:
+            person.cohorts_led = sorted(names.get(person.pk, []))
+    return people

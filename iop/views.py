@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import audit, emergency
+from . import audit, emergency, staff
 from .access import admin_required, is_lead_clinician_of, reviews_audit, staff_required
 from .forms import ClientDetailsForm, ProgramForm
 from .links import back_to_next, url_for_each
@@ -57,7 +57,8 @@ def admin_home(request):
         admitted=Count("pk", filter=Q(status=Client.Status.ADMITTED)),
         discharged=Count("pk", filter=Q(status=Client.Status.DISCHARGED)),
     )
-    return render(request, "iop/admin_home.html", {"counts": counts, "background": background_processes()})
+    context = {"counts": counts, "background": background_processes(), "left_behind": staff.left_behind()}
+    return render(request, "iop/admin_home.html", context)
 
 
 @admin_required

@@ -37,7 +37,7 @@ PAGES = {
     "chart": Page("clinicians:chart", "clinician_1", 28, client_arg=True),
     "caseload": Page("clinicians:caseload", "clinician_1", 16),
     "client_list": Page("client_list", "clinician_1", 9),
-    "admin_home": Page("admin_home", "admin", 8),
+    "admin_home": Page("admin_home", "admin", 9),
     "admin_week": Page("groups:week", "admin", 10),
     "clinician_week": Page("groups:week", "clinician_1", 12),
     "family_home": Page("families:home", "family_a", 19),

@@ -115,3 +115,18 @@ def test_admin_home_says_which_background_process_went_silent_and_what_waits(cli
     assert "running" in lines["Background worker"]
     assert "silent" in lines["Report worker"] and "progress reports wait until it is back" in lines["Report worker"]
     assert "not seen" in lines["Scheduler (beat)"]
+
+
+def test_admin_home_names_who_still_leads_clients_or_a_cohort_after_leaving(clinic, login):
+    page = login(clinic.admin).get(reverse("admin_home")).content.decode()
+    assert "Still led by someone who can no longer lead" not in page
+    leaver = clinic.clinician_1
+    leaver.is_active = False
+    leaver.save(update_fields=["is_active"])
+
+    page = login(clinic.admin).get(reverse("admin_home")).content.decode()
+
+    assert "Still led by someone who can no longer lead" in page
+    line = page[page.index(reverse("staff_edit", args=[leaver.pk])) :].split("</li>")[0]
+    assert "lead clinician of 1 admitted client" in line and f"lead of {clinic.client_a.cohort.name}" in line
+    assert str(clinic.clinician_2) not in page.split("Still led by")[1].split("</div>")[0]
