@@ -40,10 +40,13 @@ class AttendanceSheet(forms.Form):
         longest = session.duration_minutes - 1
         for client in self.clients:
             row = existing.get(client.pk)
+            # Each label names the client: a screen reader moving through the sheet
+            # hears whose mark it is, not "Attendance" once per row.
+            named = {"name": client.display_name}
             self.fields[f"status_{client.pk}"] = forms.ChoiceField(
                 choices=[(NOT_RECORDED, _("Not recorded"))] + Attendance.Status.choices,
                 required=False,
-                label=_("Attendance"),
+                label=_("Attendance of %(name)s") % named,
                 initial=row.status if row else NOT_RECORDED,
             )
             self.fields[f"late_{client.pk}"] = forms.IntegerField(
@@ -51,7 +54,7 @@ class AttendanceSheet(forms.Form):
                 max_value=longest,
                 required=False,
                 error_messages=MINUTES_ERRORS,
-                label=_("Minutes late"),
+                label=_("Minutes late, %(name)s") % named,
                 initial=row and row.late_minutes or None,
             )
             self.fields[f"left_{client.pk}"] = forms.IntegerField(
@@ -59,7 +62,7 @@ class AttendanceSheet(forms.Form):
                 max_value=longest,
                 required=False,
                 error_messages=MINUTES_ERRORS,
-                label=_("Minutes left early"),
+                label=_("Minutes left early, %(name)s") % named,
                 initial=row and row.left_early_minutes or None,
             )
 
