@@ -27,9 +27,10 @@ install: $(STAMP)
 # runserver runs without its autoreloader so that one TERM really stops it.
 # The scheduler's file goes with the rest of the app's data (IOP_VAR_DIR, else var/).
 RUN_VAR := $(if $(IOP_VAR_DIR),$(IOP_VAR_DIR),var)
-# Reminders and alerts have a worker of their own; progress reports another (iop/settings.py).
-RUN_QUEUE := $(if $(CELERY_QUEUE),$(CELERY_QUEUE),celery)
-RUN_REPORTS_QUEUE := $(if $(CELERY_REPORTS_QUEUE),$(CELERY_REPORTS_QUEUE),$(RUN_QUEUE).reports)
+# Reminders and alerts have a worker of their own; progress reports another. Their
+# queues are asked of the settings (which read the environment and .env), so the
+# workers take exactly the queues the app sends to.
+RUN_QUEUES = $(shell $(BIN)/python -c "from django.conf import settings as s; import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'iop.settings'); print(s.CELERY_TASK_DEFAULT_QUEUE, s.CELERY_REPORTS_QUEUE)")
 
 run: install
 	@mkdir -p $(RUN_VAR)
@@ -41,8 +42,8 @@ run: install
 	@echo "  Mail and texts written to var/mail and var/sms. Ctrl-C stops everything."
 	@echo
 	@trap 'trap - INT TERM EXIT; kill -TERM 0 2>/dev/null; wait' INT TERM EXIT; \
-	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=2 -Q $(RUN_QUEUE) & \
-	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=1 -Q $(RUN_REPORTS_QUEUE) -n reports@%h & \
+	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=2 -Q $(word 1,$(RUN_QUEUES)) & \
+	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=1 -Q $(word 2,$(RUN_QUEUES)) -n reports@%h & \
 	$(BIN)/celery -A iop beat --loglevel=INFO --schedule $(RUN_VAR)/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait

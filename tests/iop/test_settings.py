@@ -75,19 +75,28 @@ def test_compose_lets_each_worker_finish_its_task_on_a_deploy():
     assert grace_seconds("worker") > deliver_message.time_limit
 
 
-def queues_taken_by(service):
+def queue_option(service):
     command = compose()["services"][service]["command"]
     assert command[:4] == ["celery", "-A", "iop", "worker"]
-    return set(command[command.index("-Q") + 1].split(","))
+    return command[command.index("-Q") + 1]
+
+
+def with_defaults(value):
+    """A compose value as it reads with none of its variables set."""
+    return re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", value)
 
 
 def test_compose_renders_reports_apart_from_messages_and_every_queue_has_a_worker():
     from django.conf import settings
 
-    assert queues_taken_by("worker") == {settings.CELERY_TASK_DEFAULT_QUEUE}
-    assert queues_taken_by("reports") == {settings.CELERY_REPORTS_QUEUE}
+    env = compose()["services"]["worker"]["environment"]
+    # Each worker's -Q is the very value the app's settings are given, whatever .env sets.
+    assert queue_option("worker") == env["CELERY_QUEUE"]
+    assert queue_option("reports") == env["CELERY_REPORTS_QUEUE"]
+    assert with_defaults(queue_option("worker")) == settings.CELERY_TASK_DEFAULT_QUEUE
+    assert with_defaults(queue_option("reports")) == settings.CELERY_REPORTS_QUEUE
     every_queue = {queue.name for queue in settings.CELERY_TASK_QUEUES}
-    assert every_queue == queues_taken_by("worker") | queues_taken_by("reports")
+    assert every_queue == {with_defaults(queue_option("worker")), with_defaults(queue_option("reports"))}
     # Two workers on one host need names of their own for `inspect ping` to tell them apart.
     assert "reports@$$HOSTNAME" in compose()["services"]["reports"]["healthcheck"]["test"][1]
 
