@@ -35,8 +35,11 @@ def _tell_families(sessions, kind, text, stale_after):
         for session in theirs:
             with translation.override(member.language):
                 body = text(session, clinic)
-            key = reminders.make_key(kind, session.pk, member.pk)
-            sent.append(reminders.notify(member, kind=kind, key=key, body=body, stale_after=stale_after(session)))
+            begins = stale_after(session)
+            # The key names the time the text gives: an evening given a new time
+            # (the pattern changed) is told again, with the new one.
+            key = reminders.make_key(kind, session.pk, member.pk, f"{timezone.localtime(begins):%H%M}")
+            sent.append(reminders.notify(member, kind=kind, key=key, body=body, stale_after=begins))
     return sent
 
 

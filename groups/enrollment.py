@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from iop import audit
 from iop.models import Client
@@ -92,10 +93,13 @@ def sync_client_cohort(client):
 
 def _clear_marked_ahead(client, first_day):
     """Attendance marked ahead (an absence excused in advance) for evenings from
-    ``first_day`` on, which no longer expect the client: their rows would count
-    against a cohort the client has left."""
+    ``first_day`` on that are still to come, which no longer expect the client:
+    their rows would count against a cohort the client has left. Marks of evenings
+    already under way or past stay, dated back or not: they record what happened."""
     Attendance.objects.filter(
-        client=client, session__starts_at__gte=local_midnight(first_day), session__charted_at__isnull=True
+        client=client,
+        session__starts_at__gte=max(local_midnight(first_day), timezone.now()),
+        session__charted_at__isnull=True,
     ).delete()
 
 

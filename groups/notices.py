@@ -4,7 +4,6 @@ portal is suspended ("do not contact") get nothing."""
 
 from collections import defaultdict
 
-from django.db.models import Q
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,16 +24,23 @@ WITHDRAWN = "Withdrawn: the evening was cancelled, moved or taken off the schedu
 def withdraw_evening_reminders(session_ids):
     """Reminders of these evenings that have not gone out yet (a send being retried,
     the broker down) are skipped, so no family hears "group tonight" after "no group
-    tonight". One conditional UPDATE: a delivery that claimed a message first sends it."""
-    if not session_ids:
+    tonight". Pending reminders are few: they are read by kind and matched on the
+    evening in their key here, rather than with a LIKE per evening. One conditional
+    UPDATE: a delivery that claimed a message first sends it."""
+    wanted = {str(pk) for pk in session_ids}
+    if not wanted:
         return 0
-    keys = Q()
-    for pk in session_ids:
-        for kind in EVENING_REMINDERS:
-            keys |= Q(idempotency_key__startswith=f"{reminders.make_key(kind, pk)}:")
-    return OutboxMessage.objects.filter(keys, status=OutboxMessage.Status.PENDING).update(
+    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, kind__in=EVENING_REMINDERS)
+    ids = [pk for pk, key in pending.values_list("pk", "idempotency_key") if _evening_of(key) in wanted]
+    return OutboxMessage.objects.filter(pk__in=ids, status=OutboxMessage.Status.PENDING).update(
         status=OutboxMessage.Status.SKIPPED, skipped_reason=WITHDRAWN
     )
+
+
+def _evening_of(key):
+    """The evening named by an evening reminder's key, "<kind>:<evening>:<person>:..."."""
+    parts = key.split(":")
+    return parts[1] if len(parts) > 1 else None
 
 
 def day_label(day):

@@ -98,6 +98,9 @@ def generate_all(cohorts, first, last):
             retimed += _retimed(row, by_pk[row["cohort_id"]], day, slot, starts_taken)
     result.removed = _remove(off_pattern)
     Session.objects.bulk_update(retimed, ["starts_at", "ends_at", "family_group_starts_at", "family_group_ends_at"])
+    # A reminder written with the old time and not yet sent would say it; the next
+    # run of its producer writes one with the new time (keys carry the time).
+    notices.withdraw_evening_reminders([session.pk for session in retimed])
     result.retimed = len(retimed)
     closures = list(Closure.objects.filter(starts_on__lte=last, ends_on__gte=first))
     new = []
@@ -122,6 +125,8 @@ def _retimed(row, cohort, day, slot, starts_taken):
     """[the evening of ``row`` with the pattern's times for ``day``], or [] when it
     has them already, or when another evening of the cohort holds the new start."""
     start, end = slot
+    if start <= timezone.now():
+        return []  # today's evening, moved to a start already gone: it stays as families know it
     window = family_group_window(cohort, day) or (None, None)
     wanted = {
         "starts_at": start,

@@ -292,7 +292,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "iop.tasks.record_heartbeat",
         "schedule": 60.0,
         "args": ("reports",),
-        "options": {"queue": CELERY_REPORTS_QUEUE},
+        # Not piled up for a report worker that is down: the next minute sends another.
+        "options": {"queue": CELERY_REPORTS_QUEUE, "expires": 55},
     },
     "escalate-safety-alerts": {"task": "clinicians.tasks.escalate_safety_alerts", "schedule": 60.0},
     "sweep-outbox": {"task": "iop.tasks.sweep_outbox", "schedule": 60.0},

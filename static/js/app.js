@@ -40,7 +40,9 @@
     fetch(body.dataset.keepaliveUrl, { credentials: "same-origin" }).then(active);
     warning(false);
   });
-  document.addEventListener("htmx:afterRequest", active);
+  // A panel refreshing itself (a report's status, every few seconds) is not the
+  // clinician at work: it restarts this tab's clock only, as it always did.
+  document.addEventListener("htmx:afterRequest", schedule);
   // Typing is activity: a clinician writing a long note without a page load is not
   // idle. The server hears of it at most once a minute (a fifteenth of the time-out),
   // so the session ends about that long after the last keystroke or click, not after

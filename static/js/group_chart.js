@@ -39,7 +39,7 @@
     fields(part).forEach(function (field) { data.append(field.name, field.value); });
     show(part, text.savingText);
     part.pending = new AbortController();
-    part.saving = fetch(url, {
+    const saving = fetch(url, {
       method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf }, signal: part.pending.signal,
     })
       .then(function (response) {
@@ -56,9 +56,11 @@
         if (error.name === "AbortError") return;
         part.dirty = true;
         show(part, text.failedText + " " + text.offlineText, true);
-      })
-      .finally(function () { part.saving = null; });
-    return part.saving;
+      });
+    part.saving = saving;
+    // Only this save's own end clears the mark: a later save may still be on its way.
+    saving.then(function () { if (part.saving === saving) part.saving = null; });
+    return saving;
   }
 
   document.querySelectorAll("[data-autosave-part]").forEach(function (part) {
@@ -106,7 +108,19 @@
       const submitter = event.submitter;
       Promise.allSettled(waiting).then(function () {
         attendance.dataset.draftsSaved = "1";
-        attendance.requestSubmit(submitter);
+        if (attendance.requestSubmit && submitter) {
+          attendance.requestSubmit(submitter);
+          return;
+        }
+        // An older browser: send the button's choice along by hand.
+        if (submitter && submitter.name) {
+          const choice = document.createElement("input");
+          choice.type = "hidden";
+          choice.name = submitter.name;
+          choice.value = submitter.value;
+          attendance.appendChild(choice);
+        }
+        attendance.submit();
       });
     });
   }

@@ -87,6 +87,17 @@ def test_transfer_clears_what_was_marked_ahead_in_the_old_cohort_from_its_first_
     assert list(enrollment.roster(after)) == []
 
 
+def test_a_transfer_dated_back_keeps_what_was_recorded_at_evenings_already_held(enrolled):
+    client = enrolled.client_a
+    today = timezone.localdate()
+    held = factories.SessionFactory(cohort=client.cohort, day=today - datetime.timedelta(days=2))
+    Attendance.objects.create(session=held, client=client, status="present")
+
+    enrollment.transfer(client, enrolled.client_b.cohort, today - datetime.timedelta(days=3), enrolled.admin)
+
+    assert Attendance.objects.get(client=client).session == held
+
+
 def test_readmission_after_discharge_starts_a_new_episode(enrolled):
     client = enrolled.client_a
     today = timezone.localdate()

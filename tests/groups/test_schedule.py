@@ -390,3 +390,41 @@ def test_an_evening_taken_off_the_pattern_takes_its_unsent_reminders_with_it(coh
 
     keys = dict(OutboxMessage.objects.values_list("idempotency_key", "skipped_reason"))
     assert keys == {f"group_tonight:{tuesday.pk}:1": WITHDRAWN, f"group_tonight:{wednesday.pk}:1": ""}
+
+
+def test_an_evening_given_a_new_time_is_told_again_with_it_and_its_old_reminder_withdrawn(cohort):
+    from families import reminders as daily
+    from groups.notices import WITHDRAWN
+
+    with time_machine.travel(datetime.datetime(2026, 1, 12, 9, 0, tzinfo=NEW_YORK), tick=False):
+        client = factories.ClientFactory(cohort=cohort)
+        factories.EnrollmentFactory(client=client, cohort=cohort, started_on=datetime.date(2026, 1, 1))
+        factories.FamilyLinkFactory(client=client)
+        schedule.generate(cohort, MON, THU)
+    with time_machine.travel(datetime.datetime(2026, 1, 12, 14, 0, tzinfo=NEW_YORK), tick=False):
+        (first,) = daily.group_tonight()  # its send is being retried, say
+        later_start(cohort)
+        assert schedule.generate(cohort, MON, THU).retimed == 4
+        (again,) = daily.group_tonight()
+    first.refresh_from_db()
+    assert (first.status, first.skipped_reason) == ("skipped", WITHDRAWN) and "17:30" in first.body
+    assert again.pk != first.pk and "18:00" in again.body and again.status == "pending"
+
+
+def test_tonights_evening_is_not_given_a_start_already_gone(cohort):
+    schedule.generate(cohort, MON, THU)
+    with time_machine.travel(datetime.datetime(2026, 1, 12, 17, 45, tzinfo=NEW_YORK), tick=False):
+        cohort.start_time = datetime.time(17, 0)  # tonight's 17:30 would become 17:00, begun already
+        cohort.save()
+        result = schedule.generate(cohort, MON, THU)
+    starts = {s.local_date: s.local_start.time() for s in Session.objects.filter(cohort=cohort)}
+    assert starts[MON] == datetime.time(17, 30) and starts[TUE] == datetime.time(17, 0)
+    assert result.retimed == 3
+
+
+def test_withdrawing_the_reminders_of_many_evenings_is_one_plain_update(db):
+    from groups.notices import withdraw_evening_reminders
+
+    factories.OutboxMessageFactory(idempotency_key="group_tonight:7:1:1730")
+    factories.OutboxMessageFactory(idempotency_key="group_tonight:71:1:1730")
+    assert withdraw_evening_reminders(list(range(1, 2000, 3))) == 1  # 7 is among them, 71 is not
