@@ -80,7 +80,14 @@ def generate_all(cohorts, first, last):
     now = timezone.now()
     regular = list(existing.filter(kind=Session.Kind.REGULAR).values(*EXISTING_FIELDS, "status", "charted_at"))
     untouched = set(_untouched(existing, now).values_list("pk", flat=True))
-    starts_taken = set(existing.values_list("cohort_id", "starts_at"))
+    every_evening = list(existing.values_list("cohort_id", "starts_at", "ends_at", "kind", "status"))
+    starts_taken = {(cohort_id, start) for cohort_id, start, *_rest in every_evening}
+    # A moved or make-up evening already on the day, at another time: no regular one beside it.
+    stand_ins = [
+        (cohort_id, start, end)
+        for cohort_id, start, end, kind, status in every_evening
+        if kind != Session.Kind.REGULAR and status == Session.Status.SCHEDULED
+    ]
     by_pk = {cohort.pk: cohort for cohort in cohorts}
     on_pattern_days, off_pattern, retimed = set(), [], []
     for row in regular:
@@ -107,7 +114,8 @@ def generate_all(cohorts, first, last):
     for cohort in cohorts:
         own = [c for c in closures if c.cohort_id in (None, cohort.pk)]
         for day, (start, end) in slots[cohort.pk].items():
-            if (cohort.pk, day) in on_pattern_days or (cohort.pk, start) in starts_taken:
+            taken = (cohort.pk, day) in on_pattern_days or (cohort.pk, start) in starts_taken
+            if taken or any(c == cohort.pk and s < end and e > start for c, s, e in stand_ins):
                 result.kept += 1
             else:
                 new.append(_new_session(cohort, start, end, covering_closure(own, day)))

@@ -428,3 +428,19 @@ def test_withdrawing_the_reminders_of_many_evenings_is_one_plain_update(db):
     factories.OutboxMessageFactory(idempotency_key="group_tonight:7:1:1730")
     factories.OutboxMessageFactory(idempotency_key="group_tonight:71:1:1730")
     assert withdraw_evening_reminders(list(range(1, 2000, 3))) == 1  # 7 is among them, 71 is not
+
+
+@pytest.mark.usefixtures("monday_before")
+def test_a_day_added_to_the_pattern_gets_no_regular_evening_beside_one_moved_there(cohort):
+    schedule.generate(cohort, MON, THU)
+    tuesday = scheduled_on(cohort, TUE)[0]
+    friday = datetime.datetime(2026, 1, 16, 17, 30, tzinfo=NEW_YORK)
+    changes.reschedule(tuesday, friday, factories.ProgramAdminFactory())
+    cohort.weekdays = [0, 1, 2, 3, 4]
+    cohort.start_time = datetime.time(18, 0)
+    cohort.save()
+
+    schedule.generate(cohort, MON, FRI)
+
+    on_friday = [(s.kind, s.local_start.time()) for s in scheduled_on(cohort, FRI)]
+    assert on_friday == [("rescheduled", datetime.time(17, 30))]
