@@ -78,15 +78,15 @@ def generate_all(cohorts, first, last):
     }
     existing = Session.objects.filter(cohort__in=cohorts).between_days(first, last)
     now = timezone.now()
-    regular = list(existing.filter(kind=Session.Kind.REGULAR).values(*EXISTING_FIELDS, "status", "charted_at"))
+    every_evening = list(existing.values(*EXISTING_FIELDS, "kind", "status", "charted_at"))
+    regular = [row for row in every_evening if row["kind"] == Session.Kind.REGULAR]
     untouched = set(_untouched(existing, now).values_list("pk", flat=True))
-    every_evening = list(existing.values_list("cohort_id", "starts_at", "ends_at", "kind", "status"))
-    starts_taken = {(cohort_id, start) for cohort_id, start, *_rest in every_evening}
+    starts_taken = {(row["cohort_id"], row["starts_at"]) for row in every_evening}
     # A moved or make-up evening already on the day, at another time: no regular one beside it.
     stand_ins = [
-        (cohort_id, start, end)
-        for cohort_id, start, end, kind, status in every_evening
-        if kind != Session.Kind.REGULAR and status == Session.Status.SCHEDULED
+        (row["cohort_id"], row["starts_at"], row["ends_at"])
+        for row in every_evening
+        if row["kind"] != Session.Kind.REGULAR and row["status"] == Session.Status.SCHEDULED
     ]
     by_pk = {cohort.pk: cohort for cohort in cohorts}
     on_pattern_days, off_pattern, retimed = set(), [], []
@@ -102,7 +102,7 @@ def generate_all(cohorts, first, last):
             row["status"] == Session.Status.SCHEDULED and row["charted_at"] is None and row["starts_at"] > now
         )
         if still_to_come:
-            retimed += _retimed(row, by_pk[row["cohort_id"]], day, slot, starts_taken)
+            retimed += _retimed(row, by_pk[row["cohort_id"]], day, slot, starts_taken, now)
     result.removed = _remove(off_pattern)
     Session.objects.bulk_update(retimed, ["starts_at", "ends_at", "family_group_starts_at", "family_group_ends_at"])
     # A reminder written with the old time and not yet sent would say it; the next
@@ -129,11 +129,11 @@ def generate_all(cohorts, first, last):
     return result
 
 
-def _retimed(row, cohort, day, slot, starts_taken):
+def _retimed(row, cohort, day, slot, starts_taken, now):
     """[the evening of ``row`` with the pattern's times for ``day``], or [] when it
     has them already, or when another evening of the cohort holds the new start."""
     start, end = slot
-    if start <= timezone.now():
+    if start <= now:
         return []  # today's evening, moved to a start already gone: it stays as families know it
     window = family_group_window(cohort, day) or (None, None)
     wanted = {
