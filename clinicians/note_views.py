@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from iop import audit
 from iop.access import clinician_required
+from iop.links import draft_saved
 
 from .access import clinical_client, prescriber_required
 from .chart_forms import AddendumForm, MedicationForm, NoteForm, StopMedicationForm
@@ -38,7 +39,7 @@ def note_new(request, pk, kind):
         if "sign" in request.POST:
             return _sign(request, note)
         messages.success(request, _("Draft saved. Sign it when it is complete."))
-        return redirect("clinicians:note", note.pk)
+        return draft_saved(request, "clinicians:note", note.pk, resume="clinicians:note_edit")
     return render(request, "clinicians/note_form.html", {"form": form, "client": client, "kind": Note.Kind(kind)})
 
 
@@ -69,7 +70,7 @@ def note_edit(request, pk):
         if "sign" in request.POST:
             return _sign(request, note)
         messages.success(request, _("Draft saved."))
-        return redirect("clinicians:note", note.pk)
+        return draft_saved(request, "clinicians:note", note.pk, resume="clinicians:note_edit")
     return render(
         request,
         "clinicians/note_form.html",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from iop import audit
 from iop.access import clinician_required
+from iop.links import draft_saved
 
 from .chart_views import discard_view, start_version_view, take_over_view
 from .guardrails import copied_texts
@@ -79,7 +80,7 @@ def plan_edit(request, pk):
             if "sign" in request.POST:
                 return redirect("clinicians:plan_sign", plan.pk)
             messages.success(request, _("Draft saved."))
-            return redirect("clinicians:plan_edit", plan.pk)
+            return draft_saved(request, "clinicians:plan_edit", plan.pk)
         messages.error(request, _("Some entries need attention; nothing was saved yet."))
     context = {"plan": plan, "client": plan.client, "form": form, "objectives": objectives}
     context["interventions"] = interventions

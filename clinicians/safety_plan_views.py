@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from iop import audit
 from iop.access import clinician_required
+from iop.links import draft_saved
 
 from .chart_forms import SafetyPlanForm
 from .chart_views import discard_view, start_version_view, take_over_view
@@ -58,7 +59,7 @@ def safety_plan_edit(request, pk):
         audit.record("edit_safety_plan", plan, action=audit.Action.UPDATE)
         if "sign" not in request.POST:
             messages.success(request, _("Draft saved."))
-            return redirect("clinicians:safety_plan_edit", plan.pk)
+            return draft_saved(request, "clinicians:safety_plan_edit", plan.pk)
         empty = plan.empty_steps()
         if not empty:
             plan.sign(request.user)

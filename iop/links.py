@@ -1,5 +1,6 @@
 """Links: for pages that list many objects of one route, and for messages sent out."""
 
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,3 +28,19 @@ def back_to_next(request, fallback):
         next_url, {request.get_host()}, require_https=request.is_secure()
     )
     return redirect(next_url if local else reverse(fallback))
+
+
+#: Sent by the staff idle time-out's script when it saves a draft being written just
+#: before it ends the session (static/js/app.js).
+DRAFT_SAVE_HEADER = "X-Draft-Save"
+
+
+def draft_saved(request, to, pk, resume=None):
+    """The answer to a draft saved: a redirect to the route ``to`` of ``pk``, or, when
+    the idle time-out's script saved it on its way to signing out, "204 No Content"
+    with the page to go on writing it (the route ``resume``, else ``to``) in
+    ``X-Draft-Location``: the script signs out and the sign-in page leads back there.
+    Following a redirect would have recorded a view of a page nobody saw."""
+    if request.headers.get(DRAFT_SAVE_HEADER):
+        return HttpResponse(status=204, headers={"X-Draft-Location": reverse(resume or to, args=[pk])})
+    return redirect(to, pk)

@@ -10,13 +10,54 @@
   // safety plan typed in the tab the alert page opened) keeps every tab's clock
   // from running out and taking the sign-in page over a half-typed assessment.
   const SHARED = "iop-staff-activity";
-  let warnTimer, endTimer;
+  // A draft being written when the time is up (a safety plan, a treatment plan, a
+  // note) is saved shortly before the server would end the session, and the session
+  // is then ended here: what was typed is kept, and the screen is not left open.
+  const saveBefore = Math.min(30, Math.max(1, Math.floor(warnBefore / 2)));
+  let warnTimer, saveTimer, endTimer;
 
+  function signInPage(next, draft) {
+    let url = "/accounts/login/?next=" + encodeURIComponent(next) + "&signed_out=idle";
+    if (draft) url += "&draft=" + draft;
+    window.location.assign(url);
+  }
+  function end() { signInPage(window.location.pathname); }
   function schedule() {
     clearTimeout(warnTimer);
+    clearTimeout(saveTimer);
     clearTimeout(endTimer);
     warnTimer = setTimeout(showWarning, (timeout - warnBefore) * 1000);
-    endTimer = setTimeout(function () { window.location.assign("/accounts/login/?next=" + encodeURIComponent(window.location.pathname)); }, timeout * 1000);
+    saveTimer = setTimeout(saveDraftAndEnd, (timeout - saveBefore) * 1000);
+    endTimer = setTimeout(end, timeout * 1000);
+  }
+  document.addEventListener("input", function (event) {
+    const form = event.target.closest && event.target.closest("form[data-save-on-timeout]");
+    if (form) form.dataset.changed = "1";
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target.dataset) delete event.target.dataset.changed;
+  });
+  function saveDraftAndEnd() {
+    const form = document.querySelector("form[data-save-on-timeout][data-changed]");
+    if (!form) return;  // nothing typed since the page loaded: the end comes as usual
+    clearTimeout(endTimer);
+    const data = new FormData(form);
+    data.append("save", "");  // a draft: never the signing button
+    const token = data.get("csrfmiddlewaretoken");
+    function signOut() {
+      const out = new FormData();
+      out.append("csrfmiddlewaretoken", token);
+      return fetch(body.dataset.logoutUrl, { method: "POST", body: out, credentials: "same-origin", redirect: "manual" });
+    }
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual", headers: { "X-Draft-Save": "1" } })
+      .then(function (response) {
+        const resume = response.status === 204 ? response.headers.get("X-Draft-Location") : null;
+        return signOut().then(function () {
+          if (resume) signInPage(resume, "saved");
+          else signInPage(window.location.pathname, "unsaved");
+        });
+      })
+      .catch(function () { signOut().finally(function () { signInPage(window.location.pathname, "unsaved"); }); });
   }
   function warning(show) {
     const el = document.getElementById("idle-warning");
