@@ -84,6 +84,11 @@ class Sections:
     follow_up_within_days: int = FOLLOW_UP_WITHIN_DAYS
 
     @property
+    def prorated_scores(self):
+        """The period's totals scaled up from 7 or 8 items answered (marked in the table)."""
+        return [a for a in self.period_scores if a.prorated]
+
+    @property
     def total_hours(self):
         return round(sum(week.hours for week in self.weeks), 1)
 

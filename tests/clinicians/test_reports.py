@@ -445,3 +445,20 @@ def test_a_long_queued_report_says_when_the_worker_is_quiet(clinic, record, logi
     assert "has not reported in" in login(clinic.clinician_1).get(url).content.decode()
     Heartbeat.objects.filter(name="reports").update(seen_at=timezone.now())
     assert "has not reported in" not in login(clinic.clinician_1).get(url).content.decode()
+
+
+def test_a_prorated_total_is_marked_as_such_in_the_clinical_report(clinic, record):
+    """A total scaled up from 8 of 9 items answered reads as a prorated total, in the
+    table and on the latest-score line, not as if every item was answered."""
+    answers = phq_answers(6)
+    answers["phq9_1"] = None  # item 1 skipped: 8 of 9 answered
+    factories.AdministrationFactory(
+        client=record.client,
+        answers=answers,
+        administered_at=evening(record.first_monday + datetime.timedelta(days=18)),
+    )
+    text = rendered_text(make_report(record, clinic.clinician_1))
+    assert "latest 6" in text and "Mild, prorated)" in text
+    assert "6*" in text and "* Prorated:" in text and "8 of 9 items answered" in text
+    # The totals from every item answered carry no mark.
+    assert "18*" not in text and "12*" not in text
