@@ -122,7 +122,7 @@ def test_the_coming_weeks_cancelled_and_moved_evenings_are_listed_for_the_childs
         page = browser.get(url).content.decode()
 
     ahead = page.split("Changes in the coming weeks", 1)[1].split("</ul>", 1)[0]
-    assert f"Moved to {friday.local_start:%a} {friday.local_start.day} {friday.local_start:%b}, 17:30" in ahead
+    assert f"Moved to {friday.local_start:%a} {friday.local_start.day} {friday.local_start:%b}, 17:30–20:30" in ahead
     assert "Cancelled: holiday" in ahead  # the closure, with its reason
     assert ahead.count("Cancelled") == 2  # the closure and the training evening; not 6 weeks ahead
     assert f"{friday.local_start:%a} {friday.local_start.day} {friday.local_start:%b}</span>" not in ahead

@@ -62,4 +62,5 @@ def test_the_demo_moves_next_weeks_tuesday_evening_of_the_tweens_and_their_famil
     page = client.get(reverse("families:home")).content.decode()
     ahead = page.split("Changes in the coming weeks", 1)[1].split("</ul>", 1)[0]
     friday = moved.moved_to.local_start
-    assert f"Moved to {friday:%a} {friday.day} {friday:%b}, {friday:%H:%M}" in ahead
+    ends = moved.moved_to.local_end
+    assert f"Moved to {friday:%a} {friday.day} {friday:%b}, {friday:%H:%M}–{ends:%H:%M}" in ahead
