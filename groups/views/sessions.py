@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from iop import audit
 from iop.access import admin_required, has_role, staff_required
@@ -44,6 +46,16 @@ def session_detail(request, pk):
     return render(request, "groups/session_detail.html", context)
 
 
+MOVE_INTRO = _l(
+    "The evening keeps its room, agenda, facilitators and family group. Families are told of the new day and "
+    "time at once, the way each has asked to be contacted."
+)
+
+
+def _detail_url(session):
+    return reverse("groups:session_detail", args=[session.pk])
+
+
 @admin_required
 def session_edit(request, pk):
     session = _session_for(request, pk)
@@ -53,7 +65,8 @@ def session_edit(request, pk):
         audit.record("edit_session", session, action=audit.Action.UPDATE)
         messages.success(request, _("Evening updated."))
         return redirect("groups:session_detail", session.pk)
-    return render(request, "iop/form.html", {"form": form, "title": _("Edit %(s)s") % {"s": session}})
+    context = {"form": form, "title": _("Edit %(s)s") % {"s": session}, "cancel": _detail_url(session)}
+    return render(request, "iop/form.html", context)
 
 
 @staff_required
@@ -82,6 +95,7 @@ def reschedule(request, pk):
             messages.success(request, _("Evening moved; families have been told."))
             return redirect("groups:session_detail", moved.pk)
     context = {"form": form, "title": _("Move %(s)s") % {"s": session}, "submit": _("Move this evening")}
+    context.update(intro=MOVE_INTRO, cancel=_detail_url(session))
     return render(request, "iop/form.html", context)
 
 
@@ -101,4 +115,7 @@ def make_up(request, pk):
             messages.success(request, _("Make-up evening added; families have been told."))
             return redirect("groups:session_detail", session.pk)
     context = {"form": form, "title": _("Make-up evening for %(c)s") % {"c": cohort}, "submit": _("Add evening")}
+    replaced = form.initial.get("replaces")
+    context["cancel"] = reverse("groups:session_detail", args=[replaced]) if str(replaced or "").isdigit() else None
+    context["cancel"] = context["cancel"] or reverse("groups:week")
     return render(request, "iop/form.html", context)

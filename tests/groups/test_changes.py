@@ -411,3 +411,19 @@ def test_reminders_not_yet_sent_for_an_evening_closed_or_moved_are_withdrawn(eve
 
     assert not pending.exists()
     assert withdrawn.count() == 2
+
+
+def test_the_move_make_up_and_edit_pages_say_what_happens_and_lead_back(evenings, enrolled, login):
+    teens, _tweens = evenings
+    browser = login(enrolled.admin)
+    detail = reverse("groups:session_detail", args=[teens.pk])
+    page = browser.get(reverse("groups:reschedule", args=[teens.pk])).content.decode()
+    assert "keeps its room, agenda, facilitators and family group" in page
+    assert f'href="{detail}">Cancel</a>' in page
+    page = browser.get(reverse("groups:session_edit", args=[teens.pk])).content.decode()
+    assert f'href="{detail}">Cancel</a>' in page
+    make_up = reverse("groups:make_up", args=[teens.cohort_id])
+    page = browser.get(f"{make_up}?replaces={teens.pk}").content.decode()
+    assert f'href="{detail}">Cancel</a>' in page
+    page = browser.get(f"{make_up}?replaces=abc").content.decode()
+    assert f'href="{reverse("groups:week")}">Cancel</a>' in page
