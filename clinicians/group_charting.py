@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from groups.attendance import IN_THE_ROOM, STILL_TO_COME, still_to_come
 from groups.curriculum import skills_by_week
 from groups.enrollment import roster
-from groups.models import Attendance
+from groups.models import Attendance, Cohort
 from groups.recurrence import week_start
 from iop import audit
 from iop.models import Client
@@ -41,6 +41,21 @@ def cohort_client_names(cohort):
     return {name.strip() for row in rows for name in row if name and name.strip()}
 
 
+def other_client_names(client):
+    """The names of the clients of every cohort ``client`` has been in, but for names
+    ``client`` has too: what a text for their own family must not hold."""
+    cohorts = Cohort.objects.filter(Q(pk=client.cohort_id) | Q(enrollments__client=client)).distinct()
+    rows = (
+        Client.objects.filter(Q(cohort__in=cohorts) | Q(enrollments__cohort__in=cohorts))
+        .values_list("legal_first_name", "legal_last_name", "preferred_name")
+        .distinct()
+    )
+    own = {client.legal_first_name, client.legal_last_name, client.preferred_name}
+    own = {name.strip().lower() for name in own if name and name.strip()}
+    names = {name.strip() for row in rows for name in row if name and name.strip()}
+    return {name for name in names if name.lower() not in own}
+
+
 def _name_pattern(name):
     # Whole words only ("Eli" is not found in "relief"); spaces inside a name match any spacing.
     words = r"\s+".join(re.escape(word) for word in name.split())
@@ -52,6 +67,15 @@ def names_in(text, names):
     if not text:
         return []
     return [name for name in sorted(names, key=lambda n: (-len(n), n)) if _name_pattern(name).search(text)]
+
+
+def refuse_names(form, fields, names, message):
+    """Add ``message`` (with the names found) to each of ``fields`` of ``form`` whose
+    text names someone in ``names``: what a family reads must not name another client."""
+    for name in fields:
+        found = names_in(form.cleaned_data.get(name) or "", names)
+        if found:
+            form.add_error(name, message % {"names": ", ".join(found)})
 
 
 def names_in_shared_text(group_note, names=None):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .chart_forms import DateInput, bare_helper
+from .group_charting import other_client_names, refuse_names
 from .models import ProgressReport
 
 #: A report covers at most this many days (a typical stay is 8-12 weeks, at most about 3 months).
@@ -62,6 +63,11 @@ class ReportRequestForm(forms.ModelForm):
         else:
             for name in PAYER_FIELDS:
                 cleaned[name] = ""
+        if cleaned.get("variant") == ProgressReport.Variant.FAMILY:
+            message = _(
+                "A family report goes to this client's family, so it must not name another client (found: %(names)s)."
+            )
+            refuse_names(self, ["summary"], other_client_names(self.client), message)
         return cleaned
 
     @property

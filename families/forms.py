@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from clinicians.group_charting import cohort_client_names, other_client_names, refuse_names
 from iop.date_limits import check_clinic_hours
 from iop.models import Client, Role, User
 
@@ -177,6 +178,13 @@ class SkillSummaryForm(forms.ModelForm):
         for name in self.Meta.fields[1:]:
             self.fields[name].validators.append(MaxLengthValidator(SUMMARY_FIELD_MAX_CHARS))
 
+    def clean(self):
+        data = super().clean()
+        names = cohort_client_names(self.instance.cohort_week.cohort)
+        message = _("Every family of the cohort reads this summary, so it must not name a client (found: %(names)s).")
+        refuse_names(self, self.Meta.fields, names, message)
+        return data
+
 
 class PersonalNoteForm(forms.ModelForm):
     class Meta:
@@ -185,6 +193,13 @@ class PersonalNoteForm(forms.ModelForm):
         labels = {"text": _("Note for this family")}
         widgets = {"text": forms.Textarea(attrs={"rows": 4, "maxlength": PERSONAL_NOTE_MAX_CHARS})}
         help_texts = {"text": _("A few sentences, in plain words. The family sees it only once you release it.")}
+
+    def clean(self):
+        data = super().clean()
+        names = other_client_names(self.instance.client)
+        message = _("This note goes to one family, so it must not name another client (found: %(names)s).")
+        refuse_names(self, ["text"], names, message)
+        return data
 
 
 class FamilyGroupSheet(forms.Form):

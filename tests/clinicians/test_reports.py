@@ -462,3 +462,21 @@ def test_a_prorated_total_is_marked_as_such_in_the_clinical_report(clinic, recor
     assert "6*" in text and "* Prorated:" in text and "8 of 9 items answered" in text
     # The totals from every item answered carry no mark.
     assert "18*" not in text and "12*" not in text
+
+
+def test_a_family_report_summary_names_no_other_client(clinic, record, login):
+    classmate = factories.ClientFactory(cohort=record.client.cohort, legal_first_name="Oxana")
+    factories.EnrollmentFactory(client=classmate, cohort=classmate.cohort)
+    today = timezone.localdate().isoformat()
+    own = record.client.first_name
+    data = {"variant": "family", "period_start": today, "period_end": today, "language": "en"}
+    url = reverse("clinicians:report_new", args=[record.client.pk])
+    browser = login(clinic.clinician_1)
+    response = browser.post(url, {**data, "summary": f"{own} and Oxana practised together."})
+    assert response.status_code == 200
+    assert "must not name another client (found: Oxana)" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+    # The clinical report is for the team: a classmate may be named there.
+    clinical = {**data, "variant": "clinical", "summary": f"{own} and Oxana practised together."}
+    assert browser.post(url, clinical).status_code == 302
+    assert browser.post(url, {**data, "summary": f"{own} practised with a classmate."}).status_code == 302

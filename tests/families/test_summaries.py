@@ -122,3 +122,38 @@ def test_summary_list_query_count_is_pinned(family_week, login, django_assert_ma
     browser = login(family_week.clinician_1)
     with django_assert_max_num_queries(12):
         assert browser.get(reverse("families:summary_list")).status_code == 200
+
+
+def test_a_summary_every_family_reads_names_no_client(draft_week, family_week, login):
+    """The summary goes to every family of the cohort: a client's name in it (a
+    classmate, or the family's own child, whom other families would read about) is
+    refused with the name found, and what was typed is kept."""
+    classmate = factories.ClientFactory(
+        cohort=family_week.client_a.cohort, legal_first_name="Oxana", legal_last_name="Krein"
+    )
+    factories.EnrollmentFactory(client=classmate, cohort=classmate.cohort)
+    url = reverse("families:summary_edit", args=[draft_week.pk])
+    browser = login(family_week.clinician_1)
+    form = browser.get(url).context["form"]
+    typed = "Oxana showed everyone how to breathe slowly."
+    response = browser.post(url, {**form.initial, "practice_at_home": typed, "action": "publish"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "must not name a client (found: Oxana)" in page and typed in page
+    assert not SkillSummary.objects.filter(cohort_week=draft_week).exists()
+    assert not OutboxMessage.objects.filter(kind=reminders.SKILL_SUMMARY).exists()
+
+
+def test_a_personal_note_may_name_its_own_child_but_no_other_client(family_week, login):
+    summary = family_week.summaries[family_week.client_a.pk]
+    classmate = factories.ClientFactory(cohort=family_week.client_a.cohort, legal_first_name="Oxana")
+    factories.EnrollmentFactory(client=classmate, cohort=classmate.cohort)
+    url = reverse("families:personal_note", args=[summary.pk, family_week.client_a.pk])
+    staff = login(family_week.clinician_1)
+    own = family_week.client_a.first_name
+    response = staff.post(url, {"text": f"{own} helped Oxana with the exercise.", "action": "save"})
+    assert response.status_code == 200
+    assert "must not name another client (found: Oxana)" in response.content.decode()
+    assert not PersonalNote.objects.exists()
+    staff.post(url, {"text": f"{own} helped a classmate with the exercise.", "action": "save"})
+    assert PersonalNote.objects.get().text.startswith(own)
