@@ -67,7 +67,9 @@ def transfer(client, cohort, on, by):
 @transaction.atomic
 def discharge(client, on, by):
     """End the episode on ``on`` (the last day in group). Later evenings no longer
-    expect the client, and anything marked ahead for them is cleared."""
+    expect the client, and anything marked ahead for them is cleared. The chart stays
+    with the client's lead clinician; with none named, the cohort's lead becomes it
+    (without a cohort no clinician would reach the chart to write the discharge)."""
     client = Client.objects.select_for_update().get(pk=client.pk)
     old = current_enrollment(client)
     if old is None:
@@ -80,6 +82,9 @@ def discharge(client, on, by):
     _clear_marked_ahead(client, on + datetime.timedelta(days=1))
     client.status = Client.Status.DISCHARGED
     client.discharged_on = on
+    if client.lead_clinician_id is None:
+        client.lead_clinician_id = old.cohort.lead_clinician_id
+        client.save(update_fields=["lead_clinician"])
     _sync(client, None)
     audit.record("discharge", old, client=client, actor=by, on=str(on))
     return old

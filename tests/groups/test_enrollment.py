@@ -153,3 +153,25 @@ def test_expected_counts_agree_with_the_rosters(enrolled):
 
     assert counts == {pk: len(expected) for pk, expected in enrollment.rosters(sessions).items()}
     assert [counts[s.pk] for s in sessions] == [2, 1, 1, 2, 2]
+
+
+def test_an_office_discharge_leaves_the_chart_with_the_cohorts_lead_when_none_was_named(enrolled, login):
+    """A client added in the app has no lead clinician named; once the office ends the
+    episode they have no cohort either, and the cohort's lead must still reach the
+    chart to write the discharge summary and aftercare plan."""
+    from django.urls import reverse
+
+    client = enrolled.client_a
+    Client.objects.filter(pk=client.pk).update(lead_clinician=None)
+    client.refresh_from_db()
+    cohort_lead = client.cohort.lead_clinician
+    enrollment.discharge(client, timezone.localdate() - datetime.timedelta(days=1), enrolled.admin)
+    client.refresh_from_db()
+    assert client.lead_clinician == cohort_lead and client.cohort is None
+    assert login(cohort_lead).get(reverse("clinicians:discharge", args=[client.pk])).status_code == 200
+    # A lead already named keeps the chart.
+    other = enrolled.client_b
+    named = other.lead_clinician
+    enrollment.discharge(other, timezone.localdate(), enrolled.admin)
+    other.refresh_from_db()
+    assert other.lead_clinician == named
