@@ -86,7 +86,7 @@ def digest_counts(clinician, now=None):
     admitted = list(Client.objects.clinical_for(clinician).filter(status=Client.Status.ADMITTED))
     overdue = sum(1 for row in caseload(admitted, Program.current().phq_due_days, today) if row.progress.overdue)
     return (
-        len(unsigned_overdue(clinician, now)),
+        unsigned_overdue(clinician, now).total,
         len(reviews_overdue(clinician, today)),
         overdue,
         len(safety_plans_owed(clinician)),

@@ -12,11 +12,23 @@ from .models import GroupNote, IndividualEntry, Note
 SIGN_WITHIN = datetime.timedelta(hours=24)
 
 
+class Overdue(list):
+    """Unsigned records, oldest first; ``out_of_reach`` counts the author's other old
+    drafts, for clients they can no longer open (a grant ended, a cohort left): still
+    theirs to sign, so still flagged, without a name or a link they may not follow."""
+
+    out_of_reach = 0
+
+    @property
+    def total(self):
+        return len(self) + self.out_of_reach
+
+
 def unsigned_overdue(user, now=None):
     """``user``'s own unsigned notes, group notes and group entries written more
-    than 24 hours ago, oldest first (a list)."""
+    than 24 hours ago, oldest first (an ``Overdue`` list)."""
     if not user.is_authenticated:
-        return []
+        return Overdue()
     cutoff = (now or timezone.now()) - SIGN_WITHIN
     kinds = {
         "note": (Note, lambda: Note.objects.visible_to(user).select_related("client")),
@@ -32,11 +44,18 @@ def unsigned_overdue(user, now=None):
         model.objects.drafts().filter(author=user, created_at__lt=cutoff).order_by().values_list(Value(kind))
         for kind, (model, _readable) in kinds.items()
     ]
-    waiting = {kind for (kind,) in own[0].union(*own[1:], all=True)}
-    overdue = [
-        record
-        for kind, (_model, readable) in kinds.items()
-        if kind in waiting
-        for record in readable().drafts().filter(author=user, created_at__lt=cutoff)
-    ]
-    return sorted(overdue, key=lambda record: (record.created_at, record.pk))
+    drafts = [kind for (kind,) in own[0].union(*own[1:], all=True)]
+    waiting = set(drafts)
+    overdue = Overdue(
+        sorted(
+            (
+                record
+                for kind, (_model, readable) in kinds.items()
+                if kind in waiting
+                for record in readable().drafts().filter(author=user, created_at__lt=cutoff)
+            ),
+            key=lambda record: (record.created_at, record.pk),
+        )
+    )
+    overdue.out_of_reach = len(drafts) - len(overdue)
+    return overdue

@@ -16,6 +16,6 @@ def chart_flags(context):
     user = context["request"].user
     return {
         "safety_plans_owed": safety_plans_owed(user),
-        "unsigned": list(unsigned_overdue(user)),
+        "unsigned": unsigned_overdue(user),
         "reviews": reviews_overdue(user),
     }

@@ -246,3 +246,22 @@ def test_a_draft_may_wait_without_its_plan_but_is_not_signed_without_it(clinic, 
     browser.post(edit, {**data, "plan": "Call mother tomorrow.", "sign": "1"})
     note.refresh_from_db()
     assert note.is_signed and note.plan == "Call mother tomorrow."
+
+
+def test_a_draft_left_when_access_ended_stays_flagged_to_its_author_without_the_clients_name(clinic, login):
+    from iop import grants
+
+    covering = factories.ClinicianFactory()
+    grant = grants.grant(clinic.client_a, covering, clinic.admin, "Covering for a week", timezone.localdate())
+    note = factories.NoteFactory(
+        client=clinic.client_a, author=covering, created_at=timezone.now() - datetime.timedelta(hours=30)
+    )
+    assert list(unsigned_overdue(covering)) == [note]
+    grants.revoke(grant)
+    overdue = unsigned_overdue(covering)
+    assert list(overdue) == [] and overdue.out_of_reach == 1 and overdue.total == 1
+    page = login(covering).get(reverse("clinician_home")).content.decode()
+    assert "1 more of your drafts, unsigned for more than 24 hours, is for a client whose chart" in page
+    assert "Ask the program office for access again" in page and "Nothing overdue to sign." not in page
+    assert clinic.client_a.display_name not in page
+    assert reverse("clinicians:note", args=[note.pk]) not in page
