@@ -1,5 +1,6 @@
 """The progress report request form."""
 
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
@@ -36,6 +37,16 @@ class ReportRequestForm(forms.ModelForm):
         self.client = client
         super().__init__(*args, **kwargs)
         self.helper = bare_helper()
+        # Each variant's own fields show when it is chosen (static/js/app.js); without
+        # the script every field shows, and those of another variant are ignored.
+        self.helper.layout = Layout(
+            "variant",
+            "period_start",
+            "period_end",
+            Div("language", data_shown_when=f"variant={ProgressReport.Variant.FAMILY}"),
+            "summary",
+            Div(*PAYER_FIELDS, data_shown_when=f"variant={ProgressReport.Variant.PAYER}"),
+        )
         for name in PAYER_FIELDS:
             self.fields[name].help_text = f"{_('Continued-stay review only.')} {self.fields[name].help_text}".strip()
         for name in ("summary", *PAYER_FIELDS):

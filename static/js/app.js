@@ -126,3 +126,22 @@ document.addEventListener("submit", function (event) {
   const question = event.target.dataset && event.target.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// Parts of a form that apply to one choice only (a payer report's continued-stay
+// fields, a family report's language) show while that choice is made. Without this
+// script they all show, and the server ignores those of another choice.
+(function () {
+  "use strict";
+  function update(form) {
+    form.querySelectorAll("[data-shown-when]").forEach(function (part) {
+      const [name, value] = part.dataset.shownWhen.split("=");
+      const chosen = form.querySelector("[name='" + name + "']:checked");
+      part.hidden = !chosen || chosen.value !== value;
+    });
+  }
+  document.querySelectorAll("form").forEach(function (form) {
+    if (!form.querySelector("[data-shown-when]")) return;
+    update(form);
+    form.addEventListener("change", function () { update(form); });
+  });
+})();
