@@ -46,7 +46,10 @@ def phq_trend_svg(points, *, baseline=None):
             axes.plot(dates, totals, color=LINE_COLOUR, linewidth=2, marker="o", markersize=5, zorder=3)
             locator = AutoDateLocator(maxticks=8)
             axes.xaxis.set_major_locator(locator)
-            axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+            # Ticks name their day and month ("07 Dec"); no separate "2026-Dec" offset label.
+            day_month = ["%Y", "%b %Y", "%d %b", "%d %b %H:%M", "%H:%M", "%S.%f"]
+            concise = ConciseDateFormatter(locator, formats=day_month, zero_formats=day_month, show_offset=False)
+            axes.xaxis.set_major_formatter(concise)
             # A few days either side, so one score (or two close together) still has an axis.
             axes.set_xlim(min(dates) - DATE_PADDING, max(dates) + DATE_PADDING)
         if baseline is not None and points:

@@ -45,3 +45,15 @@ def test_the_same_svg_renders_into_a_pdf_with_its_text(tmp_path):
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Baseline 18" in text
     assert "Moderately severe" in text
+
+
+def test_the_trend_axis_names_day_and_month_without_an_offset_label():
+    import datetime
+
+    from clinicians.charts import phq_trend_svg
+
+    first = datetime.date(2026, 10, 20)
+    points = [(first + datetime.timedelta(weeks=n), total) for n, total in enumerate([18, 15, 13, 12, 9, 8, 7])]
+    svg = phq_trend_svg(points, baseline=18)
+    assert "01 Nov" in svg and "01 Dec" in svg
+    assert "2026-Dec" not in svg and "2026" not in svg.split("</metadata>", 1)[-1]
