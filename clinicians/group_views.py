@@ -2,11 +2,12 @@
 the shared group note, an entry per attendee, sign all, addenda)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -159,15 +160,41 @@ def group_autosave(request, pk):
     form = next((f for f in sheet.forms if f.prefix == part), None)
     if form is None:
         return JsonResponse({"errors": {"__all__": [{"message": _("This part is signed or not yours.")}]}}, status=409)
+    refused = None
     if not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        refused = form.errors.get_json_data()
+        # One field refused (a client's name in the shared note, say) keeps the others
+        # from being lost: they are saved, and that field keeps what it had.
+        form = _form_without(session, request.user, form, part)
+        if form is None:
+            return JsonResponse({"errors": refused}, status=400)
     try:
         with transaction.atomic():
             _save_form(request, form)
     except (IntegrityError, SignedRecordLocked):
         message = _("Someone else saved this part meanwhile; reload the page.")
         return JsonResponse({"errors": {"__all__": [{"message": message}]}}, status=409)
-    return HttpResponse(status=204)
+    saved_at = f"{timezone.localtime():%H:%M}"
+    if refused:
+        return JsonResponse({"errors": refused, "saved_at": saved_at, "rest_saved": True}, status=400)
+    return HttpResponse(status=204, headers={"X-Saved-At": saved_at})
+
+
+def _form_without(session, user, form, part):
+    """``part``'s form again with each refused field as it was stored, if that leaves it
+    valid and something else changed; else None. Errors of the form as a whole are not
+    a field's, and then nothing is saved."""
+    if NON_FIELD_ERRORS in form.errors:
+        return None
+    data = form.data.copy()
+    for name in form.errors:
+        stored = form.initial.get(name)
+        data[form.add_prefix(name)] = "" if stored is None else stored
+    sheet = evening_sheet(session, user, data=data)
+    rest = next((f for f in sheet.forms if f.prefix == part), None)
+    if rest is None or not rest.is_valid() or not rest.has_changed():
+        return None
+    return rest
 
 
 @clinician_required

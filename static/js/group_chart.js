@@ -44,12 +44,14 @@
     })
       .then(function (response) {
         if (response.status === 204) {
-          show(part, text.savedText + " " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
+          // The clinic's time, as everywhere else in the app (not this device's clock).
+          show(part, text.savedText + " " + (response.headers.get("X-Saved-At") || "") + ".");
           return;
         }
         part.dirty = true;
         return response.json().then(function (body) {
-          show(part, text.failedText + " " + messages(body.errors || {}), true);
+          const failed = body.rest_saved ? text.restSavedText.replace("%(time)s", body.saved_at) : text.failedText;
+          show(part, failed + " " + messages(body.errors || {}), true);
         });
       })
       .catch(function (error) {

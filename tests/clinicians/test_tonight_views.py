@@ -238,12 +238,28 @@ def test_autosave_saves_one_part_and_returns_204(clinic, login, evening):
     assert not GroupNote.objects.exists()
 
 
-def test_autosave_refuses_a_name_in_the_group_note_with_the_message(clinic, login, evening):
-    response = login(clinic.clinician_1).post(
-        autosave_url(evening), {"part": "group", **note_data(activities="Quill led it")}
-    )
+def test_autosave_refuses_a_name_in_the_group_note_with_the_message_and_saves_the_rest(clinic, login, evening):
+    browser = login(clinic.clinician_1)
+    response = browser.post(autosave_url(evening), {"part": "group", **note_data(activities="Quill led it")})
     assert response.status_code == 400
-    assert "individual entries" in response.json()["errors"]["activities"][0]["message"]
+    body = response.json()
+    assert "individual entries" in body["errors"]["activities"][0]["message"]
+    # The fields without a name are not lost with the one refused.
+    assert body["rest_saved"] and body["saved_at"] == f"{timezone.localtime():%H:%M}"
+    note = GroupNote.objects.get()
+    assert note.activities == "" and note.themes == "Exams." and not note.is_signed
+    # Typed again with the name taken out, that field is saved too, at the clinic's time.
+    response = browser.post(autosave_url(evening), {"part": "group", **note_data(activities="Role-play.")})
+    assert response.status_code == 204 and response["X-Saved-At"] == f"{timezone.localtime():%H:%M}"
+    note.refresh_from_db()
+    assert note.activities == "Role-play."
+
+
+def test_autosave_with_only_a_refused_field_saves_nothing(clinic, login, evening):
+    response = login(clinic.clinician_1).post(
+        autosave_url(evening), {"part": "group", "group-activities": "Quill led it"}
+    )
+    assert response.status_code == 400 and "rest_saved" not in response.json()
     assert not GroupNote.objects.exists()
 
 
