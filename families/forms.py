@@ -8,11 +8,13 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, validate_email
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from clinicians.group_charting import cohort_client_names, other_client_names, refuse_names
+from groups.models import Session
 from iop.date_limits import check_clinic_hours
 from iop.models import Client, Role, User
 
@@ -276,8 +278,37 @@ class FamilyAppointmentForm(forms.ModelForm):
                     check_clinic_hours(starts_at, data["duration_minutes"])
                 except ValidationError as error:
                     self.add_error("time", error)
+                else:
+                    ends_at = starts_at + datetime.timedelta(minutes=data["duration_minutes"])
+                    for message in self._evenings_in_the_way(starts_at, ends_at, data.get("clinician")):
+                        self.add_error("time", message)
             self.instance.starts_at = starts_at
         return data
+
+    def _evenings_in_the_way(self, starts_at, ends_at, clinician):
+        """Group evenings at that time which the client attends or the clinician runs:
+        neither can be in two places (the family group, part of the evening, included)."""
+        client = self.instance.client
+        runs = Q(cohort__lead_clinician=clinician) | Q(facilitators=clinician) if clinician else Q(pk__in=[])
+        evenings = (
+            Session.objects.scheduled()
+            .filter(Q(cohort_id=client.cohort_id) | runs, starts_at__lt=ends_at, ends_at__gt=starts_at)
+            .select_related("cohort")
+            .distinct()
+            .order_by("starts_at")
+        )
+        messages = []
+        for evening in evenings:
+            when = {"cohort": evening.cohort.name, "hours": evening.hours_label}
+            if evening.cohort_id == client.cohort_id:
+                message = _("%(name)s is in group then (%(cohort)s, %(hours)s).") % {"name": client.first_name, **when}
+            else:
+                message = _("%(clinician)s runs a group then (%(cohort)s, %(hours)s).") % {
+                    "clinician": clinician.display_name,
+                    **when,
+                }
+            messages.append(message)
+        return messages
 
 
 class CancelAppointmentForm(forms.Form):

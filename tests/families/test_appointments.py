@@ -246,3 +246,29 @@ def test_family_member_not_invited_or_cancelled_appointments_are_not_shown(clini
         response = login(member).get(reverse("families:child_home", args=[clinic.client_a.pk]))
         shown_to[member] = response.context["family_sessions"]
     assert len(shown_to[clinic.family_a]) == 1 and shown_to[other_parent] == []
+
+
+def test_booking_form_refuses_a_time_the_client_is_in_group_or_the_clinician_runs_one(clinic, login):
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    factories.SessionFactory(cohort=clinic.client_a.cohort, day=day)  # 17:30-20:30
+    url = reverse("families:appointment_new", args=[clinic.client_a.pk])
+    browser = login(clinic.clinician_1)
+    response = browser.post(url, booking(clinic, time="18:00"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{clinic.client_a.first_name} is in group then ({clinic.client_a.cohort.name}, 17:30–20:30)." in page
+    assert response.context["form"]["time"].value() == "18:00"
+    assert not FamilyAppointment.objects.exists() and not family_messages()
+
+    # The clinician runs another cohort's evening the next day.
+    other_day = day + datetime.timedelta(days=1)
+    other = factories.SessionFactory(cohort=clinic.client_b.cohort, day=other_day)
+    other.facilitators.add(clinic.clinician_1)
+    response = browser.post(url, booking(clinic, days=4, time="19:00"))
+    assert f"{clinic.clinician_1.display_name} runs a group then" in response.content.decode()
+
+    # Before the evening, and on a cancelled evening's day, the session is booked.
+    assert browser.post(url, booking(clinic, time="16:00")).status_code == 302
+    other.status, other.cancel_reason = "cancelled", "Snow"
+    other.save()
+    assert browser.post(url, booking(clinic, days=4, time="19:00")).status_code == 302
