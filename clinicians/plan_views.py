@@ -40,6 +40,21 @@ def _draft_for(user, pk):
     return plan
 
 
+def _not_your_draft(request, plan):
+    """Where a page for writing or signing ``plan`` leads instead, with why, once the
+    plan is signed (Back after signing, an old link) or is a colleague's draft; None
+    when it is the user's own draft."""
+    if plan.is_signed:
+        messages.info(request, _("This plan version is signed and locked. Start a revision to change it."))
+    elif plan.author_id != request.user.pk:
+        if not request.user.is_clinician:
+            raise PermissionDenied
+        messages.error(request, _("This draft is %(person)s's. Take it over to write in it.") % {"person": plan.author})
+    else:
+        return None
+    return redirect("clinicians:plan", plan.pk)
+
+
 plan_start = start_version_view(TreatmentPlan, "start_plan", "clinicians:plan_edit")
 plan_take_over = take_over_view(TreatmentPlan, "take_over_plan", "clinicians:plan_edit")
 plan_discard = discard_view(TreatmentPlan, "discard_plan", "plan")
@@ -65,7 +80,9 @@ def _render_detail(request, plan, acknowledgement_form, status=200):
 
 @clinician_required
 def plan_edit(request, pk):
-    plan = _draft_for(request.user, pk)
+    plan = _plan_for(request.user, pk)
+    if elsewhere := _not_your_draft(request, plan):
+        return elsewhere
     data = request.POST or None
     form = TreatmentPlanForm(data, instance=plan)
     objectives = ObjectiveFormSet(data, instance=plan, prefix="objectives")
@@ -107,7 +124,9 @@ def plan_row(request, pk, part):
 
 @clinician_required
 def plan_sign(request, pk):
-    plan = _draft_for(request.user, pk)
+    plan = _plan_for(request.user, pk)
+    if elsewhere := _not_your_draft(request, plan):
+        return elsewhere
     missing = plan.missing_before_signing()
     copied = copied_texts(plan)
     form = SignPlanForm(request.POST if request.method == "POST" else None, copied=copied)

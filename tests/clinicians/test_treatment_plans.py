@@ -162,7 +162,12 @@ def test_signing_a_plan_locks_it_and_is_audited(clinic, login):
     plan.refresh_from_db()
     assert plan.is_signed and plan.signed_by == clinic.clinician_1
     assert AuditEntry.objects.filter(event="sign_plan", object_pk=str(plan.pk)).exists()
-    assert login(clinic.clinician_1).get(reverse("clinicians:plan_edit", args=[plan.pk])).status_code == 403
+    # The signed version can no longer be edited: its pages lead to the plan instead.
+    edit = reverse("clinicians:plan_edit", args=[plan.pk])
+    response = login(clinic.clinician_1).post(edit, plan_post_data(plan, goal="Changed"))
+    assert response.status_code == 302 and response["Location"] == reverse("clinicians:plan", args=[plan.pk])
+    plan.refresh_from_db()
+    assert plan.goal == "I want my weekends back."
 
 
 def test_goal_copied_from_another_clients_plan_is_flagged_before_signing(clinic, login):
@@ -316,3 +321,19 @@ def test_each_objectives_progress_fields_are_grouped_under_its_text(clinic, logi
     html = login(clinic.clinician_1).get(reverse("clinicians:plan_review", args=[plan.pk])).content.decode()
     group = html.split(f"{objective.text}</legend>")[1].split("</fieldset>")[0]
     assert f'name="objective-{objective.pk}-status"' in group and f'name="objective-{objective.pk}-comment"' in group
+
+
+def test_back_to_the_sign_page_after_signing_leads_to_the_signed_plan(clinic, login):
+    """Back after signing, or an old link to the draft's pages: the plan with why, not
+    a page saying it is not available."""
+    plan = factories.signed_plan(clinic.client_a)
+    browser = login(clinic.clinician_1)
+    for route in ("clinicians:plan_sign", "clinicians:plan_edit"):
+        response = browser.get(reverse(route, args=[plan.pk]), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("clinicians:plan", args=[plan.pk])
+        assert "This plan version is signed and locked" in response.content.decode()
+    draft, _ = TreatmentPlan.start_draft(clinic.client_a, clinic.clinician_1)
+    colleague = factories.ClinicianFactory()
+    clinic.client_a.cohort.co_facilitators.add(colleague)
+    response = login(colleague).get(reverse("clinicians:plan_edit", args=[draft.pk]), follow=True)
+    assert "Take it over to write in it" in response.content.decode()
