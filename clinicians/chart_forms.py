@@ -5,7 +5,7 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +39,8 @@ def bare_helper():
     return helper
 
 
+#: The most a note's text may hold: pages of a long family session, not a pasted file.
+NOTE_LONGEST_TEXT = 20_000
 #: The longest session a note may cover (the database holds the same bound).
 NOTE_LONGEST_MINUTES = 600
 NOTE_CLOCK_GRACE = datetime.timedelta(minutes=10)
@@ -75,6 +77,10 @@ class NoteForm(forms.ModelForm):
             del self.fields["participants"]
         else:
             self.fields["participants"].required = True
+        for name in ("content", "plan"):
+            self.fields[name].max_length = NOTE_LONGEST_TEXT
+            self.fields[name].validators.append(MaxLengthValidator(NOTE_LONGEST_TEXT))
+            self.fields[name].widget.attrs["maxlength"] = NOTE_LONGEST_TEXT
         self.fields["duration_minutes"].widget.attrs.update(min=1, max=NOTE_LONGEST_MINUTES)
         self.fields["duration_minutes"].validators += [
             MinValueValidator(1),

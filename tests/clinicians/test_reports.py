@@ -480,3 +480,17 @@ def test_a_family_report_summary_names_no_other_client(clinic, record, login):
     clinical = {**data, "variant": "clinical", "summary": f"{own} and Oxana practised together."}
     assert browser.post(url, clinical).status_code == 302
     assert browser.post(url, {**data, "summary": f"{own} practised with a classmate."}).status_code == 302
+
+
+def test_a_long_unbroken_string_wraps_within_the_pdf_page(clinic, record):
+    """A pasted link or a held-down key: every character is on the page, wrapped,
+    not cut off at the margin."""
+    long_word = "Q" * 3000
+    report = make_report(record, clinic.clinician_1, variant="family", summary=long_word)
+    text = rendered_text(report)
+    assert text.replace(" ", "").count("Q") >= 3000
+    # Laid out as lines across the page, not one line running off it.
+    with report.pdf.open("rb") as pdf:
+        lines = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read())).pages).splitlines()
+    runs = [len(line.strip()) for line in lines if line.strip().startswith("QQQ")]
+    assert len(runs) > 20 and max(runs) < 120

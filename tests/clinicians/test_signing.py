@@ -265,3 +265,16 @@ def test_a_draft_left_when_access_ended_stays_flagged_to_its_author_without_the_
     assert "Ask the program office for access again" in page and "Nothing overdue to sign." not in page
     assert clinic.client_a.display_name not in page
     assert reverse("clinicians:note", args=[note.pk]) not in page
+
+
+def test_a_note_longer_than_its_limit_is_refused_and_kept(clinic, login):
+    from clinicians.chart_forms import NOTE_LONGEST_TEXT
+
+    typed = "word " * (NOTE_LONGEST_TEXT // 5 + 10)
+    response = login(clinic.clinician_1).post(
+        reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"]),
+        {"occurred_at": YESTERDAY_17, "duration_minutes": 20, "mode": "in_person", "content": typed, "save": ""},
+    )
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert typed.strip() in response.content.decode()
+    assert not Note.objects.exists()
