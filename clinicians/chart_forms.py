@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from groups.enrollment import current_enrollment
+from iop.date_limits import CLOSES, OPENS
 from iop.models import PRESCRIBER_CREDENTIALS, Role, User
 
 from .discharging import what_waits
@@ -207,6 +208,17 @@ class DischargeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.client = client
         self.helper = bare_helper()
+
+    def clean_follow_up_time(self):
+        """An appointment someone can go to: within the hours the clinic books
+        (07:00-22:00), so a mistyped 02:00 for 14:00 is caught here."""
+        time = self.cleaned_data["follow_up_time"]
+        if not OPENS <= time <= CLOSES:
+            raise forms.ValidationError(
+                _("A follow-up appointment between %(opens)s and %(closes)s: check the time.")
+                % {"opens": f"{OPENS:%H:%M}", "closes": f"{CLOSES:%H:%M}"}
+            )
+        return time
 
     def clean_discharged_on(self):
         day = self.cleaned_data["discharged_on"]

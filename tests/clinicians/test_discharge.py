@@ -278,3 +278,14 @@ def test_a_second_discharge_of_one_episode_is_refused(clinic):
     with pytest.raises(AlreadyDischarged):
         discharge(clinic.client_a, second, clinic.clinician_1)
     assert Discharge.objects.get().aftercare_plan == "Weekly outpatient therapy."
+
+
+def test_a_follow_up_at_a_time_nobody_keeps_is_refused_and_the_form_keeps_its_text(clinic, login):
+    today = timezone.localdate()
+    data = discharge_data(today, today + datetime.timedelta(days=3), follow_up_time="02:00")
+    response = login(clinic.clinician_1).post(reverse("clinicians:discharge", args=[clinic.client_a.pk]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "between 07:00 and 22:00: check the time" in page and "Harborview Counseling" in page
+    assert response.context["form"]["follow_up_time"].value() == "02:00"
+    assert not Discharge.objects.exists()
