@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from clinicians import charts, fhir
 from clinicians.forms import ClinicianEntryForm
 from clinicians.instruments import INSTRUMENTS
-from clinicians.models import Administration, SelfReportLink
+from clinicians.models import Administration, SafetyAlert, SelfReportLink
 from clinicians.models.measures import Mode
 from clinicians.progress import caseload as caseload_rows
 from clinicians.progress import default_instrument, progress_for
@@ -92,7 +92,10 @@ def administration_detail(request, pk):
         pk=pk,
     )
     audit.record("view_measure", administration, client=administration.client)
-    return render(request, "clinicians/administration_detail.html", {"administration": administration})
+    # The safety alert this questionnaire raised, if any: open or closed, it is one click away.
+    alert = SafetyAlert.objects.visible_to(request.user).filter(administration=administration).first()
+    context = {"administration": administration, "alert": alert}
+    return render(request, "clinicians/administration_detail.html", context)
 
 
 @never_cache

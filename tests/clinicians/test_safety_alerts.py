@@ -329,3 +329,15 @@ def test_two_clinicians_closing_one_alert_at_the_same_moment_leave_one_assessmen
     assert sorted(outcomes) == ["already closed", "closed"]
     alert = SafetyAlert.objects.get(pk=pk)
     assert RiskAssessment.objects.count() == 1 and alert.risk_assessment == RiskAssessment.objects.get()
+
+
+def test_a_questionnaire_that_raised_an_alert_links_to_it(clinic, on_call, login):
+    administration = AdministrationFactory(client=clinic.client_a, answers={"phq9_9": 1})
+    alert = SafetyAlert.objects.get(administration=administration)
+    page = login(clinic.clinician_1).get(reverse("clinicians:administration", args=[administration.pk]))
+    html = page.content.decode()
+    assert "This questionnaire raised a safety alert on" in html and "(Open)" in html
+    assert reverse("clinicians:alert", args=[alert.pk]) in html
+    quiet = AdministrationFactory(client=clinic.client_a, answers={"phq9_9": 0})
+    page = login(clinic.clinician_1).get(reverse("clinicians:administration", args=[quiet.pk]))
+    assert "raised a safety alert" not in page.content.decode()
