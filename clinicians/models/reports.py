@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from iop.models import Client, ClientRecordsQuerySet
@@ -141,13 +141,28 @@ class ProgressReport(models.Model):
 
     @property
     def download_name(self):
-        return f"progress-report-{self.variant}-{self.client.chart_number}-{self.period_start}-{self.period_end}.pdf"
+        # A family report may be made in each of the family's languages: the name tells them apart.
+        language = f"-{self.language}" if self.variant == self.Variant.FAMILY else ""
+        return (
+            f"progress-report-{self.variant}{language}-{self.client.chart_number}-"
+            f"{self.period_start}-{self.period_end}.pdf"
+        )
+
+    @property
+    def date_style(self):
+        """How the PDF writes dates: a family's report as the portal does, in their
+        language ("26 de octubre de 2026"); the team's and payer's as 2026-10-26."""
+        return gettext("j F Y") if self.variant == self.Variant.FAMILY else "Y-m-d"
 
     @property
     def family_name(self):
-        """How the family portal lists it: no variant jargon."""
+        """How the family portal lists it: no variant jargon; the report's language
+        when it is not the one the portal is shown in (one made in each tells apart)."""
         day = gettext("j F Y")  # the portal's date format, in the family's language
-        return _("Progress report, %(start)s to %(end)s") % {
+        name = _("Progress report, %(start)s to %(end)s") % {
             "start": date_format(self.period_start, day),
             "end": date_format(self.period_end, day),
         }
+        if self.language != get_language():
+            name = f"{name} ({self.get_language_display()})"
+        return name

@@ -12,6 +12,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from clinicians import report_content, reports
@@ -494,3 +495,26 @@ def test_a_long_unbroken_string_wraps_within_the_pdf_page(clinic, record):
         lines = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read())).pages).splitlines()
     runs = [len(line.strip()) for line in lines if line.strip().startswith("QQQ")]
     assert len(runs) > 20 and max(runs) < 120
+
+
+def test_a_spanish_family_report_dates_in_spanish_says_the_skills_are_in_english_and_is_told_apart(
+    clinic, record, login
+):
+    from django.utils import translation
+
+    spanish = make_report(record, clinic.clinician_1, variant="family", language="es")
+    text = rendered_text(spanish)
+    start = record.first_monday
+    with translation.override("es"):
+        spanish_start = date_format(start, "j \\d\\e F \\d\\e Y")
+    assert f"del {spanish_start}" in text and f"{start:%Y-%m-%d}" not in text
+    assert "Las habilidades se describen en inglés" in text
+    english = make_report(record, clinic.clinician_1, variant="family", language="en")
+    assert "skills are described in English" not in rendered_text(english)
+    assert spanish.download_name != english.download_name and "-es-" in spanish.download_name
+    # In an English portal the Spanish one says which it is, and the other way round.
+    assert "(Español)" in spanish.family_name and "(" not in english.family_name
+    with translation.override("es"):
+        assert "(English)" in english.family_name and "(" not in spanish.family_name
+    # The team's clinical report keeps its plain dates.
+    assert f"Period: {start:%Y-%m-%d}" in rendered_text(make_report(record, clinic.clinician_1))
