@@ -129,18 +129,25 @@ class SignPlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, copied, **kwargs):
+    def __init__(self, *args, copied, clinical=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.copied = copied
-        if not copied:
+        self.clinical = clinical
+        if not (copied or clinical):
             del self.fields["copied_text_reason"]
         self.helper = bare_helper()
 
     def clean_copied_text_reason(self):
         reason = self.cleaned_data["copied_text_reason"].strip()
-        if self.copied and not reason:
+        if reason:
+            return reason
+        if self.copied:
             raise forms.ValidationError(
                 _("This text matches another client's plan. Rewrite it with the client, or say why it fits.")
+            )
+        if self.clinical:
+            raise forms.ValidationError(
+                _("The goal reads as clinical wording. Rewrite it with the client, or say why these are their words.")
             )
         return reason
 

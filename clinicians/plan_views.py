@@ -14,7 +14,7 @@ from iop.access import clinician_required
 from iop.links import draft_saved
 
 from .chart_views import discard_view, start_version_view, take_over_view
-from .guardrails import copied_texts
+from .guardrails import clinical_wording, copied_texts
 from .models import PlanReview, TreatmentPlan
 from .plan_forms import (
     AcknowledgementForm,
@@ -129,14 +129,17 @@ def plan_sign(request, pk):
         return elsewhere
     missing = plan.missing_before_signing()
     copied = copied_texts(plan)
-    form = SignPlanForm(request.POST if request.method == "POST" else None, copied=copied)
+    clinical = clinical_wording(plan.goal)
+    form = SignPlanForm(request.POST if request.method == "POST" else None, copied=copied, clinical=clinical)
     if request.method == "POST" and not missing and form.is_valid():
         plan.copied_text_reason = form.cleaned_data.get("copied_text_reason", "")
         plan.sign(request.user)
-        audit.record("sign_plan", plan, action=audit.Action.UPDATE, copied_text_confirmed=bool(copied))
+        confirmed = {"copied_text_confirmed": bool(copied), "clinical_wording_confirmed": bool(clinical)}
+        audit.record("sign_plan", plan, action=audit.Action.UPDATE, **confirmed)
         messages.success(request, _("Plan signed. Record the client's and family's acknowledgement when they have it."))
         return redirect("clinicians:plan", plan.pk)
     context = {"plan": plan, "client": plan.client, "missing": missing, "copied": copied, "form": form}
+    context["clinical"] = clinical
     return render(request, "clinicians/plan_sign.html", context, status=400 if request.method == "POST" else 200)
 
 

@@ -337,3 +337,36 @@ def test_back_to_the_sign_page_after_signing_leads_to_the_signed_plan(clinic, lo
     clinic.client_a.cohort.co_facilitators.add(colleague)
     response = login(colleague).get(reverse("clinicians:plan_edit", args=[draft.pk]), follow=True)
     assert "Take it over to write in it" in response.content.decode()
+
+
+def test_a_goal_in_clinical_wording_is_flagged_before_signing_and_signed_only_with_a_reason(clinic, login):
+    plan = factories.TreatmentPlanFactory(
+        client=clinic.client_a, goal="Client will reduce depressive symptoms as evidenced by PHQ-A < 10."
+    )
+    factories.ObjectiveFactory(plan=plan)
+    factories.InterventionFactory(plan=plan)
+    url = reverse("clinicians:plan_sign", args=[plan.pk])
+    browser = login(clinic.clinician_1)
+    page = browser.get(url).content.decode()
+    assert "The goal reads as clinical wording" in page
+    assert "“Client will”" in page and "“as evidenced by”" in page and "“Client”" not in page
+    response = browser.post(url, {"copied_text_reason": ""})
+    assert response.status_code == 400 and "say why these are their words" in response.content.decode()
+    plan.refresh_from_db()
+    assert not plan.is_signed
+    response = browser.post(url, {"copied_text_reason": "She dictated it from her therapist's letter."})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.is_signed and plan.copied_text_reason.startswith("She dictated")
+    entry = AuditEntry.objects.get(event="sign_plan", object_pk=str(plan.pk))
+    assert "clinical_wording_confirmed" in str(entry.additional_data)
+
+
+@pytest.mark.parametrize(
+    "goal",
+    ["I want to go back to school.", "I want to stop hurting myself and feel less sad.", "Me and my mom fight less"],
+)
+def test_a_goal_in_the_clients_own_words_is_signed_without_a_question(clinic, goal):
+    from clinicians.guardrails import clinical_wording
+
+    assert clinical_wording(goal) == []
