@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from iop import audit
 from iop.access import clinician_required
-from iop.links import draft_saved
+from iop.links import ALREADY_SAVED, draft_saved, recent_twin
 
 from .access import clinical_client, prescriber_required
 from .chart_forms import AddendumForm, MedicationForm, NoteForm, StopMedicationForm
@@ -34,6 +34,11 @@ def note_new(request, pk, kind):
         signing="sign" in request.POST,
     )
     if form.is_valid():
+        same = {name: form.cleaned_data.get(name) for name in ("occurred_at", "content")}
+        twin = recent_twin(Note.objects.filter(client=client, kind=kind), "author", request.user, **same)
+        if twin is not None:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("clinicians:note", twin.pk)
         note = form.save()
         audit.record("write_note", note, client=client, action=audit.Action.CREATE)
         if "sign" in request.POST:

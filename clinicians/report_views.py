@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from iop import audit
 from iop.access import clinician_required
+from iop.links import ALREADY_SAVED, recent_twin
 from iop.models import Heartbeat
 
 from . import reports
@@ -39,6 +40,16 @@ def report_new(request, pk):
     form = ReportRequestForm(request.POST or None, client=client, initial=initial)
     if form.is_valid():
         data = form.cleaned_data
+        fields = ("variant", "period_start", "period_end", "summary", "language")
+        twin = recent_twin(
+            ProgressReport.objects.filter(client=client).exclude(status=ProgressReport.Status.FAILED),
+            "requested_by",
+            request.user,
+            **{name: data[name] for name in fields},
+        )
+        if twin is not None:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("clinicians:report", twin.pk)
         report = reports.request_report(
             client=client,
             user=request.user,

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _l
 
 _MARKER = 987654321
 
@@ -44,3 +45,18 @@ def draft_saved(request, to, pk, resume=None):
     if request.headers.get(DRAFT_SAVE_HEADER):
         return HttpResponse(status=204, headers={"X-Draft-Location": reverse(resume or to, args=[pk])})
     return redirect(to, pk)
+
+
+#: A form sent twice (Back, then the same button again) within this long is the same
+#: record, not a second one; the page says so.
+ALREADY_SAVED = _l("This was already saved a moment ago: here it is.")
+RESUBMITTED_WITHIN_MINUTES = 30
+
+
+def recent_twin(queryset, by_field, user, **same):
+    """The record ``user`` (in ``by_field``) saved with exactly these ``same`` values in
+    the last RESUBMITTED_WITHIN_MINUTES, if any: a form sent again goes to it."""
+    from django.utils import timezone
+
+    since = timezone.now() - timezone.timedelta(minutes=RESUBMITTED_WITHIN_MINUTES)
+    return queryset.filter(**{by_field: user, "created_at__gte": since}, **same).order_by("-pk").first()

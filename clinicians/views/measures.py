@@ -19,7 +19,7 @@ from clinicians.progress import caseload as caseload_rows
 from clinicians.progress import default_instrument, progress_for
 from iop import audit
 from iop.access import clinician_required
-from iop.links import url_for_each
+from iop.links import ALREADY_SAVED, url_for_each
 from iop.models import Client, OutboxMessage, Program
 from iop.outbox import queue_message
 
@@ -64,6 +64,13 @@ def new_administration(request, pk):
     instrument = _instrument(request, client)
     form = ClinicianEntryForm(request.POST if request.method == "POST" else None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
+        # The same questionnaire at the same minute is one already entered (Back, then Save again).
+        twin = Administration.objects.filter(
+            client=client, instrument=instrument.kind, administered_at=form.cleaned_data["administered_at"]
+        ).first()
+        if twin is not None:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("clinicians:administration", pk=twin.pk)
         administration = Administration.record(
             client=client,
             instrument=instrument.kind,
