@@ -4,10 +4,12 @@ by the client) and the risk assessment that closes a safety alert."""
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clinicians.chart_forms import earliest_note_day
 from clinicians.models import RiskAssessment
 
 YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
@@ -122,8 +124,9 @@ class ClinicianEntryForm(AnswersForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, client=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.client = client
         self.fields["administered_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.asks_to_confirm = False
         # The date first, then the questions.
@@ -133,6 +136,14 @@ class ClinicianEntryForm(AnswersForm):
         value = self.cleaned_data["administered_at"]
         if value > timezone.now():
             raise forms.ValidationError(_("This is in the future; enter when the questionnaire was completed."))
+        if self.client is not None:
+            # A questionnaire from years ago is a mistyped year; one at intake is fine.
+            earliest = earliest_note_day(self.client)
+            if timezone.localdate(value) < earliest:
+                raise forms.ValidationError(
+                    _("Enter a time on or after %(day)s, the client's first admission (or referral).")
+                    % {"day": date_format(earliest, "D j M Y")}
+                )
         return value
 
     #: Sent back by the form once the blanks have been pointed out.

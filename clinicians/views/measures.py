@@ -62,7 +62,7 @@ def client_measures(request, pk):
 def new_administration(request, pk):
     client = _client(request, pk)
     instrument = _instrument(request, client)
-    form = ClinicianEntryForm(request.POST if request.method == "POST" else None, instrument=instrument)
+    form = ClinicianEntryForm(request.POST if request.method == "POST" else None, instrument=instrument, client=client)
     if request.method == "POST" and form.is_valid():
         # The same questionnaire at the same minute is one already entered (Back, then Save again).
         twin = Administration.objects.filter(

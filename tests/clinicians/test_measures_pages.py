@@ -611,3 +611,12 @@ def test_blank_phqa_suicide_questions_are_named(clinic, login):
     assert "yes/no questions left blank" in html
     assert "tried to kill yourself" in html.split("about suicide or self-harm")[1]
     assert not Administration.objects.exists()
+
+
+def test_entry_form_refuses_a_date_years_before_the_stay_and_keeps_the_answers(clinic, login):
+    years_ago = timezone.localtime().replace(year=2020, month=1, day=1, hour=10, minute=0)
+    response = login(clinic.clinician_1).post(entry_url(clinic.client_a), form_data(phq9_total(11), years_ago))
+    html = response.content.decode()
+    assert response.status_code == 200 and "the client&#x27;s first admission (or referral)" in html
+    assert re.search(r'name="phq9_1" value="\d"[^>]*checked', html)
+    assert not Administration.objects.exists()
