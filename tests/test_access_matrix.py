@@ -236,7 +236,7 @@ EXPECTATIONS = {
     # A progress report released to client A's family: that family only.
     "families:report_download": Expect(family_a=OK, kwargs=for_client_a_released_report),
     "families:preferences": Expect(family_a=OK, family_b=OK),
-    "families:set_language": Expect(family_a=NOT_ALLOWED, family_b=NOT_ALLOWED),
+    "families:set_language": Expect(family_a=REDIRECT, family_b=REDIRECT),  # GET leads to the preferences
     # The invitation link is the key; a used or wrong one gets a friendly page for anyone
     # (tests/families/test_invitations.py follows a valid one).
     "families:welcome": Expect(**EVERYONE, kwargs=for_family_a_used_invitation),

@@ -3,11 +3,12 @@ tablet, with no account. It shows the questions and a thank-you, nothing else;
 an unusable link gets one friendly page that says nothing about why."""
 
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from clinicians.forms import SelfReportForm
 from clinicians.models import SelfReportLink
-from clinicians.models.measures import LinkUnusable
+from clinicians.models.measures import LinkUnusable, Mode
 from iop import audit
 
 
@@ -30,9 +31,11 @@ def self_report(request, token):
         except LinkUnusable:
             return _unavailable(request)
         audit.record("self_report_completed", administration, client=administration.client, action=audit.Action.CREATE)
-        return redirect("clinicians:self_report_thanks")
+        thanks = reverse("clinicians:self_report_thanks")
+        # On the clinic's tablet the teen hands it back; on their own phone they are done.
+        return redirect(f"{thanks}?on=tablet" if link.mode == Mode.KIOSK else thanks)
     return render(request, "clinicians/self_report.html", {"form": form, "instrument": form.instrument})
 
 
 def self_report_thanks(request):
-    return render(request, "clinicians/self_report_thanks.html")
+    return render(request, "clinicians/self_report_thanks.html", {"on_tablet": request.GET.get("on") == "tablet"})

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from clinicians.models import ProgressReport
 from clinicians.report_views import pdf_response
@@ -120,9 +119,11 @@ def preferences(request):
 
 
 @family_required
-@require_POST
 def set_language(request):
-    """The portal's language switch: saves the member's preference."""
+    """The portal's language switch: saves the member's preference (the address
+    opened directly leads to the preferences page, where the choice also is)."""
+    if request.method != "POST":
+        return redirect("families:preferences")
     language = request.POST.get("language", "")
     if language in dict(request.user._meta.get_field("language").choices):
         request.user.language = language

@@ -159,7 +159,7 @@ def test_with_the_broker_stopped_the_kiosk_submission_still_saves_the_alert_and_
     with caplog.at_level(logging.WARNING, logger="iop.outbox"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("clinicians:self_report", args=[token]), answers)
     assert response.status_code == 302
-    assert response.url == reverse("clinicians:self_report_thanks")
+    assert response.url == reverse("clinicians:self_report_thanks") + "?on=tablet"
     alert = SafetyAlert.objects.get()
     pending = OutboxMessage.objects.filter(kind="safety_alert", status=OutboxMessage.Status.PENDING)
     assert pending.count() == 2

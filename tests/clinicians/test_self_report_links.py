@@ -212,3 +212,10 @@ def test_a_complete_questionnaire_shows_no_unanswered_risk_questions(clinic, cli
     administration = Administration.objects.get()
     page = login(clinic.clinician_1).get(reverse("clinicians:administration", args=[administration.pk]))
     assert "Not answered: questions about suicide" not in page.content.decode()
+
+
+def test_the_thanks_page_fits_where_the_questionnaire_was_answered(client):
+    at_home = client.get(reverse("clinicians:self_report_thanks")).content.decode()
+    assert "close this page" in at_home and "tablet" not in at_home and "988" in at_home
+    on_tablet = client.get(reverse("clinicians:self_report_thanks") + "?on=tablet").content.decode()
+    assert "hand the tablet back" in on_tablet and "tell a staff member" in on_tablet

@@ -143,3 +143,19 @@ def test_portal_dates_read_naturally_in_each_language():
         assert shown.render(Context({"d": day})) == "jueves 3 de diciembre · jue 3 dic · 3 de diciembre de 2026"
     with translation.override("en"):
         assert shown.render(Context({"d": day})) == "Thursday 3 December · Thu 3 Dec · 3 December 2026"
+
+
+def test_after_signing_out_the_sign_in_page_keeps_the_familys_language(family_week, login):
+    family_week.family_a.language = "es"
+    family_week.family_a.save()
+    browser = login(family_week.family_a)
+    browser.get(reverse("families:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert browser.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    browser.post(reverse("account_logout"))
+    page = browser.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="es">' in page
+
+
+def test_the_language_address_opened_directly_leads_to_the_preferences(family_week, login):
+    response = login(family_week.family_a).get(reverse("families:set_language"))
+    assert response.status_code == 302 and response.url == reverse("families:preferences")
