@@ -186,9 +186,15 @@ def this_weeks_summary(client, monday, enrollments=None):
     )
 
 
-def archive(client):
-    """Published summaries of the weeks the child was in group, newest first."""
-    return SkillSummary.objects.for_clients([client]).select_related("cohort_week__cohort")
+def archive(client, today=None):
+    """Published summaries of the weeks the child was in group, up to this week,
+    newest first (one published ahead of its week is reached from its message)."""
+    this_monday = week_start(today or timezone.localdate())
+    return (
+        SkillSummary.objects.for_clients([client])
+        .filter(cohort_week__week_of__lte=this_monday)
+        .select_related("cohort_week__cohort")
+    )
 
 
 def released_note(summary, client):

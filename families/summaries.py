@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from groups.models import Enrollment
+from groups.recurrence import week_start
 from iop import audit, reminders
 from iop.models import Program
 
@@ -59,8 +61,21 @@ def recipients(summary):
     return result
 
 
-def summary_ready_text(link):
-    return _("This week's skill summary is ready: %(link)s") % {"link": link}
+def summary_ready_text(link, week_of=None, today=None):
+    """The message's text; a summary published ahead of its week names the week."""
+    this_monday = week_start(today or timezone.localdate())
+    if week_of is None or week_of <= this_monday:
+        return _("This week's skill summary is ready: %(link)s") % {"link": link}
+    return _("The skill summary for the week of %(day)s is ready: %(link)s") % {
+        "day": date_format(week_of, _("j F Y")),
+        "link": link,
+    }
+
+
+def summary_ready_subject(clinic, week_of=None, today=None):
+    if week_of is None or week_of <= week_start(today or timezone.localdate()):
+        return _("This week's skill summary from %(clinic)s") % {"clinic": clinic}
+    return _("A coming week's skill summary from %(clinic)s") % {"clinic": clinic}
 
 
 @transaction.atomic
@@ -77,8 +92,9 @@ def publish(summary, *, by, base_url):
     for member, client in recipients(summary).items():
         url = base_url.rstrip("/") + reverse("families:summary", args=[client.pk, summary.pk])
         with translation.override(member.language):
-            body = summary_ready_text(url)
-            subject = _("This week's skill summary from %(clinic)s") % {"clinic": clinic}
+            week_of = summary.cohort_week.week_of
+            body = summary_ready_text(url, week_of)
+            subject = summary_ready_subject(clinic, week_of)
         reminders.notify(
             member,
             kind=reminders.SKILL_SUMMARY,

@@ -157,3 +157,26 @@ def test_a_personal_note_may_name_its_own_child_but_no_other_client(family_week,
     assert not PersonalNote.objects.exists()
     staff.post(url, {"text": f"{own} helped a classmate with the exercise.", "action": "save"})
     assert PersonalNote.objects.get().text.startswith(own)
+
+
+def test_a_summary_published_ahead_names_its_week_and_waits_for_it_in_the_archive(family_week, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from groups.recurrence import week_start
+
+    next_monday = week_start(timezone.localdate()) + datetime.timedelta(weeks=1)
+    this_week = family_week.summaries[family_week.client_a.pk].cohort_week
+    ahead = factories.CohortWeekFactory(cohort=this_week.cohort, week_of=next_monday)
+    url = reverse("families:summary_edit", args=[ahead.pk])
+    browser = login(family_week.clinician_1)
+    form = browser.get(url).context["form"]
+    filled = {"how_to_help": "Ask how it went.", "conversation_starters": "What helped today?"}
+    response = browser.post(url, {**form.initial, **filled, "action": "publish"})
+    assert response.status_code == 302
+    (message,) = OutboxMessage.objects.filter(kind=reminders.SKILL_SUMMARY)
+    assert message.body.startswith(f"The skill summary for the week of {next_monday.day} ")
+    archive = login(family_week.family_a).get(reverse("families:archive", args=[family_week.client_a.pk]))
+    weeks = [summary.cohort_week.week_of for summary in archive.context["summaries"]]
+    assert next_monday not in weeks and this_week.week_of in weeks
