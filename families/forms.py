@@ -131,7 +131,7 @@ class ContactPreferencesForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("channel") == "sms":
-            if not data.get("phone"):
+            if not data.get("phone") and "phone" not in self.errors:  # not on top of "not a valid number"
                 self.add_error("phone", _("Enter a mobile number for text messages."))
             if not data.get("agrees_to_texts"):
                 self.add_error("agrees_to_texts", _("Text messages need your agreement."))

@@ -78,9 +78,10 @@ class AttendanceSheet(forms.Form):
             if ahead and status in IN_THE_ROOM:
                 self.add_error(f"status_{client.pk}", STILL_TO_COME)
             late, left = data.get(f"late_{client.pk}") or 0, data.get(f"left_{client.pk}") or 0
-            if status == Attendance.Status.LATE and not late:
+            # A number already refused (too many minutes) has its own message.
+            if status == Attendance.Status.LATE and not late and f"late_{client.pk}" not in self.errors:
                 self.add_error(f"late_{client.pk}", _("How many minutes late?"))
-            if status == Attendance.Status.LEFT_EARLY and not left:
+            if status == Attendance.Status.LEFT_EARLY and not left and f"left_{client.pk}" not in self.errors:
                 self.add_error(f"left_{client.pk}", _("How many minutes early did they leave?"))
             partial = status in (Attendance.Status.LATE, Attendance.Status.LEFT_EARLY)
             if not partial and late:

@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -353,6 +354,10 @@ class ProgramForm(forms.ModelForm):
         self.eligible = set(joined.values_list("pk", flat=True))
         for name, (low, high) in PROGRAM_RANGES.items():
             field = self.fields[name]
+            # One message naming the program's range, not also the column's "at least 0".
+            field.validators = [
+                v for v in field.validators if not isinstance(v, (MinValueValidator, MaxValueValidator))
+            ] + [MinValueValidator(low), MaxValueValidator(high)]
             field.widget.attrs.update(min=low, max=high)
             field.help_text = _("%(help)s From %(low)s to %(high)s.") % {
                 "help": field.help_text,

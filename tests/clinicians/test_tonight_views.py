@@ -181,6 +181,7 @@ def test_impossible_minutes_get_a_plain_message_and_are_kept(clinic, login, even
     assert response.status_code == 400
     page = response.content.decode()
     assert "minutes: no more than the evening lasts." in page and 'value="500"' in page
+    assert "How many minutes late?" not in page  # one message: the number was given
     marks[f"late_{clinic.client_a.pk}"] = "-5"
     page = login(clinic.clinician_1).post(chart_url(evening), marks).content.decode()
     assert "Minutes cannot be below zero." in page and 'value="-5"' in page

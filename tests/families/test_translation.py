@@ -159,3 +159,11 @@ def test_after_signing_out_the_sign_in_page_keeps_the_familys_language(family_we
 def test_the_language_address_opened_directly_leads_to_the_preferences(family_week, login):
     response = login(family_week.family_a).get(reverse("families:set_language"))
     assert response.status_code == 302 and response.url == reverse("families:preferences")
+
+
+def test_a_mistyped_phone_gets_one_message(family_week, login):
+    data = {"channel": "sms", "phone": "12", "agrees_to_texts": "on", "language": "en"}
+    response = login(family_week.family_a).post(reverse("families:preferences"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["phone"]
+    assert len(errors) == 1 and "mobile number for text messages" not in errors[0]

@@ -160,3 +160,11 @@ def test_a_save_over_a_change_made_meanwhile_is_stopped_and_says_what_changed(cl
     fresh = html.unescape(re.search(r'name="seen" value="([^"]*)"', text).group(1))
     assert browser.post(URL, stale | {"seen": fresh}).status_code == 302
     assert Program.objects.get().phone == "(617) 555-0140"
+
+
+def test_a_number_out_of_range_gets_one_message_naming_the_programs_range(clinic, login):
+    program = Program.current()
+    response = login(clinic.admin).post(URL, form_data(program, phq_due_days=-1))
+    assert response.status_code == 400
+    errors = response.context["form"].errors["phq_due_days"]
+    assert errors == ["Ensure this value is greater than or equal to 7."]
