@@ -136,6 +136,10 @@ class GenerateForm(forms.Form):
         return data
 
 
+#: The longest closure the office may enter at once (a summer break fits).
+LONGEST_CLOSURE_DAYS = 92
+
+
 class ClosureForm(forms.ModelForm):
     class Meta:
         model = Closure
@@ -150,6 +154,17 @@ class ClosureForm(forms.ModelForm):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The last day must be on or after the first day."))
+        elif (
+            data.get("starts_on")
+            and data.get("ends_on")
+            and (data["ends_on"] - data["starts_on"]).days >= LONGEST_CLOSURE_DAYS
+        ):
+            # Years of evenings cancelled and every family told: a mistyped year, most likely.
+            self.add_error(
+                "ends_on",
+                _("A closure covers at most %(n)s days; this one would cover %(days)s. Check the year.")
+                % {"n": LONGEST_CLOSURE_DAYS, "days": (data["ends_on"] - data["starts_on"]).days + 1},
+            )
         elif data.get("starts_on") and data.get("ends_on"):
             same = Closure.objects.filter(
                 starts_on=data["starts_on"], ends_on=data["ends_on"], cohort=data.get("cohort")

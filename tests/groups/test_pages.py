@@ -507,3 +507,15 @@ def test_every_date_field_refuses_days_outside_1900_to_2099(enrolled, login, day
     for response in (note, discharge):
         assert response.status_code == 200 and out_of_range in text(response)
     assert not Note.objects.exists() and not Discharge.objects.exists()
+
+
+def test_a_closure_of_years_is_refused_as_a_mistyped_year_and_keeps_what_was_typed(enrolled, evenings, login):
+    teens, _ = evenings
+    start = teens.local_date
+    end = start.replace(year=start.year + 4)
+    data = {"starts_on": f"{start}", "ends_on": f"{end}", "reason": "weather", "confirm": "1"}
+    response = login(enrolled.admin).post(reverse("groups:closures"), data)
+    page = text(response)
+    assert response.status_code == 200 and "A closure covers at most 92 days" in page and "Check the year." in page
+    assert f'value="{end}"' in response.content.decode()
+    assert not Closure.objects.exists() and not OutboxMessage.objects.filter(kind="closure").exists()
