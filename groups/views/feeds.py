@@ -61,4 +61,6 @@ def family_calendar(request):
         return redirect("groups:family_calendar")
     link = FamilyCalendarToken.current_for(request.user)
     url = request.build_absolute_uri(reverse("groups:family_feed", args=[link.token])) if link else ""
-    return render(request, "groups/family_calendar.html", {"link": link, "url": url})
+    # The same address in the calendar's own scheme: a tap subscribes (on an iPhone, say).
+    subscribe = "webcal://" + url.split("://", 1)[1] if url else ""
+    return render(request, "groups/family_calendar.html", {"link": link, "url": url, "subscribe": subscribe})

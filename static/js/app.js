@@ -145,3 +145,18 @@ document.addEventListener("submit", function (event) {
     form.addEventListener("change", function () { update(form); });
   });
 })();
+
+// "Copy the link" beside a read-only address (the family calendar's): one tap copies it.
+document.addEventListener("click", function (event) {
+  const button = event.target.closest && event.target.closest("[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  const status = button.parentElement.querySelector("[data-copy-status]");
+  function done() { if (status) status.textContent = button.dataset.copiedText; }
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+  } else {
+    field.select();  // no clipboard here: the address is selected for the phone's own Copy
+    if (document.execCommand && document.execCommand("copy")) done();
+  }
+});

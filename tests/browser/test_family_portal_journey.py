@@ -47,3 +47,20 @@ def test_parent_reads_the_summary_and_switches_to_spanish_on_a_phone(
     expect(page.get_by_role("heading", name="Cómo puede ayudar")).to_be_visible()
     screenshot(page, "family-portal-summary-spanish-phone")
     assert not serious_violations(page)
+
+
+def test_parent_copies_the_calendar_link_with_one_tap_on_a_phone(demo_clinic, live_server, page, sign_in):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.set_viewport_size(PHONE)
+    sign_in(page, "parent2@demo.clinic")
+    link = page.get_by_role("link", name="Calendar link")
+    assert link.bounding_box()["height"] >= 38  # a button to tap, not a line of text
+    link.click()
+    page.get_by_role("button", name="Make my link").click()
+    address = page.get_by_label("Your calendar link (keep it private)").input_value()
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.get_by_text("Link copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    subscribe = page.get_by_role("link", name="Subscribe on this phone").get_attribute("href")
+    assert subscribe == "webcal://" + address.split("://", 1)[1]
+    assert serious_violations(page) == []

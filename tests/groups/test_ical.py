@@ -104,6 +104,9 @@ def test_family_member_manages_their_own_link(enrolled, login):
     first = FamilyCalendarToken.current_for(enrolled.family_a)
     page = web.get(reverse("groups:family_calendar")).content.decode()
     assert first.token in page
+    # A tap subscribes (the calendar's own scheme), another copies the address.
+    feed = reverse("groups:family_feed", args=[first.token])
+    assert f'href="webcal://testserver{feed}"' in page and 'data-copy="feed-url"' in page
     assert "Calendar link made." in page and "old link" not in page  # the first link replaces nothing
     page = web.post(reverse("groups:family_calendar"), {"action": "renew"}, follow=True).content.decode()
     assert "The old link no longer works." in page
