@@ -62,9 +62,10 @@ def recipients(summary):
 
 
 def summary_ready_text(link, week_of=None, today=None):
-    """The message's text; a summary published ahead of its week names the week."""
+    """The message's text; a summary published for another week than this one
+    (ahead of it, or late) names its week."""
     this_monday = week_start(today or timezone.localdate())
-    if week_of is None or week_of <= this_monday:
+    if week_of is None or week_of == this_monday:
         return _("This week's skill summary is ready: %(link)s") % {"link": link}
     return _("The skill summary for the week of %(day)s is ready: %(link)s") % {
         "day": date_format(week_of, _("j F Y")),
@@ -73,9 +74,12 @@ def summary_ready_text(link, week_of=None, today=None):
 
 
 def summary_ready_subject(clinic, week_of=None, today=None):
-    if week_of is None or week_of <= week_start(today or timezone.localdate()):
+    this_monday = week_start(today or timezone.localdate())
+    if week_of is None or week_of == this_monday:
         return _("This week's skill summary from %(clinic)s") % {"clinic": clinic}
-    return _("A coming week's skill summary from %(clinic)s") % {"clinic": clinic}
+    if week_of > this_monday:
+        return _("A coming week's skill summary from %(clinic)s") % {"clinic": clinic}
+    return _("A weekly skill summary from %(clinic)s") % {"clinic": clinic}
 
 
 @transaction.atomic
