@@ -47,7 +47,9 @@
     function signOut() {
       const out = new FormData();
       out.append("csrfmiddlewaretoken", token);
-      return fetch(body.dataset.logoutUrl, { method: "POST", body: out, credentials: "same-origin", redirect: "manual" });
+      // The sign-in page says why (no "You have signed out." above it as well).
+      const headers = { "X-Idle-Sign-Out": "1" };
+      return fetch(body.dataset.logoutUrl, { method: "POST", body: out, credentials: "same-origin", redirect: "manual", headers: headers });
     }
     fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual", headers: { "X-Draft-Save": "1" } })
       .then(function (response) {

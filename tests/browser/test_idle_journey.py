@@ -78,6 +78,7 @@ def test_a_draft_typed_when_the_time_runs_out_is_saved_and_waits_after_sign_in(
     # Called away mid-sentence: nobody presses Save draft.
     page.wait_for_url("**/accounts/login/**draft=saved**", timeout=10000)
     expect(page.get_by_text("The draft you were writing was saved")).to_be_visible()
+    expect(page.get_by_text("You have signed out.")).to_have_count(0)  # said once, with why
     screenshot(page, "idle-draft-saved-before-sign-out")
     plan = SafetyPlan.objects.get(client=client, signed_at__isnull=True)
     assert plan.warning_signs == "Going quiet at dinner; gives away his games."

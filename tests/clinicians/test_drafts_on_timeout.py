@@ -99,3 +99,13 @@ def test_the_sign_in_page_says_why_and_whether_the_draft_was_kept(client):
     page = client.get(login_url, {"signed_out": "idle", "draft": "unsaved"}).content.decode()
     assert "could not be saved as a draft" in page and "alert-warning" in page
     assert "without activity" not in client.get(login_url).content.decode()
+
+
+def test_signing_out_says_so_unless_the_time_out_did_it(clinic, login):
+    browser = login(clinic.clinician_1)
+    page = browser.post(reverse("account_logout"), follow=True).content.decode()
+    assert "You have signed out." in page
+    browser = login(clinic.clinician_1)
+    browser.post(reverse("account_logout"), headers={"X-Idle-Sign-Out": "1"})
+    page = browser.get(reverse("account_login"), {"signed_out": "idle", "draft": "saved"}).content.decode()
+    assert "You have signed out." not in page and "The draft you were writing was saved" in page
