@@ -33,27 +33,21 @@ ATTENDED = IN_THE_ROOM  # present, late or left early
 
 def cohort_client_names(cohort):
     """Every legal and preferred first and last name of the cohort's clients, past and present."""
-    rows = (
-        Client.objects.filter(Q(cohort=cohort) | Q(enrollments__cohort=cohort))
-        .values_list("legal_first_name", "legal_last_name", "preferred_name")
-        .distinct()
-    )
-    return {name.strip() for row in rows for name in row if name and name.strip()}
+    return _names_of(Client.objects.filter(Q(cohort=cohort) | Q(enrollments__cohort=cohort)))
 
 
 def other_client_names(client):
     """The names of the clients of every cohort ``client`` has been in, but for names
     ``client`` has too: what a text for their own family must not hold."""
-    cohorts = Cohort.objects.filter(Q(pk=client.cohort_id) | Q(enrollments__client=client)).distinct()
-    rows = (
-        Client.objects.filter(Q(cohort__in=cohorts) | Q(enrollments__cohort__in=cohorts))
-        .values_list("legal_first_name", "legal_last_name", "preferred_name")
-        .distinct()
-    )
-    own = {client.legal_first_name, client.legal_last_name, client.preferred_name}
-    own = {name.strip().lower() for name in own if name and name.strip()}
-    names = {name.strip() for row in rows for name in row if name and name.strip()}
+    cohorts = Cohort.objects.filter(Q(pk=client.cohort_id) | Q(enrollments__client=client))
+    names = _names_of(Client.objects.filter(Q(cohort__in=cohorts) | Q(enrollments__cohort__in=cohorts)))
+    own = {n.strip().lower() for n in (client.legal_first_name, client.legal_last_name, client.preferred_name) if n}
     return {name for name in names if name.lower() not in own}
+
+
+def _names_of(clients):
+    rows = clients.values_list("legal_first_name", "legal_last_name", "preferred_name").distinct()
+    return {name.strip() for row in rows for name in row if name and name.strip()}
 
 
 def _name_pattern(name):

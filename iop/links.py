@@ -1,8 +1,11 @@
 """Links: for pages that list many objects of one route, and for messages sent out."""
 
+import datetime
+
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _l
 
@@ -56,7 +59,5 @@ RESUBMITTED_WITHIN_MINUTES = 30
 def recent_twin(queryset, by_field, user, **same):
     """The record ``user`` (in ``by_field``) saved with exactly these ``same`` values in
     the last RESUBMITTED_WITHIN_MINUTES, if any: a form sent again goes to it."""
-    from django.utils import timezone
-
-    since = timezone.now() - timezone.timedelta(minutes=RESUBMITTED_WITHIN_MINUTES)
+    since = timezone.now() - datetime.timedelta(minutes=RESUBMITTED_WITHIN_MINUTES)
     return queryset.filter(**{by_field: user, "created_at__gte": since}, **same).order_by("-pk").first()

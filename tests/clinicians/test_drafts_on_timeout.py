@@ -8,7 +8,7 @@ from django.urls import reverse
 from clinicians.models import Note, SafetyPlan, TreatmentPlan
 from iop.models import AuditEntry
 from tests import factories
-from tests.clinicians.test_signing import YESTERDAY_17
+from tests.clinicians.test_signing import check_in
 from tests.clinicians.test_treatment_plans import plan_post_data
 
 pytestmark = pytest.mark.django_db
@@ -30,14 +30,7 @@ def test_a_safety_plan_saved_on_time_out_resumes_at_its_editor(clinic, login):
 def test_a_new_note_saved_on_time_out_resumes_at_its_editor_and_no_view_is_recorded(clinic, login):
     response = login(clinic.clinician_1).post(
         reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"]),
-        {
-            "occurred_at": YESTERDAY_17,
-            "duration_minutes": 20,
-            "mode": "in_person",
-            "content": "Half of what we said",
-            "plan": "",
-            "save": "",
-        },
+        check_in(content="Half of what we said", plan="", save=""),
         **SAVED_ON_TIMEOUT,
     )
     note = Note.objects.get()
@@ -53,7 +46,7 @@ def test_a_note_draft_edited_and_saved_on_time_out(clinic, login):
     url = reverse("clinicians:note_edit", args=[note.pk])
     response = login(clinic.clinician_1).post(
         url,
-        {"occurred_at": YESTERDAY_17, "duration_minutes": 20, "mode": "in_person", "content": "More words", "save": ""},
+        check_in(content="More words", save=""),
         **SAVED_ON_TIMEOUT,
     )
     assert response.status_code == 204 and response["X-Draft-Location"] == url

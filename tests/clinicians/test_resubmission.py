@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clinicians.models import Administration, Note, ProgressReport
 from tests.clinicians.test_measures_pages import entry_url, form_data, phq9_total
-from tests.clinicians.test_signing import YESTERDAY_17
+from tests.clinicians.test_signing import check_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ AGAIN = "This was already saved a moment ago: here it is."
 
 def test_a_check_in_sent_twice_is_saved_once(clinic, login):
     url = reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"])
-    data = {"occurred_at": YESTERDAY_17, "duration_minutes": 20, "mode": "in_person", "content": "Talked.", "save": ""}
+    data = check_in(content="Talked.", save="")
     browser = login(clinic.clinician_1)
     first = browser.post(url, data)
     again = browser.post(url, data, follow=True)

@@ -19,6 +19,11 @@ _YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 YESTERDAY_16, YESTERDAY_17 = f"{_YESTERDAY:%Y-%m-%d}T16:00", f"{_YESTERDAY:%Y-%m-%d}T17:00"
 
 
+def check_in(**fields):
+    """What the new-check-in page posts: yesterday at 17:00, 20 minutes, in person."""
+    return {"occurred_at": YESTERDAY_17, "duration_minutes": 20, "mode": "in_person", **fields}
+
+
 @pytest.fixture
 def signed_note(clinic):
     note = factories.NoteFactory(client=clinic.client_a, content="Original words of the note.")
@@ -151,14 +156,7 @@ def test_new_check_in_keeps_what_was_typed_when_invalid(clinic, login):
 def test_save_and_sign_writes_a_signed_check_in(clinic, login):
     response = login(clinic.clinician_1).post(
         reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"]),
-        {
-            "occurred_at": YESTERDAY_17,
-            "duration_minutes": 20,
-            "mode": "in_person",
-            "content": "Went over the week.",
-            "plan": "Keep going.",
-            "sign": "",
-        },
+        check_in(content="Went over the week.", plan="Keep going.", sign=""),
     )
     assert response.status_code == 302
     note = Note.objects.get()
@@ -273,7 +271,7 @@ def test_a_note_longer_than_its_limit_is_refused_and_kept(clinic, login):
     typed = "word " * (NOTE_LONGEST_TEXT // 5 + 10)
     response = login(clinic.clinician_1).post(
         reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"]),
-        {"occurred_at": YESTERDAY_17, "duration_minutes": 20, "mode": "in_person", "content": typed, "save": ""},
+        check_in(content=typed, save=""),
     )
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     assert typed.strip() in response.content.decode()
