@@ -7,16 +7,31 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from iop import emergency
 from iop.access import clinician_required
 from iop.models import Client
 
 
 def clinical_client(user, pk):
-    """The client whose clinical record ``user`` may read, or 404."""
+    """The client whose clinical record ``user`` may read, or 404; with
+    ``emergency_until`` (``iop.emergency.read_only_until`` tells what it means)."""
+    clients = Client.objects.select_related("cohort", "lead_clinician").annotate(
+        emergency_until=emergency.open_until(user)
+    )
     try:
-        return Client.objects.select_related("cohort", "lead_clinician").open_clinical(user, pk)
+        return clients.open_clinical(user, pk)
     except Client.DoesNotExist:
         raise Http404 from None
+
+
+def writable_client(user, pk):
+    """``clinical_client`` for a page that writes to the record: refused, saying why,
+    before its form is shown (not after it is typed) where ``user`` reads the client
+    only by breaking the glass."""
+    client = clinical_client(user, pk)
+    if emergency.read_only_until(user, client):
+        raise PermissionDenied(emergency.READ_ONLY)
+    return client
 
 
 def prescriber_required(view):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from groups.hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, weekly_hours
 from groups.models import Session
 from groups.recurrence import weeks_between
+from iop import emergency
 from iop.links import url_for_each
 from iop.models import Client, Program
 
@@ -93,6 +94,8 @@ def chart(client, user):
     link_timeline(family_notes, user)
     return {
         "client": client,
+        # Breaking the glass opens the chart read-only: no buttons that would be refused.
+        "read_only_until": emergency.read_only_until(user, client),
         "plans": plans,
         "plan": current,
         "last_review": last_review,

@@ -1,10 +1,11 @@
 """Discharge: the record that ends an episode, with its aftercare plan."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from iop import audit
+from iop import audit, emergency
 from iop.access import clinician_required
 from iop.models import Client
 
@@ -21,6 +22,8 @@ def discharge_client(request, pk):
     if existing:
         audit.record("view_discharge", existing, client=client)
         return render(request, "clinicians/discharge_detail.html", {"client": client, "discharge": existing})
+    if emergency.read_only_until(request.user, client):
+        raise PermissionDenied(emergency.READ_ONLY)
     if client.status == Client.Status.REFERRED:
         messages.error(request, _("Only an admitted client can be discharged."))
         return redirect("clinicians:chart", client.pk)

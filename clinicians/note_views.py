@@ -11,7 +11,7 @@ from iop import audit
 from iop.access import clinician_required
 from iop.links import ALREADY_SAVED, draft_saved, recent_twin
 
-from .access import clinical_client, prescriber_required
+from .access import prescriber_required, writable_client
 from .chart_forms import AddendumForm, MedicationForm, NoteForm, StopMedicationForm
 from .models import Medication, Note
 
@@ -22,7 +22,7 @@ def _note_for(user, pk):
 
 @clinician_required
 def note_new(request, pk, kind):
-    client = clinical_client(request.user, pk)
+    client = writable_client(request.user, pk)
     if kind not in Note.Kind.values:
         raise Http404
     if kind == Note.Kind.MEDICATION and not request.user.is_prescriber:
@@ -125,7 +125,7 @@ def note_addendum(request, pk):
 
 @prescriber_required
 def medication_new(request, pk):
-    client = clinical_client(request.user, pk)
+    client = writable_client(request.user, pk)
     form = MedicationForm(
         request.POST or None,
         instance=Medication(client=client, recorded_by=request.user),

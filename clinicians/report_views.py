@@ -17,7 +17,7 @@ from iop.links import ALREADY_SAVED, recent_twin
 from iop.models import Heartbeat
 
 from . import reports
-from .access import clinical_client
+from .access import writable_client
 from .models import ProgressReport
 from .report_forms import ReportRequestForm
 
@@ -35,7 +35,7 @@ def _report(request, pk):
 
 @clinician_required
 def report_new(request, pk):
-    client = clinical_client(request.user, pk)
+    client = writable_client(request.user, pk)
     initial = {"period_start": client.admitted_on, "period_end": timezone.localdate()}
     form = ReportRequestForm(request.POST or None, client=client, initial=initial)
     if form.is_valid():

@@ -122,6 +122,17 @@ def emergency_access(request, pk):
     return render(request, "iop/audit/emergency_access.html", context)
 
 
+@clinician_required
+@require_POST
+def emergency_access_end(request, pk):
+    """The clinician is done with a record opened by breaking the glass: it closes
+    now rather than when its hours are up (kept, with its reason, for the review)."""
+    client = get_object_or_404(Client, pk=pk)
+    if emergency.end(request.user, client):
+        messages.success(request, _("Your emergency access to %(client)s has ended.") % {"client": client.display_name})
+    return redirect("client_list")
+
+
 @audit_reviewer_required
 @require_POST
 def emergency_review(request, pk):

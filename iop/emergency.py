@@ -7,17 +7,20 @@ until someone marks it reviewed."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import grants
 from .models import Client, ClientAccessGrant, Program
 
 #: Apps whose records a break-the-glass access may read but never write.
 READ_ONLY_APPS = ("clinicians", "groups", "families")
+
+#: Why a write is refused under emergency access.
+READ_ONLY = gettext_lazy("Emergency access is read-only: ask the client's team to record this.")
 
 #: How long a break-the-glass stays on the lead clinician's home page.
 SHOWN_TO_LEAD_DAYS = 14
@@ -27,6 +30,43 @@ def break_glass(user, client, reason):
     now = timezone.now()
     expires_at = now + datetime.timedelta(hours=Program.current().emergency_access_hours)
     return grants.open_grant(client, user, user, ClientAccessGrant.Kind.EMERGENCY, reason, now, expires_at)
+
+
+def open_until(user):
+    """For a query of clients: when ``user``'s open emergency access to each ends,
+    or None (nearly always; ``read_only_until`` then costs no query)."""
+    now = timezone.now()
+    grants = ClientAccessGrant.objects.filter(
+        client=OuterRef("pk"),
+        grantee=user.pk,
+        kind=ClientAccessGrant.Kind.EMERGENCY,
+        starts_at__lte=now,
+        expires_at__gt=now,
+    )
+    return Subquery(grants.order_by("-expires_at").values("expires_at")[:1])
+
+
+def read_only_until(user, client):
+    """When ``user``'s read-only emergency access to ``client`` ends, or None if
+    ``user`` reads (and writes) the client's record as one of the team. ``client``
+    comes annotated with ``emergency_until`` (``open_until``)."""
+    until = getattr(client, "emergency_until", None)
+    if until is None or client.pk not in emergency_only_clients(user):
+        return None
+    return until
+
+
+def end(user, client):
+    """End ``user``'s open emergency access to ``client`` now (the clinician is done:
+    the record closes before its hours are up). The grants stay for the review."""
+    now = timezone.now()
+    ended = ClientAccessGrant.objects.filter(
+        client=client, grantee=user, kind=ClientAccessGrant.Kind.EMERGENCY, starts_at__lte=now, expires_at__gt=now
+    )
+    ended = list(ended)
+    for grant in ended:
+        grants.revoke(grant)
+    return ended
 
 
 def mark_reviewed(grant, by):
@@ -139,7 +179,7 @@ def refuse_unless_writable(user, client_id, label=""):
         return
     if label in ALERT_HANDLING and handles_alerts_by_role(user, client_id):
         return
-    raise PermissionDenied(_("Emergency access is read-only: ask the client's team to record this."))
+    raise PermissionDenied(READ_ONLY)
 
 
 def handles_alerts_by_role(user, client_id):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("clients/<int:pk>/access/", grant_views.client_access, name="client_access"),
     path("clients/<int:pk>/access-history/", audit_views.access_history, name="client_access_history"),
     path("clients/<int:pk>/emergency-access/", audit_views.emergency_access, name="emergency_access"),
+    path("clients/<int:pk>/emergency-access/end/", audit_views.emergency_access_end, name="emergency_access_end"),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("audit/export.csv", audit_views.audit_export, name="audit_export"),
     path("audit/emergency/<int:pk>/review/", audit_views.emergency_review, name="emergency_review"),

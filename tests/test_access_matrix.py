@@ -225,6 +225,8 @@ EXPECTATIONS = {
     "client_access_history": Expect(clinician_1=OK, clinician_2=NOT_FOUND, admin=OK, superuser=OK, kwargs=for_client_a),
     # Break the glass: offered to clinicians outside the client's cohort; the care team goes to the chart.
     "emergency_access": Expect(clinician_1=REDIRECT, clinician_2=OK, superuser=REDIRECT, kwargs=for_client_a),
+    # Ending one's own emergency access early: POST only, for clinicians (tests/iop/test_emergency_access.py).
+    "emergency_access_end": Expect(**CHART_ACTION, kwargs=for_client_a),
     # POST only (tests/iop/test_delivery_log.py posts to it as every role).
     "delivery_retry": Expect(admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=for_a_failed_message),
     "keepalive": Expect(**{r: NO_CONTENT for r in ROLES[1:]}),

@@ -17,7 +17,7 @@ from clinicians.models import Administration, SafetyAlert, SelfReportLink
 from clinicians.models.measures import Mode
 from clinicians.progress import caseload as caseload_rows
 from clinicians.progress import default_instrument, progress_for
-from iop import audit
+from iop import audit, emergency
 from iop.access import clinician_required
 from iop.links import ALREADY_SAVED, url_for_each
 from iop.models import Client, OutboxMessage, Program
@@ -61,6 +61,7 @@ def client_measures(request, pk):
 @clinician_required
 def new_administration(request, pk):
     client = _client(request, pk)
+    emergency.refuse_unless_writable(request.user, client.pk)  # before the form, not after it is filled
     instrument = _instrument(request, client)
     form = ClinicianEntryForm(request.POST if request.method == "POST" else None, instrument=instrument, client=client)
     if request.method == "POST" and form.is_valid():
@@ -112,6 +113,7 @@ def send_self_report_link(request, pk):
     """Create a one-time link, send it to the client if they have an address, and
     show it once (it is stored only as a hash)."""
     client = _client(request, pk)
+    emergency.refuse_unless_writable(request.user, client.pk)  # before the form, not after it is filled
     instrument = _instrument(request, client)
     link, token = SelfReportLink.issue(
         client=client, instrument=instrument.kind, created_by=request.user, mode=Mode.LINK
@@ -143,6 +145,7 @@ def start_kiosk(request, pk):
     """Hand the clinic tablet to the client: the clinician is signed out of it first,
     so nothing but the questionnaire is reachable."""
     client = _client(request, pk)
+    emergency.refuse_unless_writable(request.user, client.pk)  # before the form, not after it is filled
     instrument = _instrument(request, client)
     link, token = SelfReportLink.issue(
         client=client, instrument=instrument.kind, created_by=request.user, mode=Mode.KIOSK

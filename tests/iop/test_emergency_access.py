@@ -232,3 +232,53 @@ def test_the_emergency_access_offer_is_itself_recorded(clinic, login):
     login(clinic.clinician_2).get(reverse("emergency_access", args=[clinic.client_a.pk]))
     entry = AuditEntry.objects.get(event="emergency_access_offered")
     assert (entry.actor, entry.client_id) == (clinic.clinician_2, clinic.client_a.pk)
+
+
+def test_the_chart_says_it_is_read_only_and_offers_no_writing_under_emergency_access(clinic, login):
+    chart = reverse("clinicians:chart", args=[clinic.client_a.pk])
+    browser = login(clinic.clinician_2)
+    break_glass(browser, clinic)
+    grant = ClientAccessGrant.objects.get()
+    page = browser.get(chart).content.decode()
+    until = timezone.localtime(grant.expires_at).strftime("%H:%M")
+    assert f"read-only, until {until}" in page
+    assert reverse("emergency_access_end", args=[clinic.client_a.pk]) in page
+    writing = [
+        reverse("clinicians:note_new", args=[clinic.client_a.pk, "individual_checkin"]),
+        reverse("clinicians:new_administration", args=[clinic.client_a.pk]),
+        reverse("clinicians:report_new", args=[clinic.client_a.pk]),
+        reverse("clinicians:plan_start", args=[clinic.client_a.pk]),
+        reverse("clinicians:safety_plan_start", args=[clinic.client_a.pk]),
+        reverse("clinicians:discharge", args=[clinic.client_a.pk]),
+    ]
+    for url in writing:
+        assert f'"{url}"' not in page, url
+    # The same pages, reached by address, refuse before their form is filled in, and say why.
+    for url in writing[:3] + writing[5:]:
+        response = browser.get(url)
+        assert response.status_code == 403, url
+        assert "Emergency access is read-only" in response.content.decode()
+
+    # The client's own team sees the buttons and no banner.
+    own = login(clinic.clinician_1).get(chart).content.decode()
+    assert "read-only, until" not in own
+    assert all(f'"{url}"' in own for url in writing)
+
+
+def test_the_clinician_ends_their_emergency_access_early_and_it_stays_for_the_review(clinic, login):
+    chart = reverse("clinicians:chart", args=[clinic.client_a.pk])
+    browser = login(clinic.clinician_2)
+    break_glass(browser, clinic)
+    response = browser.post(reverse("emergency_access_end", args=[clinic.client_a.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("client_list")
+    assert f"Your emergency access to {clinic.client_a.display_name} has ended." in response.content.decode()
+    assert browser.get(chart).status_code == 404
+    grant = ClientAccessGrant.objects.get()
+    assert grant.expires_at <= timezone.now() and grant.reviewed_at is None
+    revoked = AuditEntry.objects.get(event="revoke_grant")
+    assert (revoked.actor, revoked.client_id) == (clinic.clinician_2, clinic.client_a.pk)
+    # It is still there for the privacy officer, with its reason.
+    assert REASON in login(clinic.admin).get(reverse("audit_log")).content.decode()
+    # Ending again, or someone else's, changes nothing.
+    assert login(clinic.clinician_1).post(reverse("emergency_access_end", args=[clinic.client_a.pk])).status_code == 302
+    assert ClientAccessGrant.objects.get().expires_at == grant.expires_at

@@ -57,7 +57,7 @@ def twilio(settings, monkeypatch, silent_proxy):
     return asked
 
 
-def test_a_provider_that_does_not_answer_fails_the_attempt_and_it_is_retried(clinic, twilio):
+def test_a_provider_that_does_not_answer_fails_the_attempt_and_it_is_retried(clinic, twilio, quiet_hours_off):
     family = clinic.family_a
     family.phone = "+15555550101"
     family.give_sms_consent()
