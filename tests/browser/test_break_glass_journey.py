@@ -1,5 +1,6 @@
 """Break the glass in the demo clinic: the Teens co-facilitator's colleague from
-Tweens opens a Teens client by chart number and reason; the Teens lead sees it;
+Tweens opens a Teens client by chart number and reason, reads it read-only and
+ends the access when done; the Teens lead sees it;
 the privacy officer reviews it, on a phone-sized screen, with no serious axe findings."""
 
 import pytest
@@ -30,7 +31,12 @@ def test_emergency_access_from_chart_number_to_privacy_review(demo_clinic, live_
     page.get_by_label("Why do you need this client's record now?").fill(REASON)
     page.get_by_role("button", name="Open the record (emergency access)").click()
     expect(page.get_by_text("Emergency access is open until")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="read-only, until")).to_be_visible()
+    expect(page.get_by_role("link", name="New individual check-in")).to_have_count(0)
     screenshot(page, "break-glass-chart-phone")
+    # Done before the hours are up: the record closes now.
+    page.get_by_role("button", name="I'm done: end emergency access now").click()
+    expect(page.get_by_text("Your emergency access to")).to_be_visible()
 
     page.context.clear_cookies()
     sign_in(page, "clinician@demo.clinic")
