@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -96,3 +97,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The Django admin signs in through the app's own sign-in page, never its own form:
+# lockouts and two-factor apply to it as to every other sign-in.
+admin.site.login = secure_admin_login(admin.site.login)

@@ -36,17 +36,24 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+def client_address(request):
+    """The address of whoever sent ``request``: X-Forwarded-For is trusted only as far
+    as the configured number of proxies put it there (a client can write anything to
+    its left). Login lockouts (axes) and the audit trail both key on it."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
 class AuditContextMiddleware(AuditlogMiddleware):
     """auditlog's actor capture, plus the user agent, and an address that trusts
     X-Forwarded-For only behind the configured number of proxies."""
 
     @staticmethod
     def _get_remote_addr(request):
-        proxies = settings.AXES_IPWARE_PROXY_COUNT
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-        if proxies and len(forwarded) >= proxies:
-            return forwarded[-proxies]
-        return request.META.get("REMOTE_ADDR")
+        return client_address(request)
 
     def get_extra_data(self, request):
         data = super().get_extra_data(request)

@@ -171,7 +171,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if PRODUCTION else 0)
+# Reverse proxies in front of the app: the client's address is the one the last
+# of them saw (X-Forwarded-For), for lockouts and the audit trail alike.
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if PRODUCTION else 0)
+AXES_CLIENT_IP_CALLABLE = "iop.middleware.client_address"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "IOP"
 # Staff must enrol TOTP before seeing clinical pages (quality.md: required in production).

@@ -91,3 +91,69 @@ def test_signup_is_closed(client):
 def test_the_sign_in_page_offers_one_forgotten_password_link(client):
     page = client.get(reverse("account_login")).content.decode()
     assert page.count(reverse("account_reset_password")) == 1
+
+
+def test_a_password_reset_sends_nothing_to_someone_marked_do_not_contact(client, clinic):
+    from families import contact
+
+    contact.stop_contact(clinic.family_a, reason="Custody order: no contact with this parent.", by=clinic.clinician_1)
+    response = client.post(reverse("account_reset_password"), {"email": clinic.family_a.email})
+    assert response.status_code == 302  # answered as for any address
+    assert mail.outbox == []
+    # Someone else's reset is unchanged.
+    client.post(reverse("account_reset_password"), {"email": clinic.family_b.email})
+    assert [m.to for m in mail.outbox] == [[clinic.family_b.email]]
+
+
+def test_the_lockout_counts_the_address_the_proxy_saw_not_the_proxys(client, settings):
+    """Behind the production proxy every request comes from its address: a lockout
+    keyed on it would let anyone lock a colleague out from anywhere."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    ClinicianFactory(email="j.reyes@example.test")
+    for _ in range(5):
+        client.post(
+            reverse("account_login"),
+            {"login": "j.reyes@example.test", "password": "wrong-password"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+        )
+    elsewhere = client.post(
+        reverse("account_login"),
+        {"login": "j.reyes@example.test", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert elsewhere.status_code == 302
+    client.post(reverse("account_logout"))
+    for _ in range(5):
+        client.post(
+            reverse("account_login"),
+            {"login": "j.reyes@example.test", "password": "wrong-password"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+        )
+    locked = client.post(
+        reverse("account_login"),
+        {"login": "j.reyes@example.test", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+    )
+    assert locked.status_code == 429
+    # A client-written address to the left of the proxy's changes nothing.
+    spoofed = client.post(
+        reverse("account_login"),
+        {"login": "j.reyes@example.test", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.66",
+    )
+    assert spoofed.status_code == 429
+
+
+def test_the_django_admin_signs_in_through_the_apps_own_sign_in_page(client, clinic):
+    """Its own form would take the password alone, past two-factor."""
+    response = client.post(
+        "/django-admin/login/", {"username": clinic.superuser.email, "password": PASSWORD, "next": "/django-admin/"}
+    )
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    assert client.get(reverse("client_list")).status_code == 302  # not signed in
+    assert client.get("/django-admin/login/").url.startswith(reverse("account_login"))
