@@ -8,12 +8,13 @@ from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .audit import AuditUnavailable
@@ -99,6 +100,24 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
 
+def is_poll(request):
+    """A panel refreshing itself on a timer (a report's status while it renders),
+    which says so with this header: not someone at work."""
+    return request.headers.get("X-Poll") == "1"
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a poll does not move the session's end forward: a
+    report left rendering on an unattended screen must not keep it signed in."""
+
+    def process_response(self, request, response):
+        if is_poll(request) and not request.session.modified:
+            if request.session.accessed:
+                patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
+
+
 class RoleSessionAgeMiddleware:
     """Staff sessions end after STAFF_SESSION_SECONDS idle; families keep the longer default."""
 
@@ -107,7 +126,7 @@ class RoleSessionAgeMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_family:
+        if user.is_authenticated and not user.is_family and not is_poll(request):
             request.session.set_expiry(settings.STAFF_SESSION_SECONDS)
         return self.get_response(request)
 

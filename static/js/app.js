@@ -83,9 +83,14 @@
     fetch(body.dataset.keepaliveUrl, { credentials: "same-origin" }).then(active);
     warning(false);
   });
-  // A panel refreshing itself (a report's status, every few seconds) is not the
-  // clinician at work: it restarts this tab's clock only, as it always did.
-  document.addEventListener("htmx:afterRequest", schedule);
+  // A panel refreshing itself (a report's status, every few seconds; it sends
+  // X-Poll) is not the clinician at work: it moves neither the server's clock nor
+  // this tab's. Any other htmx request was something the clinician did: this tab's.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const config = event.detail && event.detail.requestConfig;
+    if (config && config.headers && config.headers["X-Poll"] === "1") return;
+    schedule();
+  });
   // Typing is activity: a clinician writing a long note without a page load is not
   // idle. The server hears of it at most once a minute (a fifteenth of the time-out),
   // so the session ends about that long after the last keystroke or click, not after

@@ -67,3 +67,35 @@ def test_an_expired_staff_session_sends_the_clinician_to_login(clinic, login, ti
 def test_staff_pages_carry_the_idle_warning(clinic, login):
     page = login(clinic.clinician_1).get(reverse("client_list")).content.decode()
     assert 'data-idle-timeout="900"' in page and 'id="idle-warning"' in page
+
+
+def test_a_panel_polling_on_an_unattended_screen_does_not_keep_the_session_open(clinic, login, time_machine):
+    """A report's status panel asks every few seconds while the report renders (and
+    for as long as the report worker is down); it says X-Poll, and the staff session
+    still ends fifteen minutes after the clinician's last request."""
+    from django.utils import timezone
+
+    from tests.factories import ProgressReportFactory
+
+    report = ProgressReportFactory(client=clinic.client_a, requested_by=clinic.clinician_1)
+    url = reverse("clinicians:report", args=[report.pk])
+    time_machine.move_to(timezone.now(), tick=False)
+    client = login(clinic.clinician_1)
+    page = client.get(url)
+    assert page.status_code == 200 and """hx-headers='{"X-Poll": "1"}'""" in page.content.decode()
+    for _ in range(7):
+        time_machine.shift(2 * 60)
+        assert client.get(url, HTTP_HX_REQUEST="true", HTTP_X_POLL="1").status_code == 200
+    time_machine.shift(2 * 60)  # 16 minutes after the last request of the clinician's own
+    response = client.get(url, HTTP_HX_REQUEST="true", HTTP_X_POLL="1")
+    assert response.status_code == 302 and reverse("account_login") in response.url
+
+
+def test_anything_the_clinician_does_still_keeps_the_session_open(clinic, login, time_machine):
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now(), tick=False)
+    client = login(clinic.clinician_1)
+    for _ in range(4):
+        time_machine.shift(10 * 60)
+        assert client.get(reverse("client_list")).status_code == 200
