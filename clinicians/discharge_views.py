@@ -27,6 +27,9 @@ def discharge_client(request, pk):
     if client.status == Client.Status.REFERRED:
         messages.error(request, _("Only an admitted client can be discharged."))
         return redirect("clinicians:chart", client.pk)
+    if request.method == "GET":
+        # The form shows the last PHQ total and the plan's objectives.
+        audit.record("open_discharge", client)
     initial = {"objectives_summary": objectives_at_discharge(client)}
     if client.status == Client.Status.DISCHARGED:
         # The program office ended the enrollment; the summary and aftercare plan are

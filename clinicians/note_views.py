@@ -68,6 +68,8 @@ def note_edit(request, pk):
         return redirect("clinicians:note", note.pk)
     if note.author_id != request.user.pk:
         raise PermissionDenied
+    if request.method == "GET":
+        audit.record("view_note", note)  # the draft's text, as the note's page shows it
     form = NoteForm(request.POST or None, kind=note.kind, instance=note, signing="sign" in request.POST)
     if form.is_valid():
         form.save()

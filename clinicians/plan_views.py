@@ -83,6 +83,8 @@ def plan_edit(request, pk):
     plan = _plan_for(request.user, pk)
     if elsewhere := _not_your_draft(request, plan):
         return elsewhere
+    if request.method == "GET":
+        audit.record("view_plan", plan)  # the draft's goal, objectives and interventions
     data = request.POST or None
     form = TreatmentPlanForm(data, instance=plan)
     objectives = ObjectiveFormSet(data, instance=plan, prefix="objectives")
@@ -127,6 +129,8 @@ def plan_sign(request, pk):
     plan = _plan_for(request.user, pk)
     if elsewhere := _not_your_draft(request, plan):
         return elsewhere
+    if request.method == "GET":
+        audit.record("view_plan", plan)  # the page shows the plan to be signed
     missing = plan.missing_before_signing()
     copied = copied_texts(plan)
     clinical = clinical_wording(plan.goal)
@@ -172,6 +176,8 @@ def plan_review(request, pk):
     plan = _plan_for(request.user, pk)
     if not plan.is_signed:
         raise PermissionDenied
+    if request.method == "GET":
+        audit.record("view_plan", plan)  # its objectives, to review
     objectives = list(plan.objectives.all())
     form = PlanReviewForm(request.POST or None, instance=PlanReview(plan=plan, reviewer=request.user))
     progress = progress_forms(objectives, request.POST or None)

@@ -53,6 +53,8 @@ def safety_plan_edit(request, pk):
         return redirect("clinicians:safety_plan", plan.pk)
     # Whatever is written is saved, signing or not: a plan refused for an empty step
     # keeps what was typed, in the page and in the draft.
+    if request.method == "GET":
+        audit.record("view_safety_plan", plan)  # the draft's steps, as its page shows them
     form = SafetyPlanForm(request.POST or None, instance=plan)
     if form.is_valid():
         form.save()

@@ -79,6 +79,7 @@ class Event(models.TextChoices):
     EDIT_SAFETY_PLAN = "edit_safety_plan", _("Edited a safety plan")
     SIGN_SAFETY_PLAN = "sign_safety_plan", _("Signed a safety plan")
     VIEW_DISCHARGE = "view_discharge", _("Viewed a discharge summary")
+    OPEN_DISCHARGE = "open_discharge", _("Opened the discharge form (last score and objectives)")
     DISCHARGE = "discharge", _("Discharged a client")
     # Measures and safety alerts
     VIEW_MEASURES = "view_measures", _("Viewed scores")

@@ -172,3 +172,38 @@ def test_a_read_writes_nothing_but_its_entry(event, family_week, login):  # noqa
     before = others.count()
     action(clinic, login)
     assert others.count() - before == 1
+
+
+def a_draft_plan(clinic):
+    from clinicians.models import TreatmentPlan
+
+    return TreatmentPlan.start_draft(clinic.client_a, clinic.clinician_1)[0]
+
+
+def a_draft_safety_plan(clinic):
+    from clinicians.models import SafetyPlan
+
+    return SafetyPlan.start_draft(clinic.client_a, clinic.clinician_1)[0]
+
+
+# The pages that write to the record show it too (a draft's text, the plan to sign or
+# review, the last score on the discharge form): opening one is a read like any other.
+EDIT_PAGES = {
+    "note_edit": ("view_note", lambda c: factories.NoteFactory(client=c.client_a, author=c.clinician_1).pk),
+    "plan_edit": ("view_plan", lambda c: a_draft_plan(c).pk),
+    "plan_sign": ("view_plan", lambda c: a_draft_plan(c).pk),
+    "plan_review": ("view_plan", lambda c: factories.signed_plan(c.client_a).pk),
+    "safety_plan_edit": ("view_safety_plan", lambda c: a_draft_safety_plan(c).pk),
+    "discharge": ("open_discharge", lambda c: c.client_a.pk),
+}
+
+
+@pytest.mark.parametrize("page", sorted(EDIT_PAGES))
+def test_opening_a_page_that_writes_records_what_it_shows(page, clinic, login):
+    event, make = EDIT_PAGES[page]
+    pk = make(clinic)
+    others = AuditEntry.objects.exclude(event__in=["login", "logout"])
+    before = others.count()
+    open_as(clinic.clinician_1, f"clinicians:{page}", pk, login)
+    (entry,) = others.order_by("-pk")[: others.count() - before]
+    assert (entry.event, entry.actor, entry.client_id) == (event, clinic.clinician_1, clinic.client_a.pk)
