@@ -243,10 +243,13 @@ def hash_token(token: str) -> str:
 
 class SelfReportLinkQuerySet(ClinicalQuerySet):
     def usable(self, token, now=None):
-        """The link a token opens, if it is unused and unexpired. Only the token's
-        hash is stored, so a guessed or altered token matches nothing."""
+        """The link a token opens, if it is unused, unexpired, and its client is still
+        in the program (a discharge closes the episode: answers after it would raise
+        alerts nobody is there to act on). Only the token's hash is stored, so a
+        guessed or altered token matches nothing."""
         now = now or timezone.now()
-        return self.filter(token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=now)
+        open_links = self.filter(token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=now)
+        return open_links.exclude(client__status=Client.Status.DISCHARGED)
 
 
 class LinkUnusable(Exception):
@@ -316,8 +319,10 @@ class SelfReportLink(models.Model):
     def complete(self, answers):
         """Record the client's answers and spend the link, once, under a row lock."""
         with transaction.atomic():
-            link = SelfReportLink.objects.select_for_update().get(pk=self.pk)
+            link = SelfReportLink.objects.select_for_update(of=("self",)).select_related("client").get(pk=self.pk)
             if link.used_at is not None or link.expires_at <= timezone.now():
+                raise LinkUnusable
+            if link.client.status == Client.Status.DISCHARGED:
                 raise LinkUnusable
             administration = Administration.record(
                 client=link.client, instrument=link.instrument, answers=answers, mode=link.mode

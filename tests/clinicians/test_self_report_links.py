@@ -92,6 +92,23 @@ def test_link_expiring_while_the_page_is_open_saves_nothing(clinic, client, time
     assert not Administration.objects.exists()
 
 
+@pytest.mark.parametrize("mode", ["link", "kiosk"])
+def test_a_discharge_closes_the_clients_open_links(clinic, client, mode):
+    from iop.models import Client
+
+    _link, token = issue(clinic, mode=mode)
+    _other, other_token = issue(clinic, mode=mode)
+    assert client.get(url(other_token)).status_code == 200  # opened before the discharge
+    Client.objects.filter(pk=clinic.client_a.pk).update(
+        status=Client.Status.DISCHARGED, discharged_on=timezone.localdate()
+    )
+    response = client.get(url(token))
+    assert response.status_code == 404 and UNAVAILABLE in response.content.decode()
+    # A page opened before the discharge and sent after it saves nothing, and raises no alert.
+    assert client.post(url(other_token), answers(item_9=2)).status_code == 404
+    assert not Administration.objects.exists() and not SafetyAlert.objects.exists()
+
+
 @pytest.mark.parametrize("change", ["flip_last", "truncate", "append", "other"])
 def test_tampered_token_gets_the_same_page_and_reveals_nothing(clinic, client, change):
     _link, token = issue(clinic)
