@@ -87,6 +87,31 @@ def invite(*, email, first_name, last_name, language, client, relationship, lega
     return member
 
 
+class LinkInRecord(Exception):
+    """The link is part of the record (family group attended, an appointment made)."""
+
+
+@transaction.atomic
+def unlink(link, *, by):
+    """Take back a link made by mistake (the wrong child, the wrong person): from now
+    on the family member does not see the client. A link the record relies on (family
+    group attended, an appointment invited to) is not removed: stopping contact closes the
+    family page there, and the record stays true. Recorded with who and why."""
+    if link.family_group_attendance.filter(attended=True).exists() or link.appointments.exists():
+        raise LinkInRecord
+    audit.record(
+        "unlink_family",
+        link,
+        client=link.client,
+        actor=by,
+        action=audit.Action.DELETE,
+        family_member=link.family_member.email,
+        relationship=link.relationship,
+    )
+    link.family_group_attendance.all().delete()  # marked absent: someone who never belonged there
+    link.delete()
+
+
 def has_joined(member):
     """Whether ``member`` has accepted an invitation (set their password)."""
     return FamilyInvitation.objects.filter(family_member=member, accepted_at__isnull=False).exists()

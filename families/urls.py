@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/members/<int:pk>/reinvite/", people.reinvite, name="reinvite"),
     path("staff/members/<int:pk>/do-not-contact/", people.do_not_contact, name="do_not_contact"),
     path("staff/clients/<int:pk>/", people.client_family, name="client_family"),
+    path("staff/links/<int:pk>/remove/", people.unlink, name="unlink"),
     path("staff/clients/<int:pk>/appointments/new/", appointments.appointment_new, name="appointment_new"),
     path("staff/appointments/<int:pk>/", appointments.appointment_edit, name="appointment_edit"),
     path("staff/appointments/<int:pk>/cancel/", appointments.appointment_cancel, name="appointment_cancel"),

@@ -115,6 +115,7 @@ class Event(models.TextChoices):
     TRANSFER = "transfer", _("Transferred a client")
     # Families
     LINK_FAMILY = "link_family", _("Linked a family member")
+    UNLINK_FAMILY = "unlink_family", _("Removed a family member's link made by mistake")
     INVITE_FAMILY = "invite_family", _("Invited a family member")
     ACCEPT_INVITATION = "accept_invitation", _("Invitation link used")
     INVITATION_LINK_REFUSED = "invitation_link_refused", _("Unusable invitation link refused")

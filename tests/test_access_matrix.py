@@ -246,6 +246,10 @@ EXPECTATIONS = {
     "families:invite": Expect(**ADMIN_ONLY),
     "families:reinvite": Expect(admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=for_family_a),
     "families:client_family": Expect(**OWN_COHORT, kwargs=for_client_a),
+    # A link made by mistake is removed by the program office (POST only; tests/families/test_invitations.py).
+    "families:unlink": Expect(
+        admin=NOT_ALLOWED, superuser=NOT_ALLOWED, kwargs=lambda clinic: {"pk": clinic.family_a.family_links.get().pk}
+    ),
     # Family appointments: whoever may see the client (admins schedule; no note content).
     "families:appointment_new": Expect(**OWN_COHORT, kwargs=for_client_a),
     "families:appointment_edit": Expect(**OWN_COHORT, kwargs=for_client_a_appointment),

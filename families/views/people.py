@@ -66,6 +66,30 @@ def reinvite(request, pk):
     return redirect("families:member_list")
 
 
+@admin_required
+@require_POST
+def unlink(request, pk):
+    """The program office takes back a link made by mistake."""
+    link = get_object_or_404(
+        FamilyLink.objects.visible_to(request.user).select_related("family_member", "client"), pk=pk
+    )
+    names = {"name": link.family_member.get_full_name(), "client": link.client.display_name}
+    try:
+        invitations.unlink(link, by=request.user)
+    except invitations.LinkInRecord:
+        messages.error(
+            request,
+            _(
+                "%(name)s is part of %(client)s's record (family group or an appointment), so the link stays. "
+                "To close their family page, use do not contact."
+            )
+            % names,
+        )
+    else:
+        messages.success(request, _("%(name)s is no longer linked to %(client)s and no longer sees them.") % names)
+    return redirect("families:client_family", link.client_id)
+
+
 @staff_required
 def client_family(request, pk):
     client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)

@@ -167,3 +167,38 @@ def test_a_member_who_joined_is_not_offered_a_new_invitation(clinic, login):
     assert reverse("families:reinvite", args=[waiting.pk]) in page
     assert reverse("families:reinvite", args=[joined.pk]) not in page
     assert "Signs in with their own password" in page
+
+
+def test_the_office_removes_a_link_made_by_mistake_and_the_parent_no_longer_sees_the_child(clinic, login):
+    """Linked to the wrong child: the parent would read another family's child's week."""
+    wrong = factories.FamilyLinkFactory(client=clinic.client_a, family_member=clinic.family_b)
+    child = reverse("families:child_home", args=[clinic.client_a.pk])
+    assert login(clinic.family_b).get(child).status_code == 200
+    family_page = reverse("families:client_family", args=[clinic.client_a.pk])
+    page = login(clinic.admin).get(family_page).content.decode()
+    assert reverse("families:unlink", args=[wrong.pk]) in page and "data-confirm" in page
+    # A clinician sees no such button (the office links and unlinks).
+    clinicians_page = login(clinic.clinician_1).get(family_page).content.decode()
+    assert reverse("families:unlink", args=[wrong.pk]) not in clinicians_page
+
+    response = login(clinic.admin).post(reverse("families:unlink", args=[wrong.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == family_page
+    assert f"{clinic.family_b.get_full_name()} is no longer linked to" in response.content.decode()
+    assert login(clinic.family_b).get(child).status_code == 404
+    assert login(clinic.family_b).get(reverse("families:home")).status_code == 200  # their own child still there
+    entry = AuditEntry.objects.get(event="unlink_family")
+    assert (entry.actor, entry.client_id, entry.additional_data["family_member"]) == (
+        clinic.admin,
+        clinic.client_a.pk,
+        clinic.family_b.email,
+    )
+
+
+def test_a_link_that_is_part_of_the_record_stays(clinic, login):
+    appointment = factories.FamilyAppointmentFactory(client=clinic.client_a)
+    link = clinic.family_a.family_links.get()
+    assert appointment.invited.filter(pk=link.pk).exists()
+    response = login(clinic.admin).post(reverse("families:unlink", args=[link.pk]), follow=True)
+    assert "so the link stays" in response.content.decode()
+    assert FamilyLink.objects.filter(pk=link.pk).exists()
+    assert not AuditEntry.objects.filter(event="unlink_family").exists()
