@@ -15,6 +15,11 @@ from . import notices
 from .models import Closure, Session
 
 
+def evening_ids(sessions):
+    """The evenings a closure's preview listed, as the page sends them back with "Save"."""
+    return ",".join(str(pk) for pk in sorted(session.pk for session in sessions))
+
+
 def sessions_closed_by(starts_on, ends_on, cohort=None):
     """The evenings a closure over these days would cancel: scheduled and not charted,
     and, among those that have begun, only those with nothing recorded (no attendance

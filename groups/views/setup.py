@@ -94,7 +94,15 @@ def closures(request):
     preview = None
     if form.is_valid():
         data = form.cleaned_data
-        if "confirm" in request.POST:
+        preview = list(changes.sessions_closed_by(data["starts_on"], data["ends_on"], data["cohort"]))
+        if "confirm" in request.POST and request.POST.get("previewed") != changes.evening_ids(preview):
+            # The days or the cohort were changed after the list was shown (or the schedule
+            # was): what would be cancelled is not what the admin saw. Show it again.
+            messages.warning(
+                request,
+                _("What this closure cancels has changed since the list was shown. Check the list, then save."),
+            )
+        elif "confirm" in request.POST:
             closure = form.save(commit=False)
             closure.created_by = request.user
             closure.save()
@@ -110,7 +118,8 @@ def closures(request):
                 )
             messages.success(request, message)
             return redirect(f"{reverse('groups:week')}?week={closure.starts_on:%Y-%m-%d}")
-        preview = list(changes.sessions_closed_by(data["starts_on"], data["ends_on"], data["cohort"]))
     upcoming = Closure.objects.filter(ends_on__gte=timezone.localdate() - datetime.timedelta(weeks=4))
     context = {"form": form, "preview": preview, "closures": upcoming.select_related("cohort")}
+    if preview is not None:
+        context["previewed"] = changes.evening_ids(preview)
     return render(request, "groups/closures.html", context)

@@ -167,3 +167,12 @@ document.addEventListener("click", function (event) {
     if (document.execCommand && document.execCommand("copy")) done();
   }
 });
+
+// A preview shown under a form (a closure's evenings) is of what was typed then:
+// once a field changes, say so beside its "Save" (the server refuses a save whose
+// preview no longer matches, and shows the new one).
+document.addEventListener("change", function (event) {
+  const form = event.target.closest && event.target.closest("form");
+  const note = form && form.querySelector("[data-stale-note]");
+  if (note && !event.target.closest("#closure-preview")) note.hidden = false;
+});

@@ -36,6 +36,14 @@ def test_admin_closes_a_day_and_the_week_calendar_shows_it_cancelled(live_server
     page.get_by_label("Note").fill("Thanksgiving")
     page.get_by_role("button", name="Show the evenings it cancels").click()
     expect(page.get_by_text("This closure will cancel 1 evening")).to_be_visible()
+    # A day changed after the list was shown: the page says the list is out of date.
+    page.get_by_label("Last day").fill(f"{thursday + datetime.timedelta(days=1):%Y-%m-%d}")
+    page.get_by_label("Last day").dispatch_event("change")
+    expect(page.get_by_text("You changed the days or the cohort")).to_be_visible()
+    page.get_by_label("Last day").fill(f"{thursday:%Y-%m-%d}")
+    page.get_by_role("button", name="Show the evenings it cancels").click()
+    expect(page.get_by_text("This closure will cancel 1 evening")).to_be_visible()
+    expect(page.get_by_text("You changed the days or the cohort")).to_be_hidden()
     # Keyboard: the page opens at the list of evenings; the next Tab is the button that saves.
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Save closure and cancel these evenings")).to_be_focused()

@@ -1,6 +1,7 @@
 """What the scheduling pages show and what their forms do, as the people using them."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -225,11 +226,20 @@ def test_closure_preview_lists_evenings_without_saving(enrolled, evenings, login
     assert Session.objects.filter(status="cancelled").count() == 0
 
 
+def as_previewed(browser, data):
+    """The closure form as "Save" sends it: with the evenings its preview listed."""
+    page = browser.post(reverse("groups:closures"), {**data, "preview": "1"}).content.decode()
+    return {**data, "previewed": re.search(r'name="previewed" value="([^"]*)"', page).group(1), "confirm": "1"}
+
+
 def test_closure_confirm_cancels_evenings_and_queues_family_notices(enrolled, evenings, login):
     teens, _ = evenings
-    data = {"starts_on": f"{teens.local_date}", "ends_on": f"{teens.local_date}", "reason": "weather", "confirm": "1"}
+    browser = login(enrolled.admin)
+    data = as_previewed(
+        browser, {"starts_on": f"{teens.local_date}", "ends_on": f"{teens.local_date}", "reason": "weather"}
+    )
 
-    response = login(enrolled.admin).post(reverse("groups:closures"), data)
+    response = browser.post(reverse("groups:closures"), data)
 
     assert response.status_code == 302
     assert Session.objects.filter(status="cancelled").count() == 2
@@ -251,8 +261,10 @@ def test_a_closure_saved_before_its_evenings_exist_tells_families_when_they_are_
 
     cohort = enrolled.client_a.cohort
     monday = timezone.localdate() + datetime.timedelta(weeks=3, days=-timezone.localdate().weekday())
-    data = {"starts_on": f"{monday}", "ends_on": f"{monday}", "cohort": cohort.pk, "reason": "weather", "confirm": "1"}
     browser = login(enrolled.admin)
+    data = as_previewed(
+        browser, {"starts_on": f"{monday}", "ends_on": f"{monday}", "cohort": cohort.pk, "reason": "weather"}
+    )
     response = browser.post(reverse("groups:closures"), data, follow=True)
     assert "No evenings are scheduled on those days yet" in text(response)
     assert not OutboxMessage.objects.filter(kind="closure").exists()
@@ -519,3 +531,23 @@ def test_a_closure_of_years_is_refused_as_a_mistyped_year_and_keeps_what_was_typ
     assert response.status_code == 200 and "A closure covers at most 92 days" in page and "Check the year." in page
     assert f'value="{end}"' in response.content.decode()
     assert not Closure.objects.exists() and not OutboxMessage.objects.filter(kind="closure").exists()
+
+
+def test_a_closure_changed_after_its_preview_is_shown_again_not_saved(enrolled, evenings, login):
+    """Previewed for one day, then the last day changed before "Save": the admin saw one
+    evening cancelled and would have cancelled four, and told their families."""
+    teens, _ = evenings
+    browser = login(enrolled.admin)
+    day = f"{teens.local_date}"
+    data = as_previewed(browser, {"starts_on": day, "ends_on": day, "reason": "weather", "cohort": teens.cohort_id})
+    later = teens.local_date + datetime.timedelta(days=6)
+    factories.SessionFactory(cohort=teens.cohort, starts_at=teens.starts_at + datetime.timedelta(days=2))
+    response = browser.post(reverse("groups:closures"), {**data, "ends_on": f"{later}"})
+    page = text(response)
+    assert response.status_code == 200 and "has changed since the list was shown" in page
+    assert f'value="{later}"' in response.content.decode()  # what was typed is kept
+    assert not Closure.objects.exists() and not Session.objects.filter(status="cancelled").exists()
+    # Saving the list now shown goes through.
+    again = as_previewed(browser, {**data, "ends_on": f"{later}"})
+    assert browser.post(reverse("groups:closures"), again).status_code == 302
+    assert Closure.objects.get().ends_on == later
