@@ -282,6 +282,9 @@ class FamilyAppointmentForm(forms.ModelForm):
                     ends_at = starts_at + datetime.timedelta(minutes=data["duration_minutes"])
                     for message in self._evenings_in_the_way(starts_at, ends_at, data.get("clinician")):
                         self.add_error("time", message)
+                    invited = data.get("invited") or []
+                    for message in self._appointments_in_the_way(starts_at, ends_at, data.get("clinician"), invited):
+                        self.add_error("time", message)
             self.instance.starts_at = starts_at
         return data
 
@@ -308,6 +311,38 @@ class FamilyAppointmentForm(forms.ModelForm):
                     **when,
                 }
             messages.append(message)
+        return messages
+
+
+    def _appointments_in_the_way(self, starts_at, ends_at, clinician, invited):
+        """Other family appointments at that time with the same clinician or one of
+        the same family members (a parent of two clients, say). Named by time only:
+        the other appointment may be another client's."""
+        members = {link.family_member_id for link in invited}
+        with_them = Q(clinician=clinician) if clinician else Q(pk__in=[])
+        if members:
+            with_them |= Q(invited__family_member__in=members)
+        longest = datetime.timedelta(minutes=240)  # the longest an appointment may be
+        others = (
+            FamilyAppointment.objects.booked()
+            .filter(with_them, starts_at__lt=ends_at, starts_at__gt=starts_at - longest)
+            .exclude(pk=self.instance.pk)
+            .prefetch_related("invited")
+            .distinct()
+            .order_by("starts_at")
+        )
+        messages = []
+        for other in others:
+            if other.starts_at + datetime.timedelta(minutes=other.duration_minutes) <= starts_at:
+                continue
+            hours = f"{other.local_start:%H:%M}-{other.local_end:%H:%M}"
+            if clinician and other.clinician_id == clinician.pk:
+                message = _("%(clinician)s has another family appointment then (%(hours)s).")
+                messages.append(message % {"clinician": clinician.display_name, "hours": hours})
+            for link in invited:
+                if any(theirs.family_member_id == link.family_member_id for theirs in other.invited.all()):
+                    message = _("%(name)s is invited to another family appointment then (%(hours)s).")
+                    messages.append(message % {"name": link.family_member.get_full_name(), "hours": hours})
         return messages
 
 

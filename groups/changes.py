@@ -142,6 +142,10 @@ def add_make_up(cohort, starts_at, by, *, replaces=None, minutes=None):
     """An extra evening, usually standing in for one that was cancelled."""
     if replaces is not None and not replaces.is_cancelled:
         raise ValidationError("A make-up stands in for a cancelled evening.")
+    if replaces is not None and replaces.moved_to_id:
+        raise ValidationError("That evening was moved, not cancelled: it still takes place.")
+    if replaces is not None and replaces.replacements.filter(status=Session.Status.SCHEDULED).exists():
+        raise ValidationError("That evening already has a make-up.")
     minutes = minutes or cohort.duration_minutes
     check_new_time(cohort, starts_at, minutes)
     session = _save_new(

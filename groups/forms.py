@@ -193,8 +193,11 @@ class MakeUpForm(WhenForm):
 
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["replaces"].queryset = cohort.sessions.filter(status=Session.Status.CANCELLED).order_by(
-            "-starts_at"
+        # A cancelled evening not moved elsewhere and not already made up (one make-up each).
+        self.fields["replaces"].queryset = (
+            cohort.sessions.filter(status=Session.Status.CANCELLED, moved_to__isnull=True)
+            .exclude(replacements__status=Session.Status.SCHEDULED)
+            .order_by("-starts_at")
         )
 
 

@@ -272,3 +272,39 @@ def test_booking_form_refuses_a_time_the_client_is_in_group_or_the_clinician_run
     other.status, other.cancel_reason = "cancelled", "Snow"
     other.save()
     assert browser.post(url, booking(clinic, days=4, time="19:00")).status_code == 302
+
+
+def test_booking_form_refuses_a_clinician_or_a_parent_already_booked_then(clinic, login):
+    url = reverse("families:appointment_new", args=[clinic.client_a.pk])
+    browser = login(clinic.admin)
+    assert browser.post(url, booking(clinic, time="10:30", duration_minutes=60)).status_code == 302
+
+    # The same clinician, overlapping by fifteen minutes.
+    response = browser.post(url, booking(clinic, time="11:15", duration_minutes=60))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{clinic.clinician_1.display_name} has another family appointment then (10:30-11:30)." in page
+    assert response.context["form"]["time"].value() == "11:15"
+
+    # The same parent, with another clinician, for another of their children (named by time only).
+    sibling = factories.ClientFactory(cohort=clinic.client_b.cohort)
+    factories.FamilyLinkFactory(client=sibling, family_member=clinic.family_a)
+    sibling_url = reverse("families:appointment_new", args=[sibling.pk])
+    data = booking(clinic, time="11:00", duration_minutes=30, clinician=clinic.clinician_2.pk)
+    data["invited"] = [sibling.family_links.get().pk]
+    response = browser.post(sibling_url, data)
+    page = response.content.decode()
+    assert f"{clinic.family_a.get_full_name()} is invited to another family appointment then (10:30-11:30)." in page
+    assert clinic.client_a.first_name not in page.split("<main")[1].split("is invited to another")[1][:200]
+
+    # Back to back is fine, and so is a time freed by a cancellation.
+    assert browser.post(url, booking(clinic, time="11:30", duration_minutes=30)).status_code == 302
+    first = FamilyAppointment.objects.order_by("starts_at").first()
+    FamilyAppointment.objects.filter(pk=first.pk).update(
+        cancelled_at=timezone.now(), cancelled_by=clinic.admin, cancel_reason="Family asked to move it"
+    )
+    assert browser.post(sibling_url, data).status_code == 302
+    # Saving an appointment again, unchanged, does not find it in its own way.
+    kept = FamilyAppointment.objects.booked().get(client=sibling)
+    edit = {**data, "invited": data["invited"]}
+    assert browser.post(reverse("families:appointment_edit", args=[kept.pk]), edit).status_code == 302

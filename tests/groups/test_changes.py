@@ -148,6 +148,33 @@ def test_make_up_cannot_replace_an_evening_that_still_happens(evenings, enrolled
     assert Session.objects.filter(kind="make_up").count() == 0
 
 
+def test_one_make_up_per_cancelled_evening_and_none_for_a_moved_one(evenings, enrolled, login):
+    from groups.forms import MakeUpForm
+
+    teens, _ = evenings
+    changes.apply_closure(closure_on(teens.local_date))
+    teens.refresh_from_db()
+    moved_away = factories.SessionFactory(cohort=teens.cohort, day=teens.local_date + datetime.timedelta(days=1))
+    changes.reschedule(moved_away, moved_away.starts_at + datetime.timedelta(days=2, hours=-2), enrolled.admin)
+    moved_away.refresh_from_db()
+    offered = MakeUpForm(cohort=teens.cohort).fields["replaces"].queryset
+    assert list(offered) == [teens]  # the moved evening still takes place: nothing to make up
+
+    changes.add_make_up(teens.cohort, teens.starts_at + datetime.timedelta(days=4), enrolled.admin, replaces=teens)
+    assert not MakeUpForm(cohort=teens.cohort).fields["replaces"].queryset.exists()
+    for evening, why in ((teens, "already has a make-up"), (moved_away, "was moved, not cancelled")):
+        with pytest.raises(ValidationError, match=why):
+            changes.add_make_up(
+                teens.cohort, teens.starts_at + datetime.timedelta(days=5), enrolled.admin, replaces=evening
+            )
+    # The page refuses the choice and keeps what was typed.
+    day = teens.local_date + datetime.timedelta(days=5)
+    typed = {"day": f"{day}", "start_time": "10:00", "replaces": teens.pk}
+    response = login(enrolled.admin).post(reverse("groups:make_up", args=[teens.cohort_id]), typed)
+    assert response.status_code == 200 and f'value="{day}"' in response.content.decode()
+    assert Session.objects.filter(kind="make_up").count() == 1
+
+
 # --- A family with children in two groups, texts and Spanish ---------------------------------
 
 
