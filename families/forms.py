@@ -313,7 +313,6 @@ class FamilyAppointmentForm(forms.ModelForm):
             messages.append(message)
         return messages
 
-
     def _appointments_in_the_way(self, starts_at, ends_at, clinician, invited):
         """Other family appointments at that time with the same clinician or one of
         the same family members (a parent of two clients, say). Named by time only:
