@@ -41,12 +41,15 @@ def my_sessions(user):
     ).select_related("cohort")
 
 
-def my_evenings(user, today=None):
-    """``user``'s evenings today (as lead or co-facilitator); the next one when there is none today."""
-    today = today or timezone.localdate()
-    # Each evening with its group note and its counts, in the evenings' own query
-    # (an evening has a few attendees and entries: the joined rows stay few).
-    evenings = (
+#: How far back the Tonight page looks for evenings not yet charted (a clinician
+#: who charts after midnight, or the next day, finds last night's there).
+STILL_TO_CHART_DAYS = 14
+
+
+def _with_counts(user):
+    """``user``'s evenings, each with its group note and its counts, in the evenings'
+    own query (an evening has a few attendees and entries: the joined rows stay few)."""
+    return (
         my_sessions(user)
         .select_related("group_note")
         .annotate(
@@ -55,10 +58,34 @@ def my_evenings(user, today=None):
             entries_signed=Count("entries", filter=Q(entries__signed_at__isnull=False), distinct=True),
         )
     )
+
+
+def my_evenings(user, today=None):
+    """``user``'s evenings today (as lead or co-facilitator); the next one when there is none today."""
+    today = today or timezone.localdate()
+    evenings = _with_counts(user)
     sessions = list(evenings.between_days(today, today))
     if not sessions:
         upcoming = evenings.scheduled().filter(starts_at__gte=local_midnight(today + datetime.timedelta(1)))
         sessions = list(upcoming.order_by("starts_at")[:1])
+    return _evenings(sessions)
+
+
+def still_to_chart(user, today=None):
+    """``user``'s evenings of the last STILL_TO_CHART_DAYS days before today that took
+    place and are not charted yet, oldest first: after midnight last night's evening
+    is no longer tonight's, and must not drop out of sight before it is signed."""
+    today = today or timezone.localdate()
+    since = local_midnight(today - datetime.timedelta(days=STILL_TO_CHART_DAYS))
+    earlier = (
+        _with_counts(user)
+        .scheduled()
+        .filter(charted_at__isnull=True, starts_at__gte=since, starts_at__lt=local_midnight(today))
+    )
+    return _evenings(list(earlier.order_by("starts_at")))
+
+
+def _evenings(sessions):
     if not sessions:
         return []
     expected = rosters(sessions)

@@ -76,6 +76,31 @@ def test_tonight_lists_only_the_clinicians_own_evenings(clinic, login, evening):
     assert chart_url(evening) not in page
 
 
+def test_last_nights_evening_stays_on_tonight_after_midnight_until_it_is_charted(clinic, login, time_machine):
+    """At 00:10 Thursday's evening is no longer tonight's; not yet charted, it is still
+    listed (above the next evening), and it leaves once its group note is signed."""
+    from clinicians.group_charting import sign_all
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    last_night = factories.SessionFactory(cohort=clinic.client_a.cohort, day=yesterday)
+    long_ago = factories.SessionFactory(cohort=clinic.client_a.cohort, day=yesterday - datetime.timedelta(days=20))
+    cancelled = factories.SessionFactory(cohort=clinic.client_a.cohort, day=yesterday - datetime.timedelta(days=2))
+    cancelled.status, cancelled.cancel_reason = "cancelled", "Snow"
+    cancelled.save()
+    time_machine.move_to(timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(0, 10))))
+    page = login(clinic.clinician_1).get(reverse("clinicians:tonight")).content.decode()
+    assert "An earlier evening still to chart" in page and chart_url(last_night) in page
+    assert chart_url(long_ago) not in page and chart_url(cancelled) not in page
+    assert chart_url(last_night) not in login(clinic.clinician_2).get(reverse("clinicians:tonight")).content.decode()
+
+    factories.GroupNoteFactory(session=last_night, author=clinic.clinician_1)
+    sign_all(last_night, clinic.clinician_1)
+    last_night.refresh_from_db()
+    assert last_night.is_charted
+    page = login(clinic.clinician_1).get(reverse("clinicians:tonight")).content.decode()
+    assert "still to chart" not in page and chart_url(last_night) not in page
+
+
 def test_clinician_home_links_to_tonight(clinic, login):
     page = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
     assert reverse("clinicians:tonight") in page
