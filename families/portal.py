@@ -91,13 +91,14 @@ def child_week(client, member, now=None):
     # And the evenings of the coming weeks that will not happen where they were planned,
     # so a family can plan around them before their week comes.
     ahead_ends = local_midnight(sunday + datetime.timedelta(days=1, weeks=CHANGES_AHEAD_WEEKS))
-    changes_ahead = Q(
-        cohort_id=client.cohort_id, status=Session.Status.CANCELLED, starts_at__gte=week_ends, starts_at__lt=ahead_ends
+    # (cancelled or moved), and the make-up evenings added in them.
+    changes_ahead = Q(cohort_id=client.cohort_id, starts_at__gte=week_ends, starts_at__lt=ahead_ends) & (
+        Q(status=Session.Status.CANCELLED) | Q(status=Session.Status.SCHEDULED, kind=Session.Kind.MAKE_UP)
     )
     loaded = list(
         Session.objects.filter(cohort_id__in=cohorts | {client.cohort_id})
-        .select_related("moved_to", "closure")
-        .defer("agenda", "moved_to__agenda")
+        .select_related("moved_to", "closure", "replaces")
+        .defer("agenda", "moved_to__agenda", "replaces__agenda")
         .filter(Q(starts_at__gte=week_begins, starts_at__lt=week_ends) | Q(pk=Subquery(upcoming)) | changes_ahead)
         .annotate(family_group_attended=Subquery(family_mark))
         .order_by("starts_at")
@@ -110,7 +111,9 @@ def child_week(client, member, now=None):
         (s for s in loaded if s.cohort_id == client.cohort_id and not s.is_cancelled and s.ends_at > now), None
     )
     week.changes_ahead = [
-        Evening(s) for s in loaded if s.cohort_id == client.cohort_id and s.is_cancelled and s.local_date > sunday
+        Evening(s)
+        for s in loaded
+        if s.cohort_id == client.cohort_id and (s.is_cancelled or s.is_make_up) and s.local_date > sunday
     ]
     week.family_group = next((s for s in sessions if s.has_family_group and not s.is_cancelled), None)
     week.family_group_over = bool(week.family_group) and week.family_group.family_group_ends_at <= now

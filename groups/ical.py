@@ -5,6 +5,7 @@ import datetime
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from iop.models import Client, Program
@@ -20,12 +21,13 @@ FEED_FUTURE = datetime.timedelta(weeks=26)
 def cohort_feed(cohort):
     now = timezone.now()
     sessions = Session.objects.filter(cohort=cohort, starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE)
-    return _calendar(f"{cohort.name} group", sessions.select_related("cohort"))
+    return _calendar(_("%(cohort)s group") % {"cohort": cohort.name}, sessions.select_related("cohort"))
 
 
 def family_feed(member):
     """Sessions of the cohorts the member's own (linked, not suspended) children are
-    enrolled in, during their enrollment only."""
+    enrolled in, during their enrollment only (in the active language: the view
+    makes it the member's)."""
     now = timezone.now()
     clients = Client.objects.visible_to(member)
     spans = Q(pk__in=[])
@@ -33,7 +35,7 @@ def family_feed(member):
         until = e.ended_on or (now + FEED_FUTURE).date()
         spans |= Q(cohort_id=e.cohort_id) & Q(starts_at__date__gte=e.started_on, starts_at__date__lte=until)
     sessions = Session.objects.filter(spans, starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE)
-    return _calendar("Group evenings", sessions.select_related("cohort").distinct())
+    return _calendar(_("Group evenings"), sessions.select_related("cohort").distinct())
 
 
 def _calendar(name, sessions):
@@ -54,16 +56,16 @@ def _calendar(name, sessions):
 
 
 def _event(session, program, skill):
-    summary = f"{session.cohort.name} group"
-    description = f"This week's skill: {skill.title}" if skill else ""
+    summary = _("%(cohort)s group") % {"cohort": session.cohort.name}
+    description = _("This week's skill: %(skill)s") % {"skill": skill.title} if skill else ""
     return _base_event(
         f"session-{session.pk}", summary, session, session.starts_at, session.ends_at, program, description
     )
 
 
 def _family_group_event(session, program, skill):
-    summary = f"Family group: {skill.title}" if skill else "Family group"
-    description = "Families join the group to learn this week's skill."
+    summary = _("Family group: %(skill)s") % {"skill": skill.title} if skill else _("Family group")
+    description = _("Families join the group to learn this week's skill.")
     return _base_event(
         f"family-group-{session.pk}",
         summary,
@@ -84,7 +86,7 @@ def _base_event(uid, summary, session, starts_at, ends_at, program, description)
     event.add("dtend", ends_at.astimezone(zone))
     event.add("location", ", ".join(part for part in (session.room, program.address) if part))
     if session.is_cancelled:
-        event.add("summary", f"Cancelled: {summary}")
+        event.add("summary", _("Cancelled: %(evening)s") % {"evening": summary})
         event.add("status", "CANCELLED")
     else:
         event.add("summary", summary)

@@ -203,6 +203,10 @@ class Session(models.Model):
         return self.status == self.Status.CANCELLED
 
     @property
+    def is_make_up(self):
+        return self.kind == self.Kind.MAKE_UP
+
+    @property
     def is_charted(self):
         return self.charted_at is not None
 

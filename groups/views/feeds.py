@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -38,7 +39,8 @@ def family_feed(request, token):
         family_member__is_active=True,
     )
     audit.record("calendar_feed", link, actor=link.family_member)
-    return _ics(ical.family_feed(link.family_member), "group.ics")
+    with translation.override(link.family_member.language):
+        return _ics(ical.family_feed(link.family_member), "group.ics")
 
 
 @family_required

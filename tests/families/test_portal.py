@@ -139,6 +139,32 @@ def test_the_coming_weeks_cancelled_and_moved_evenings_are_listed_for_the_childs
     assert len(five_changes) == len(three_changes)
 
 
+def test_a_make_up_evening_in_the_coming_weeks_is_listed_with_the_evening_it_stands_in_for(family_week, login):
+    from groups import changes
+
+    cohort = family_week.client_a.cohort
+    monday = week_start(timezone.localdate())
+    closed = evening(cohort, monday + datetime.timedelta(weeks=2, days=1))
+    changes.apply_closure(factories.ClosureFactory(starts_on=closed.local_date, cohort=cohort))
+    closed.refresh_from_db()
+    saturday = timezone.make_aware(
+        datetime.datetime.combine(monday + datetime.timedelta(weeks=2, days=5), datetime.time(10))
+    )
+    changes.add_make_up(cohort, saturday, family_week.admin, replaces=closed)
+    changes.add_make_up(cohort, saturday + datetime.timedelta(weeks=1), family_week.admin)
+    page = login(family_week.family_a).get(reverse("families:home")).content.decode()
+    ahead = page.split("Changes in the coming weeks", 1)[1].split("</ul>", 1)[0]
+    day = closed.local_start
+    assert f"Make-up evening, for {day:%a} {day.day} {day:%b}" in ahead
+    assert f"{saturday:%a} {saturday.day} {saturday:%b}</span> 10:00" in ahead
+    assert "Extra evening" in ahead
+
+    translation_page = login(family_week.family_a)
+    translation_page.post(reverse("families:set_language"), {"language": "es"})
+    spanish = translation_page.get(reverse("families:home")).content.decode()
+    assert "Sesión de recuperación" in spanish and "Sesión adicional" in spanish
+
+
 def test_unpublished_summary_is_not_shown(family_week, login):
     summary = family_week.summaries[family_week.client_a.pk]
     summary.status, summary.published_at, summary.published_by = "draft", None, None

@@ -66,6 +66,18 @@ def test_family_feed_shows_own_childs_group_and_family_group_only(enrolled, fami
     assert enrolled.client_b.cohort.name not in text
 
 
+def test_family_feed_is_in_the_family_members_language(enrolled, family_evening, client):
+    enrolled.family_a.language = "es"
+    enrolled.family_a.save()
+    family_evening.status, family_evening.cancel_reason = "cancelled", "Holiday"
+    family_evening.save()
+    link = FamilyCalendarToken.renew(enrolled.family_a)
+    _, found = events(client.get(reverse("groups:family_feed", args=[link.token])))
+    summaries = sorted(str(e["SUMMARY"]) for e in found)
+    assert summaries == [f"Cancelada: Grupo {family_evening.cohort.name}", "Cancelada: Grupo familiar"]
+    assert all("Families join" not in str(e.get("DESCRIPTION", "")) for e in found)
+
+
 def test_family_feed_leaves_out_evenings_after_discharge(enrolled, evenings, client):
     enrolled.client_a.enrollments.update(ended_on=timezone.localdate(), end_reason="discharge")
     link = FamilyCalendarToken.renew(enrolled.family_a)
