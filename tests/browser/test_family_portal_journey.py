@@ -64,3 +64,30 @@ def test_parent_copies_the_calendar_link_with_one_tap_on_a_phone(demo_clinic, li
     subscribe = page.get_by_role("link", name="Subscribe on this phone").get_attribute("href")
     assert subscribe == "webcal://" + address.split("://", 1)[1]
     assert serious_violations(page) == []
+
+
+#: What a thumb taps on the family pages: buttons, the menu button, and links that stand
+#: on their own (a link inside a sentence is read, not aimed at).
+TAP_TARGETS = """() => [...document.querySelectorAll(
+  '.navbar-toggler, main .btn, main p > a:only-child, main li > a:first-child'
+)].filter(el => el.offsetParent !== null).map(el => ({
+  name: (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 40),
+  height: el.getBoundingClientRect().height,
+}))"""
+
+
+def test_what_a_parent_taps_on_a_phone_is_at_least_44_px_high(demo_clinic, live_server, page, sign_in):
+    page.set_viewport_size(PHONE)
+    sign_in(page, "parent@demo.clinic")
+    pages = [
+        ("link", "Past weeks' skills"),
+        ("link", "Maya's week"),
+        ("link", "How we contact you"),
+    ]
+    measured = [(page.url, t) for t in page.evaluate(TAP_TARGETS)]
+    for role, name in pages:
+        page.get_by_role(role, name=name).first.click()
+        page.wait_for_load_state()
+        measured += [(page.url, t) for t in page.evaluate(TAP_TARGETS)]
+    assert len(measured) >= 10
+    assert [(url, t) for url, t in measured if t["height"] < 44] == []
