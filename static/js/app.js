@@ -116,7 +116,9 @@
 (function () {
   "use strict";
   function focusFirstError() {
-    const field = document.querySelector("main form .is-invalid, main form [aria-invalid='true']");
+    // Fields outside their form's element (tied to it by form="...", as on an
+    // evening's chart) count too.
+    const field = document.querySelector("main .is-invalid, main [aria-invalid='true']");
     const target = field || document.querySelector("main form .alert-danger, main form .alert-block");
     if (!target) return;
     if (!field) target.setAttribute("tabindex", "-1");

@@ -128,3 +128,20 @@ def test_a_note_typed_just_before_an_attendance_error_is_on_the_page_that_comes_
 
     expect(page.get_by_text("How many minutes late?")).to_be_visible()
     expect(page.get_by_role("region", name="Group note").get_by_label("Activities")).to_have_value(typed)
+
+
+def test_a_refused_save_takes_the_keyboard_to_the_field_that_needs_attention(demo_clinic, live_server, page, sign_in):
+    """Without autosave's help (Save drafts straight after typing), the page comes back
+    with the message beside the field, and the focus there, not at the top."""
+    evening = teens_evening_today()
+    sign_in(page, "clinician@demo.clinic")
+    page.goto(f"{live_server.url}/sessions/{evening.pk}/chart/")
+    page.wait_for_load_state()
+    note = page.get_by_role("region", name="Group note")
+    note.get_by_label("Themes").fill("Maya worried about exams.")
+    page.get_by_role("button", name="Save drafts").click()
+    expect(page.get_by_text("Some parts could not be saved")).to_be_visible()
+    expect(page.get_by_role("region", name="Group note").get_by_label("Themes")).to_be_focused()
+    expect(page.get_by_role("region", name="Group note").get_by_label("Themes")).to_have_value(
+        "Maya worried about exams."
+    )
