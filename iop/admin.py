@@ -87,6 +87,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "kind", "recipient", "channel", "status", "attempts", "due_at", "sent_at"]
     list_filter = ["status", "kind", "channel", "urgent"]
+    # The text is not shown: some carry a one-time link (a questionnaire, an invitation)
+    # that would let whoever reads it here answer or sign in as its recipient.
+    exclude = ["body"]
     search_fields = ["to_address", "idempotency_key"]
 
     def has_add_permission(self, request):

@@ -144,3 +144,14 @@ def test_log_names_each_kind_of_message_in_words(clinic, login):
     assert "<td>Skill summary ready" in page and '<option value="skill_summary">Skill summary ready</option>' in page
     assert "<td>Some new kind" in page  # a kind without a label shows its code in words
     assert "<td>skill_summary" not in page
+
+
+def test_the_django_admin_does_not_show_a_messages_text_with_its_one_time_link(clinic, login):
+    from clinicians.models import SelfReportLink
+
+    _link, token = SelfReportLink.issue(
+        client=clinic.client_a, instrument="phqa", created_by=clinic.clinician_1, mode="link"
+    )
+    message = factories.OutboxMessageFactory(recipient=clinic.family_a, body=f"Your questionnaire: /q/{token}/")
+    page = login(clinic.superuser).get(reverse("admin:iop_outboxmessage_change", args=[message.pk]))
+    assert page.status_code == 200 and token not in page.content.decode()
