@@ -48,6 +48,15 @@ def group_chart(request, pk):
         return _take_attendance(request, session, action)
     if action not in ("save", "sign"):
         return _show(request, evening_sheet(session, request.user))
+    if any(name.startswith("status_") for name in request.POST):
+        # Attendance marks chosen and not saved on their own came along: saved first
+        # (signing needs them), or the page comes back with their errors and all typed.
+        sheet = evening_sheet(session, request.user, data=request.POST, attendance_data=request.POST)
+        if not sheet.attendance_locked:
+            if not sheet.attendance.is_valid():
+                messages.error(request, _("The attendance marks need attention; nothing was saved yet."))
+                return _show(request, sheet, status=400)
+            sheet.attendance.save(request.user)
     saved, sheet = _save_drafts(request, session)
     if not saved:
         return _show(request, sheet, status=400)
@@ -71,6 +80,13 @@ def _take_attendance(request, session, action):
     if sheet.attendance_locked:
         messages.error(request, _("This evening is cancelled or charted; attendance can no longer change."))
     elif action == "all_present":
+        # The marks chosen on the sheet (late, left early, absent) are saved first:
+        # "everyone not recorded" means the rows still left empty, not the ones just set.
+        if any(name.startswith("status_") for name in request.POST):
+            if not sheet.attendance.is_valid():
+                return _show(request, sheet, status=400)
+            if sheet.attendance.has_changed():
+                sheet.attendance.save(request.user)
         try:
             marked = group_charting.mark_all_present(session, sheet.clients, request.user)
         except ValidationError as error:

@@ -126,6 +126,23 @@
       });
     });
   }
+  if (attendance && form) {
+    // Marks chosen and not yet saved with "Save attendance" go with "Save drafts" and
+    // "Sign all" too: a clinician who fills in the sheet, then the note, then signs,
+    // must not find the marks gone (and signing refused for want of them).
+    attendance.addEventListener("change", function () { attendance.dataset.changed = "1"; });
+    form.addEventListener("submit", function () {
+      if (!attendance.dataset.changed) return;
+      Array.prototype.forEach.call(attendance.elements, function (field) {
+        if (!field.name || field.name === "csrfmiddlewaretoken" || field.name === "action") return;
+        const copy = document.createElement("input");
+        copy.type = "hidden";
+        copy.name = field.name;
+        copy.value = field.value;
+        form.appendChild(copy);
+      });
+    });
+  }
   if (attendance) {
     attendance.addEventListener("change", function (event) {
       const select = event.target;

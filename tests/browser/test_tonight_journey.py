@@ -145,3 +145,15 @@ def test_a_refused_save_takes_the_keyboard_to_the_field_that_needs_attention(dem
     expect(page.get_by_role("region", name="Group note").get_by_label("Themes")).to_have_value(
         "Maya worried about exams."
     )
+
+
+def test_marks_chosen_and_not_saved_on_their_own_go_with_save_drafts(demo_clinic, live_server, page, sign_in):
+    evening = teens_evening_today()
+    evening.attendance.all().delete()
+    sign_in(page, "clinician@demo.clinic")
+    page.goto(f"{live_server.url}/sessions/{evening.pk}/chart/")
+    page.wait_for_load_state()
+    page.get_by_role("row", name="Amara Johnson").get_by_label("Attendance").select_option("excused")
+    page.get_by_role("button", name="Save drafts").click()
+    expect(page.get_by_text("Drafts saved.")).to_be_visible()
+    expect(page.get_by_role("row", name="Amara Johnson").get_by_label("Attendance")).to_have_value("excused")

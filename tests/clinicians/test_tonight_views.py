@@ -183,6 +183,60 @@ def test_mark_everyone_present_fills_only_the_unrecorded(clinic, login, evening)
     assert statuses == {clinic.client_a.pk: "excused", other.pk: "present"}
 
 
+def test_mark_everyone_present_keeps_the_marks_just_chosen_on_the_sheet(clinic, login, evening):
+    """Late for one, absent for another, then "Mark everyone not recorded present"
+    (without "Save attendance" first): the chosen marks stay, the rest are present."""
+    late, absent, empty = (factories.ClientFactory(cohort=clinic.client_a.cohort) for _ in range(3))
+    for client in (late, absent, empty):
+        factories.EnrollmentFactory(client=client)
+    sheet = {
+        f"status_{clinic.client_a.pk}": "present",
+        f"status_{late.pk}": "late",
+        f"late_{late.pk}": "20",
+        f"status_{absent.pk}": "excused",
+        f"status_{empty.pk}": "",  # not recorded
+    }
+    login(clinic.clinician_1).post(chart_url(evening), {**sheet, "action": "all_present"})
+    marks = {a.client_id: (a.status, a.late_minutes) for a in Attendance.objects.filter(session=evening)}
+    assert marks == {
+        clinic.client_a.pk: ("present", 0),
+        late.pk: ("late", 20),
+        absent.pk: ("excused", 0),
+        empty.pk: ("present", 0),
+    }
+    # A mark that needs its minutes is sent back, with nothing marked.
+    Attendance.objects.filter(session=evening).exclude(client=clinic.client_a).delete()
+    response = login(clinic.clinician_1).post(
+        chart_url(evening), {**sheet, f"late_{late.pk}": "", "action": "all_present"}
+    )
+    assert response.status_code == 400
+    assert Attendance.objects.filter(session=evening).count() == 1
+
+
+def test_marks_chosen_but_not_saved_go_with_save_drafts_and_sign_all(clinic, login, evening):
+    from groups.models import Attendance as Mark
+
+    Mark.objects.filter(session=evening).delete()
+    data = {
+        **note_data(),
+        **entry_data(clinic.client_a),
+        f"status_{clinic.client_a.pk}": "left_early",
+        f"left_{clinic.client_a.pk}": "45",
+        "action": "sign",
+    }
+    browser = login(clinic.clinician_1)
+    # Minutes missing: the page comes back with everything typed, nothing saved.
+    response = browser.post(chart_url(evening), {**data, f"left_{clinic.client_a.pk}": ""})
+    assert response.status_code == 400 and "The attendance marks need attention" in response.content.decode()
+    assert "Body scan; leaves on a stream." in response.content.decode()
+    assert not Mark.objects.filter(session=evening).exists() and not GroupNote.objects.exists()
+    response = browser.post(chart_url(evening), data)
+    assert response.status_code == 302
+    mark = Mark.objects.get(session=evening)
+    assert (mark.status, mark.left_early_minutes) == ("left_early", 45)
+    assert GroupNote.objects.get(session=evening).is_signed
+
+
 def test_nobody_is_marked_present_for_an_evening_on_a_later_day(clinic, login):
     factories.EnrollmentFactory(client=clinic.client_a)
     later = timezone.localdate() + datetime.timedelta(days=4)
