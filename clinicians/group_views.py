@@ -67,11 +67,11 @@ def group_chart(request, pk):
     return redirect(_chart_url(session))
 
 
-def _show(request, sheet, status=200):
+def _show(request, sheet, status=200, refused_addendum=None):
     audit.record_each("view_group_note", sheet.shown_records(), session=sheet.session.pk)
     # Opened from a client's chart (?client=pk): lead back there, if they are on this roster.
     came_from = next((client for client in sheet.clients if str(client.pk) == request.GET.get("client")), None)
-    context = {"sheet": sheet, "session": sheet.session, "came_from": came_from}
+    context = {"sheet": sheet, "session": sheet.session, "came_from": came_from, "refused_addendum": refused_addendum}
     return render(request, "clinicians/group_chart.html", context, status=status)
 
 
@@ -230,6 +230,16 @@ def group_addendum(request, pk):
         raise PermissionDenied
     form = GroupAddendumForm(request.POST)
     anchor = f"entry-{record.client_id}" if entry_pk else "group-note"
+    if form.is_valid() and not entry_pk:
+        # The group note's addenda are read in every attendee's chart, as the note is.
+        found = group_charting.names_in(form.cleaned_data["text"], group_charting.cohort_client_names(session.cohort))
+        if found:
+            message = _(
+                "An addendum to the group note is copied into every attendee's chart, so it must not name a "
+                "client (found: %(names)s). Add it to that client's own entry instead."
+            ) % {"names": ", ".join(found)}
+            refused = {"key": "group", "text": form.cleaned_data["text"], "error": message}
+            return _show(request, evening_sheet(session, request.user), status=400, refused_addendum=refused)
     if form.is_valid():
         addendum = add_group_addendum(record, request.user, form.cleaned_data["text"])
         client = getattr(record, "client", None)

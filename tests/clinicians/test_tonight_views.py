@@ -374,6 +374,21 @@ def test_sign_all_signs_and_locks_then_addenda_follow(clinic, login, evening):
     assert "Father called after group." in page and "Used the skill twice this week." in page
 
 
+def test_an_addendum_to_the_group_note_naming_a_client_is_refused_and_kept(clinic, login, evening):
+    client = login(clinic.clinician_1)
+    client.post(chart_url(evening), {"action": "sign", **note_data(), **entry_data(clinic.client_a)})
+    typed = f"Correction: {clinic.client_a.first_name} left the room at 19:00."
+    response = client.post(reverse("clinicians:group_addendum", args=[evening.pk]), {"text": typed})
+    page = response.content.decode()
+    assert response.status_code == 400 and "must not name a client" in page
+    assert f">{typed}</textarea>" in page and 'aria-describedby="addendum-group-error"' in page
+    assert not GroupAddendum.objects.exists()
+    # The client's own entry takes it.
+    entry = IndividualEntry.objects.get()
+    client.post(reverse("clinicians:group_addendum", args=[evening.pk]), {"entry": entry.pk, "text": typed})
+    assert GroupAddendum.objects.get().entry == entry
+
+
 def test_sign_all_leaves_incomplete_entries_as_drafts(clinic, login, evening):
     response = login(clinic.clinician_1).post(
         chart_url(evening),
