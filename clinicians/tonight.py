@@ -29,6 +29,15 @@ class Evening:
     entries_signed: int
 
     @property
+    def without_entry(self):
+        """Clients who came and have no individual entry yet (by anyone)."""
+        return max(self.attended - self.entries, 0)
+
+    @property
+    def is_done(self):
+        return self.session.is_charted and self.entries_signed == self.entries and not self.without_entry
+
+    @property
     def is_today(self):
         return self.session.local_date == timezone.localdate()
 
@@ -73,16 +82,14 @@ def my_evenings(user, today=None):
 
 def still_to_chart(user, today=None):
     """``user``'s evenings of the last STILL_TO_CHART_DAYS days before today that took
-    place and are not charted yet, oldest first: after midnight last night's evening
-    is no longer tonight's, and must not drop out of sight before it is signed."""
+    place and are not fully charted, oldest first: the group note unsigned, an entry
+    unsigned, or someone who came with no entry. After midnight last night's evening
+    is no longer tonight's, and must not drop out of sight before it is done."""
     today = today or timezone.localdate()
     since = local_midnight(today - datetime.timedelta(days=STILL_TO_CHART_DAYS))
-    earlier = (
-        _with_counts(user)
-        .scheduled()
-        .filter(charted_at__isnull=True, starts_at__gte=since, starts_at__lt=local_midnight(today))
-    )
-    return _evenings(list(earlier.order_by("starts_at")))
+    earlier = _with_counts(user).scheduled().filter(starts_at__gte=since, starts_at__lt=local_midnight(today))
+    evenings = _evenings(list(earlier.order_by("starts_at")))
+    return [evening for evening in evenings if not evening.is_done]
 
 
 def _evenings(sessions):

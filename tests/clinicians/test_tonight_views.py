@@ -100,6 +100,17 @@ def test_last_nights_evening_stays_on_tonight_after_midnight_until_it_is_charted
     page = login(clinic.clinician_1).get(reverse("clinicians:tonight")).content.decode()
     assert "still to chart" not in page and chart_url(last_night) not in page
 
+    # Charted, but someone who came has no entry, or an entry waits to be signed: still there.
+    factories.AttendanceFactory(session=last_night, client=clinic.client_a)
+    page = login(clinic.clinician_1).get(reverse("clinicians:tonight")).content.decode()
+    assert chart_url(last_night) in page and "1 client who came has no entry yet" in page
+    factories.IndividualEntryFactory(session=last_night, client=clinic.client_a, author=clinic.clinician_1)
+    page = login(clinic.clinician_1).get(reverse("clinicians:tonight")).content.decode()
+    assert chart_url(last_night) in page and "0 of 1 entries signed" in page
+    IndividualEntry.objects.filter(session=last_night).update(signed_at=timezone.now(), signed_by=clinic.clinician_1)
+    page = login(clinic.clinician_1).get(reverse("clinicians:tonight")).content.decode()
+    assert chart_url(last_night) not in page
+
 
 def test_clinician_home_links_to_tonight(clinic, login):
     page = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
