@@ -20,7 +20,8 @@ from iop.access import clinician_required
 from . import group_charting
 from .group_forms import GroupAddendumForm
 from .models import GroupNote, IndividualEntry, SignedRecordLocked, add_group_addendum
-from .tonight import evening_sheet, my_evenings, still_to_chart
+from .tonight import evening_sheet
+from .tonight import tonight as tonight_evenings
 
 
 def _session_for(user, pk):
@@ -33,7 +34,7 @@ def _chart_url(session, anchor=""):
 
 @clinician_required
 def tonight(request):
-    evenings, earlier = my_evenings(request.user), still_to_chart(request.user)
+    earlier, evenings = tonight_evenings(request.user)
     audit.record("view_tonight", request.user, sessions=[e.session.pk for e in earlier + evenings])
     return render(request, "clinicians/tonight.html", {"evenings": evenings, "earlier": earlier})
 

@@ -69,27 +69,25 @@ def _with_counts(user):
     )
 
 
-def my_evenings(user, today=None):
-    """``user``'s evenings today (as lead or co-facilitator); the next one when there is none today."""
+def tonight(user, today=None):
+    """The Tonight page's two lists: ``user``'s earlier evenings still to chart, and
+    their evenings today (the next one when there is none today). The last
+    STILL_TO_CHART_DAYS days and today are one query; rosters one more for both lists.
+
+    An earlier evening is listed while it is not done (the group note or an entry
+    unsigned, or someone who came with no entry), oldest first: after midnight last
+    night's evening is no longer tonight's, and must not drop out of sight."""
     today = today or timezone.localdate()
     evenings = _with_counts(user)
-    sessions = list(evenings.between_days(today, today))
-    if not sessions:
+    since = today - datetime.timedelta(days=STILL_TO_CHART_DAYS)
+    recent = list(evenings.between_days(since, today).order_by("starts_at"))
+    todays = [s for s in recent if s.local_date == today]
+    earlier = [s for s in recent if s.local_date < today and not s.is_cancelled]
+    if not todays:
         upcoming = evenings.scheduled().filter(starts_at__gte=local_midnight(today + datetime.timedelta(1)))
-        sessions = list(upcoming.order_by("starts_at")[:1])
-    return _evenings(sessions)
-
-
-def still_to_chart(user, today=None):
-    """``user``'s evenings of the last STILL_TO_CHART_DAYS days before today that took
-    place and are not fully charted, oldest first: the group note unsigned, an entry
-    unsigned, or someone who came with no entry. After midnight last night's evening
-    is no longer tonight's, and must not drop out of sight before it is done."""
-    today = today or timezone.localdate()
-    since = local_midnight(today - datetime.timedelta(days=STILL_TO_CHART_DAYS))
-    earlier = _with_counts(user).scheduled().filter(starts_at__gte=since, starts_at__lt=local_midnight(today))
-    evenings = _evenings(list(earlier.order_by("starts_at")))
-    return [evening for evening in evenings if not evening.is_done]
+        todays = list(upcoming.order_by("starts_at")[:1])
+    shown = _evenings(earlier + todays)
+    return [e for e in shown[: len(earlier)] if not e.is_done], shown[len(earlier) :]
 
 
 def _evenings(sessions):

@@ -33,7 +33,8 @@ def test_clinician_books_a_check_in_and_the_parent_sees_it(demo_clinic, live_ser
 
     page.get_by_label("Kind").select_option(label="Family check-in")
     page.get_by_label("Date").fill(day.isoformat())
-    page.get_by_label("Time").fill("17:15")
+    # Before group (17:30), whatever day of the week three days from now is.
+    page.get_by_label("Time").fill("16:30")
     page.get_by_label("Duration (minutes)").fill("20")
     page.get_by_label("How").select_option(label="Video")
     page.get_by_label("Rosa Alvarez (Mother)").check()
@@ -41,14 +42,14 @@ def test_clinician_books_a_check_in_and_the_parent_sees_it(demo_clinic, live_ser
     page.get_by_role("button", name="Book").click()
 
     expect(page.get_by_text("Invited family members who may be contacted are told at once")).to_be_visible()
-    expect(page.locator("#appointments")).to_contain_text("17:15")
+    expect(page.locator("#appointments")).to_contain_text("16:30")
     screenshot(page, "family-appointment-booked-phone")
     assert not serious_violations(page)
 
     page.context.clear_cookies()
     sign_in(page, "parent@demo.clinic")
     sessions = page.get_by_role("region", name="Family sessions")
-    expect(sessions).to_contain_text(f"{day:%A} {day.day} {day:%B}, 17:15")
+    expect(sessions).to_contain_text(f"{day:%A} {day.day} {day:%B}, 16:30")
     expect(sessions).to_contain_text("Family check-in · Video · with Jordan Reyes")
     screenshot(page, "family-portal-appointments-phone")
     assert not serious_violations(page)
