@@ -137,10 +137,14 @@ def _sign_all(request, session):
         messages.error(request, " ".join(error.messages))
         return
     if result.signed:
-        messages.success(
-            request,
-            _("Signed %(n)s notes. They are locked now; corrections are made as addenda.") % {"n": len(result.signed)},
+        # Which ones: the group note, and the entries by client.
+        names = [str(getattr(record, "client", None) or _("the group note")) for record in result.signed]
+        signed = ngettext(
+            "Signed %(n)s note (%(which)s). It is locked now; corrections are made as addenda.",
+            "Signed %(n)s notes (%(which)s). They are locked now; corrections are made as addenda.",
+            len(result.signed),
         )
+        messages.success(request, signed % {"n": len(result.signed), "which": ", ".join(names)})
     if result.incomplete:
         missing = "; ".join(
             f"{getattr(record, 'client', None) or _('group note')} ({', '.join(result.missing[record])})"

@@ -111,9 +111,11 @@ def _sign(request, note):
 
 
 @clinician_required
-@require_POST
 def note_addendum(request, pk):
     note = _note_for(request.user, pk)
+    if request.method != "POST":
+        # The address a refused addendum was shown at, opened again (Back, a reload).
+        return redirect("clinicians:note", note.pk)
     if note.author_id != request.user.pk or not note.is_signed:
         raise PermissionDenied
     form = AddendumForm(request.POST)

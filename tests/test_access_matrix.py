@@ -298,7 +298,10 @@ EXPECTATIONS = {
     "clinicians:note": Expect(**CHART, kwargs=chart_object("note")),
     "clinicians:note_edit": Expect(**CHART_DRAFT, kwargs=chart_object("note")),
     "clinicians:note_sign": Expect(**CHART_ACTION, kwargs=chart_object("note")),
-    "clinicians:note_addendum": Expect(**CHART_ACTION, kwargs=chart_object("note")),
+    # Opened by address (Back after a refused addendum): back to the note, for those who see it.
+    "clinicians:note_addendum": Expect(
+        clinician_1=REDIRECT, clinician_2=NOT_FOUND, admin=FORBIDDEN, superuser=REDIRECT, kwargs=chart_object("note")
+    ),
     "clinicians:medication_new": Expect(**PRESCRIBERS, kwargs=for_client_a),
     "clinicians:medication_stop": Expect(**PRESCRIBERS, kwargs=chart_object("medication")),
     "clinicians:safety_plan_start": Expect(**CHART_ACTION, kwargs=for_client_a),

@@ -98,7 +98,7 @@ def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_s
     assert autosaves == []
     page.get_by_role("button", name="Sign all").click(position={"x": 12, "y": 3})
 
-    expect(page.get_by_text("Signed 3 notes")).to_be_visible()
+    expect(page.get_by_text("Signed 3 notes (the group note,")).to_be_visible()
     for region in ("Group note", "Maya Alvarez", "Lex Kowalski"):
         expect(page.get_by_role("region", name=region).get_by_text("Signed and locked")).to_be_visible()
         expect(page.get_by_role("region", name=region).get_by_role("button", name="Add addendum")).to_be_visible()

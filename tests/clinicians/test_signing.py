@@ -117,6 +117,9 @@ def test_empty_addendum_re_renders_with_a_message(clinic, login, signed_note):
     response = login(clinic.clinician_1).post(reverse("clinicians:note_addendum", args=[signed_note.pk]), {"text": ""})
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
+    # Its address opened again (a reload, Back): the note, not a bare error page.
+    again = login(clinic.clinician_1).get(reverse("clinicians:note_addendum", args=[signed_note.pk]))
+    assert again.status_code == 302 and again.url == reverse("clinicians:note", args=[signed_note.pk])
 
 
 def test_signing_through_the_page_locks_and_audits(clinic, login):

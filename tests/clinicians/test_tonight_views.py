@@ -599,3 +599,9 @@ def test_a_charted_evening_lists_everyone_s_attendance_absent_clients_included(c
     assert f"{clinic.client_a.display_name}: Present" in attendance
     assert f"{absent.display_name}: Absent" in attendance
     assert f"{unmarked.display_name}: Not recorded" in attendance
+
+
+def test_sign_all_says_which_notes_it_signed(clinic, login, evening):
+    data = {"action": "sign", **note_data(), **entry_data(clinic.client_a)}
+    page = login(clinic.clinician_1).post(chart_url(evening), data, follow=True).content.decode()
+    assert f"Signed 2 notes (the group note, {clinic.client_a.display_name})." in page
