@@ -18,7 +18,21 @@
     const status = part.querySelector("[data-autosave-status]");
     if (!status) return;
     status.textContent = text;
+    // A refusal reads in red, not in the quiet grey of "Draft saved".
     status.classList.toggle("text-danger", Boolean(failed));
+    status.classList.toggle("text-body-secondary", !failed);
+  }
+
+  // The fields a refused save names are outlined (and say so to a screen reader);
+  // a save that went through clears them.
+  function markInvalid(part, errors) {
+    const prefix = part.dataset.autosavePart + "-";
+    fields(part).forEach(function (field) {
+      const refused = Boolean(errors[field.name.slice(prefix.length)]);
+      field.classList.toggle("is-invalid", refused);
+      if (refused) field.setAttribute("aria-invalid", "true");
+      else field.removeAttribute("aria-invalid");
+    });
   }
 
   function messages(errors) {
@@ -46,12 +60,14 @@
         if (response.status === 204) {
           // The clinic's time, as everywhere else in the app (not this device's clock).
           show(part, text.savedText + " " + (response.headers.get("X-Saved-At") || "") + ".");
+          markInvalid(part, {});
           return;
         }
         part.dirty = true;
         return response.json().then(function (body) {
           const failed = body.rest_saved ? text.restSavedText.replace("%(time)s", body.saved_at) : text.failedText;
           show(part, failed + " " + messages(body.errors || {}), true);
+          markInvalid(part, body.errors || {});
         });
       })
       .catch(function (error) {

@@ -2,6 +2,7 @@
 two individual entries, sign all, and everything locked."""
 
 import datetime
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -71,9 +72,12 @@ def test_clinician_charts_tonights_teens_group_and_signs_all(demo_clinic, live_s
     note.get_by_label("Themes").fill("Maya worried about exams.")
     note.get_by_label("Skill of the week").focus()
     expect(note.get_by_text("Names belong in the individual entries")).to_be_visible()
+    expect(note.locator("[data-autosave-status]")).to_have_class(re.compile("text-danger"))
+    expect(note.get_by_label("Themes")).to_have_attribute("aria-invalid", "true")
     note.get_by_label("Themes").fill("Worry about exams; asking adults for help.")
     note.get_by_label("Skill of the week").focus()
     expect(note.get_by_text("Draft saved")).to_be_visible()
+    expect(note.get_by_label("Themes")).not_to_have_attribute("aria-invalid", "true")
 
     fill_entry(
         page,
