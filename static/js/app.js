@@ -17,6 +17,7 @@
   let warnTimer, saveTimer, endTimer;
 
   function signInPage(next, draft) {
+    window.iopLeaving = true;  // the time-out's own way out: no "leave this page?" in its way
     let url = "/accounts/login/?next=" + encodeURIComponent(next) + "&signed_out=idle";
     if (draft) url += "&draft=" + draft;
     window.location.assign(url);
@@ -177,4 +178,14 @@ document.addEventListener("change", function (event) {
   const form = event.target.closest && event.target.closest("form");
   const note = form && form.querySelector("[data-stale-note]");
   if (note && !event.target.closest("#closure-preview")) note.hidden = false;
+});
+
+// Leaving a page with words typed and not saved (a note, a plan, a safety plan; an
+// evening's chart part not yet autosaved) asks first: a link or Back must not lose them.
+window.addEventListener("beforeunload", function (event) {
+  if (window.iopLeaving) return;
+  const typed = document.querySelector("form[data-save-on-timeout][data-changed], [data-autosave-part][data-unsaved]");
+  if (!typed) return;
+  event.preventDefault();
+  event.returnValue = "";
 });

@@ -61,6 +61,7 @@
           // The clinic's time, as everywhere else in the app (not this device's clock).
           show(part, text.savedText + " " + (response.headers.get("X-Saved-At") || "") + ".");
           markInvalid(part, {});
+          if (!part.dirty) delete part.dataset.unsaved;
           return;
         }
         part.dirty = true;
@@ -84,6 +85,7 @@
   document.querySelectorAll("[data-autosave-part]").forEach(function (part) {
     function changed() {
       part.dirty = true;
+      part.dataset.unsaved = "1";  // leaving the page before it is saved asks first
       clearTimeout(part.autosaveTimer);
       part.autosaveTimer = setTimeout(function () { save(part); }, DELAY);
     }
@@ -105,6 +107,7 @@
     document.querySelectorAll("[data-autosave-part]").forEach(function (part) {
       clearTimeout(part.autosaveTimer);
       part.dirty = false;
+      delete part.dataset.unsaved;
       if (part.pending) part.pending.abort();
     });
   });

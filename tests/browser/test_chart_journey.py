@@ -2,6 +2,7 @@
 signs it, and sees it locked with the option to add an addendum."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -19,6 +20,18 @@ def test_clinician_writes_and_signs_a_check_in_from_the_chart(demo_clinic, live_
     page.get_by_role("link", name="New individual check-in").click()
     page.get_by_label("Duration (minutes)").fill("20")
     page.get_by_label("What happened").fill("Talked about getting to first period; used opposite action twice.")
+    # A link away with the words not saved asks first; staying keeps them.
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.get_by_role("link", name="Chart: Maya Alvarez").first.click(no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    expect(page.get_by_label("What happened")).to_have_value(re.compile("first period"))
     page.get_by_label("Plan").fill("Keep the morning card by the bed.")
     page.get_by_role("button", name="Save and sign").click()
     expect(page.get_by_text("Signed and locked")).to_be_visible()
