@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -70,8 +71,15 @@ def note_edit(request, pk):
         raise PermissionDenied
     if request.method == "GET":
         audit.record("view_note", note)  # the draft's text, as the note's page shows it
-    form = NoteForm(request.POST or None, kind=note.kind, instance=note, signing="sign" in request.POST)
-    if form.is_valid():
+    if request.method == "GET" and request.GET.get("to_sign"):
+        # Back from "Sign note" for want of a part: the draft as saved, checked as for signing.
+        saved = NoteForm(kind=note.kind, instance=note)
+        data = {name: saved[name].value() for name in saved.fields}
+        form = NoteForm(data, kind=note.kind, instance=note, signing=True)
+        form.is_valid()
+    else:
+        form = NoteForm(request.POST or None, kind=note.kind, instance=note, signing="sign" in request.POST)
+    if request.method == "POST" and form.is_valid():
         form.save()
         audit.record("edit_note", note, action=audit.Action.UPDATE)
         if "sign" in request.POST:
@@ -99,7 +107,8 @@ def note_sign(request, pk):
         messages.error(
             request, _("Add the %(missing)s before signing.") % {"missing": ", ".join(str(m) for m in missing)}
         )
-        return redirect("clinicians:note_edit", note.pk)
+        # The draft opens with what it needs marked beside its fields (and the focus there).
+        return redirect(f"{reverse('clinicians:note_edit', args=[note.pk])}?to_sign=1")
     return _sign(request, note)
 
 

@@ -239,9 +239,14 @@ def test_a_draft_may_wait_without_its_plan_but_is_not_signed_without_it(clinic, 
     note = Note.objects.get()
     assert note.plan == "" and not note.is_signed
     response = browser.post(reverse("clinicians:note_sign", args=[note.pk]), follow=True)
-    assert "Add the plan before signing." in response.content.decode()
+    page = response.content.decode()
+    assert "Add the plan before signing." in page
+    # The draft opens with the plan marked as needed beside its field, the rest as saved.
+    assert response.redirect_chain[-1][0].endswith("?to_sign=1")
+    assert response.context["form"].errors == {"plan": ["This field is required."]}
+    assert "Rough evening." in page
     note.refresh_from_db()
-    assert not note.is_signed
+    assert not note.is_signed and note.plan == ""
 
     edit = reverse("clinicians:note_edit", args=[note.pk])
     browser.post(edit, {**data, "plan": "Call mother tomorrow.", "sign": "1"})
