@@ -120,15 +120,19 @@ class TreatmentPlan(Versioned):
         # A target carried over from the last version may have passed since: a plan
         # signed now is time-bound from now (met objectives go, the others get a new date).
         signing_day = timezone.localdate(self.signed_at) if self.signed_at else timezone.localdate()
-        passed = self.objectives.filter(target_date__lt=signing_day).count()
+        passed = list(self.objectives.filter(target_date__lt=signing_day).values_list("text", "target_date"))
         if passed:
+            # Named, with the date each had: the draft may hold several objectives.
+            which = "; ".join(f"“{text}” ({day:%-d %b %Y})" for text, day in passed)
             missing.append(
                 ngettext(
-                    "a new target date for %(n)s objective whose target has passed (or remove it if it was met)",
-                    "new target dates for %(n)s objectives whose targets have passed (or remove those that were met)",
-                    passed,
+                    "a new target date for %(n)s objective whose target has passed (or remove it if it was met): "
+                    "%(which)s",
+                    "new target dates for %(n)s objectives whose targets have passed (or remove those that were "
+                    "met): %(which)s",
+                    len(passed),
                 )
-                % {"n": passed}
+                % {"n": len(passed), "which": which}
             )
         if not self.interventions.exists():
             missing.append(_("at least one intervention with its frequency"))

@@ -2,6 +2,7 @@
 client's own words, the copied-text guardrail, acknowledgements and reviews."""
 
 import datetime
+import html
 
 import pytest
 from django.db import IntegrityError
@@ -147,6 +148,8 @@ def test_a_revision_is_not_signed_with_targets_that_have_passed(clinic, login):
 
     assert response.status_code == 400
     assert "a new target date for 1 objective whose target has passed" in response.content.decode()
+    objective = v2.objectives.get()
+    assert f"“{objective.text}” ({objective.target_date:%-d %b %Y})" in html.unescape(response.content.decode())
     v2.refresh_from_db()
     assert not v2.is_signed
     v2.objectives.update(target_date=timezone.localdate() + datetime.timedelta(weeks=4))
