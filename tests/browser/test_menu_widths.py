@@ -96,3 +96,22 @@ def test_tables_with_buttons_read_as_one_block_per_row_on_a_phone(demo_clinic, l
         ), url
         screenshot(page, f"phone-table-{number}-{email.split('@')[0]}")
         page.context.clear_cookies()  # the next person signs in afresh
+
+
+def test_on_a_clinic_tablet_the_chart_s_controls_are_44_px_high(demo_clinic, live_server, browser, sign_in):
+    """A touch screen (pointer: coarse) gets finger-sized buttons, alert links and
+    timeline toggles on the staff pages, as the family pages have on phones."""
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
+    page = context.new_page()
+    sign_in(page, "clinician@demo.clinic")
+    page.get_by_role("row", name="Maya Alvarez").get_by_role("link").click()
+    page.wait_for_load_state()
+    assert page.evaluate("() => matchMedia('(pointer: coarse)').matches")
+    heights = page.evaluate(
+        """() => [...document.querySelectorAll('main .btn, .safety-banner a, main details > summary')]
+        .filter(el => el.offsetParent !== null)
+        .map(el => [el.innerText.trim().slice(0, 30), el.getBoundingClientRect().height])"""
+    )
+    assert len(heights) >= 5
+    assert [(name, height) for name, height in heights if height < 44] == []
+    context.close()
