@@ -98,7 +98,7 @@ def test_tables_with_buttons_read_as_one_block_per_row_on_a_phone(demo_clinic, l
         page.context.clear_cookies()  # the next person signs in afresh
 
 
-def test_on_a_clinic_tablet_the_chart_s_controls_are_44_px_high(demo_clinic, live_server, browser, sign_in):
+def test_on_a_clinic_tablet_the_chart_s_controls_are_44_px_high(demo_clinic, live_server, browser, sign_in, screenshot):
     """A touch screen (pointer: coarse) gets finger-sized buttons, alert links and
     timeline toggles on the staff pages, as the family pages have on phones."""
     context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
@@ -114,4 +114,5 @@ def test_on_a_clinic_tablet_the_chart_s_controls_are_44_px_high(demo_clinic, liv
     )
     assert len(heights) >= 5
     assert [(name, height) for name, height in heights if height < 44] == []
+    screenshot(page, "chart-tablet-touch")
     context.close()
