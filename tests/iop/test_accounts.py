@@ -110,43 +110,20 @@ def test_the_lockout_counts_the_address_the_proxy_saw_not_the_proxys(client, set
     keyed on it would let anyone lock a colleague out from anywhere."""
     settings.TRUSTED_PROXY_COUNT = 1
     ClinicianFactory(email="j.reyes@example.test")
+
+    def sign_in_via_proxy(forwarded_for, password=PASSWORD):
+        form = {"login": "j.reyes@example.test", "password": password}
+        return client.post(reverse("account_login"), form, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+
     for _ in range(5):
-        client.post(
-            reverse("account_login"),
-            {"login": "j.reyes@example.test", "password": "wrong-password"},
-            REMOTE_ADDR="10.0.0.1",
-            HTTP_X_FORWARDED_FOR="203.0.113.66",
-        )
-    elsewhere = client.post(
-        reverse("account_login"),
-        {"login": "j.reyes@example.test", "password": PASSWORD},
-        REMOTE_ADDR="10.0.0.1",
-        HTTP_X_FORWARDED_FOR="198.51.100.7",
-    )
-    assert elsewhere.status_code == 302
+        sign_in_via_proxy("203.0.113.66", "wrong-password")
+    assert sign_in_via_proxy("198.51.100.7").status_code == 302  # the colleague, elsewhere
     client.post(reverse("account_logout"))
     for _ in range(5):
-        client.post(
-            reverse("account_login"),
-            {"login": "j.reyes@example.test", "password": "wrong-password"},
-            REMOTE_ADDR="10.0.0.1",
-            HTTP_X_FORWARDED_FOR="203.0.113.66",
-        )
-    locked = client.post(
-        reverse("account_login"),
-        {"login": "j.reyes@example.test", "password": PASSWORD},
-        REMOTE_ADDR="10.0.0.1",
-        HTTP_X_FORWARDED_FOR="203.0.113.66",
-    )
-    assert locked.status_code == 429
+        sign_in_via_proxy("203.0.113.66", "wrong-password")
+    assert sign_in_via_proxy("203.0.113.66").status_code == 429
     # A client-written address to the left of the proxy's changes nothing.
-    spoofed = client.post(
-        reverse("account_login"),
-        {"login": "j.reyes@example.test", "password": PASSWORD},
-        REMOTE_ADDR="10.0.0.1",
-        HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.66",
-    )
-    assert spoofed.status_code == 429
+    assert sign_in_via_proxy("198.51.100.9, 203.0.113.66").status_code == 429
 
 
 def test_the_django_admin_signs_in_through_the_apps_own_sign_in_page(client, clinic):
