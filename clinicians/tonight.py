@@ -4,7 +4,8 @@ of queries however many clients are in the room."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from groups.attendance import AttendanceSheet, still_to_come
@@ -55,16 +56,22 @@ def my_sessions(user):
 STILL_TO_CHART_DAYS = 14
 
 
+def _per_evening(rows):
+    """How many of ``rows`` (attendance marks, entries) each evening has, as a
+    subquery: counted per evening, not over a join of marks by entries."""
+    counted = rows.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def _with_counts(user):
-    """``user``'s evenings, each with its group note and its counts, in the evenings'
-    own query (an evening has a few attendees and entries: the joined rows stay few)."""
+    """``user``'s evenings, each with its group note and its counts, in the evenings' own query."""
     return (
         my_sessions(user)
         .select_related("group_note")
         .annotate(
-            attended=Count("attendance", filter=Q(attendance__status__in=ATTENDED), distinct=True),
-            entries_total=Count("entries", distinct=True),
-            entries_signed=Count("entries", filter=Q(entries__signed_at__isnull=False), distinct=True),
+            attended=_per_evening(Attendance.objects.filter(status__in=ATTENDED)),
+            entries_total=_per_evening(IndividualEntry.objects.all()),
+            entries_signed=_per_evening(IndividualEntry.objects.filter(signed_at__isnull=False)),
         )
     )
 
@@ -84,8 +91,9 @@ def tonight(user, today=None):
     todays = [s for s in recent if s.local_date == today]
     earlier = [s for s in recent if s.local_date < today and not s.is_cancelled]
     if not todays:
-        upcoming = evenings.scheduled().filter(starts_at__gte=local_midnight(today + datetime.timedelta(1)))
-        todays = list(upcoming.order_by("starts_at")[:1])
+        # The next evening found by the start-time index alone, then read with its counts.
+        ahead = my_sessions(user).scheduled().filter(starts_at__gte=local_midnight(today + datetime.timedelta(1)))
+        todays = list(evenings.filter(pk__in=Subquery(ahead.order_by("starts_at").values("pk")[:1])))
     shown = _evenings(earlier + todays)
     return [e for e in shown[: len(earlier)] if not e.is_done], shown[len(earlier) :]
 
