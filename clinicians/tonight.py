@@ -79,7 +79,8 @@ def _with_counts(user):
 def tonight(user, today=None):
     """The Tonight page's two lists: ``user``'s earlier evenings still to chart, and
     their evenings today (the next one when there is none today). The last
-    STILL_TO_CHART_DAYS days and today are one query; rosters one more for both lists.
+    STILL_TO_CHART_DAYS days to a week ahead are one query (another only when the next
+    evening is further off); rosters one more for both lists.
 
     An earlier evening is listed while it is not done (the group note or an entry
     unsigned, or someone who came with no entry), oldest first: after midnight last
@@ -87,9 +88,12 @@ def tonight(user, today=None):
     today = today or timezone.localdate()
     evenings = _with_counts(user)
     since = today - datetime.timedelta(days=STILL_TO_CHART_DAYS)
-    recent = list(evenings.between_days(since, today).order_by("starts_at"))
-    todays = [s for s in recent if s.local_date == today]
-    earlier = [s for s in recent if s.local_date < today and not s.is_cancelled]
+    # A week ahead comes along: on a day without group, the next evening is in it.
+    around = list(evenings.between_days(since, today + datetime.timedelta(days=7)).order_by("starts_at"))
+    todays = [s for s in around if s.local_date == today]
+    earlier = [s for s in around if s.local_date < today and not s.is_cancelled]
+    if not todays:
+        todays = [s for s in around if s.local_date > today and not s.is_cancelled][:1]
     if not todays:
         # The next evening found by the start-time index alone, then read with its counts.
         ahead = my_sessions(user).scheduled().filter(starts_at__gte=local_midnight(today + datetime.timedelta(1)))

@@ -33,8 +33,8 @@ class Page:
 
 PAGES = {
     "clinician_home": Page("clinician_home", "clinician_1", 13),
-    # Tonight: the last two weeks and today in one query, the next evening, and one roster
-    # query for every evening listed (earlier ones still to chart included).
+    # Tonight: two weeks back to one ahead in one query, the next evening when it is
+    # further off, and one roster query for every evening listed (earlier ones included).
     "tonight": Page("clinicians:tonight", "clinician_1", 16),
     "chart": Page("clinicians:chart", "clinician_1", 28, client_arg=True),
     "caseload": Page("clinicians:caseload", "clinician_1", 16),
