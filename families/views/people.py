@@ -5,7 +5,7 @@ the invitation's set-password page."""
 from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
@@ -19,7 +19,7 @@ from iop.models import AuditEntry, Client, Role, User
 
 from .. import contact, invitations
 from ..forms import DoNotContactForm, InvitationForm
-from ..models import FamilyAppointment, FamilyInvitation, FamilyLink
+from ..models import FamilyAppointment, FamilyGroupAttendance, FamilyInvitation, FamilyLink
 
 
 def _family_members():
@@ -93,7 +93,15 @@ def unlink(request, pk):
 @staff_required
 def client_family(request, pk):
     client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
-    links = FamilyLink.objects.filter(client=client).select_related("family_member")
+    links = (
+        FamilyLink.objects.filter(client=client)
+        .select_related("family_member")
+        .annotate(
+            # Part of the record (family group attended, an appointment): not removable.
+            in_record=Exists(FamilyGroupAttendance.objects.filter(link=OuterRef("pk"), attended=True))
+            | Exists(FamilyAppointment.invited.through.objects.filter(familylink=OuterRef("pk")))
+        )
+    )
     upcoming = list(
         FamilyAppointment.objects.filter(client=client, starts_at__gte=timezone.now())
         .select_related("clinician")

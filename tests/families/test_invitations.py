@@ -198,6 +198,8 @@ def test_a_link_that_is_part_of_the_record_stays(clinic, login):
     appointment = factories.FamilyAppointmentFactory(client=clinic.client_a)
     link = clinic.family_a.family_links.get()
     assert appointment.invited.filter(pk=link.pk).exists()
+    family_page = reverse("families:client_family", args=[clinic.client_a.pk])
+    assert reverse("families:unlink", args=[link.pk]) not in login(clinic.admin).get(family_page).content.decode()
     response = login(clinic.admin).post(reverse("families:unlink", args=[link.pk]), follow=True)
     assert "so the link stays" in response.content.decode()
     assert FamilyLink.objects.filter(pk=link.pk).exists()
