@@ -4,7 +4,7 @@ of queries however many clients are in the room."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,11 +28,9 @@ class Evening:
     note: GroupNote | None
     entries: int
     entries_signed: int
-
-    @property
-    def without_entry(self):
-        """Clients who came and have no individual entry yet (by anyone)."""
-        return max(self.attended - self.entries, 0)
+    #: Clients who came and have no individual entry yet (by anyone). Counted, not
+    #: taken as attended minus entries: an entry may be for someone since marked absent.
+    without_entry: int
 
     @property
     def is_done(self):
@@ -72,6 +70,11 @@ def _with_counts(user):
             attended=_per_evening(Attendance.objects.filter(status__in=ATTENDED)),
             entries_total=_per_evening(IndividualEntry.objects.all()),
             entries_signed=_per_evening(IndividualEntry.objects.filter(signed_at__isnull=False)),
+            without_entry=_per_evening(
+                Attendance.objects.filter(status__in=ATTENDED).exclude(
+                    Exists(IndividualEntry.objects.filter(session=OuterRef("session"), client=OuterRef("client")))
+                )
+            ),
         )
     )
 
@@ -114,6 +117,7 @@ def _evenings(sessions):
             note=getattr(s, "group_note", None),
             entries=s.entries_total,
             entries_signed=s.entries_signed,
+            without_entry=s.without_entry,
         )
         for s in sessions
     ]

@@ -112,6 +112,23 @@ def test_last_nights_evening_stays_on_tonight_after_midnight_until_it_is_charted
     assert chart_url(last_night) not in page
 
 
+def test_an_entry_for_someone_since_marked_absent_does_not_hide_one_who_came_without_an_entry(clinic, login):
+    """Client A's entry was written, then A was marked absent; B came and has none:
+    the evening still has one client who came without an entry."""
+    from clinicians.tonight import tonight
+
+    session = factories.SessionFactory(cohort=clinic.client_a.cohort)
+    other = factories.ClientFactory(cohort=clinic.client_a.cohort)
+    factories.AttendanceFactory(session=session, client=clinic.client_a, status=Attendance.Status.ABSENT)
+    factories.AttendanceFactory(session=session, client=other)
+    factories.IndividualEntryFactory(session=session, client=clinic.client_a, author=clinic.clinician_1)
+    _, todays = tonight(clinic.clinician_1)
+    assert [(e.session, e.attended, e.entries, e.without_entry) for e in todays] == [(session, 1, 1, 1)]
+    assert not todays[0].is_done
+    page = login(clinic.clinician_1).get(reverse("clinicians:tonight")).content.decode()
+    assert "1 client who came has no entry yet" in page
+
+
 def test_clinician_home_links_to_tonight(clinic, login):
     page = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
     assert reverse("clinicians:tonight") in page
