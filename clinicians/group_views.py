@@ -57,7 +57,10 @@ def group_chart(request, pk):
             if not sheet.attendance.is_valid():
                 messages.error(request, _("The attendance marks need attention; nothing was saved yet."))
                 return _show(request, sheet, status=400)
-            sheet.attendance.save(request.user)
+            marked = sheet.attendance.save(request.user)
+            if marked:
+                # Kept even when a draft is refused below: the page says so.
+                messages.success(request, saved_message(marked))
     saved, sheet = _save_drafts(request, session)
     if not saved:
         return _show(request, sheet, status=400)

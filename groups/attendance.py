@@ -32,6 +32,10 @@ def still_to_come(session):
 
 
 class AttendanceSheet(forms.Form):
+    """Each field also carries the value the page was drawn with (``initial-...``): a
+    save writes only the rows changed on this page, so a sheet opened before a
+    colleague marked someone does not clear or overwrite their mark."""
+
     def __init__(self, *args, session, clients, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
@@ -46,6 +50,7 @@ class AttendanceSheet(forms.Form):
             self.fields[f"status_{client.pk}"] = forms.ChoiceField(
                 choices=[(NOT_RECORDED, _("Not recorded"))] + Attendance.Status.choices,
                 required=False,
+                show_hidden_initial=True,
                 label=_("Attendance of %(name)s") % named,
                 initial=row.status if row else NOT_RECORDED,
             )
@@ -53,6 +58,7 @@ class AttendanceSheet(forms.Form):
                 min_value=0,
                 max_value=longest,
                 required=False,
+                show_hidden_initial=True,
                 error_messages=MINUTES_ERRORS,
                 label=_("Minutes late, %(name)s") % named,
                 initial=row and row.late_minutes or None,
@@ -61,14 +67,21 @@ class AttendanceSheet(forms.Form):
                 min_value=0,
                 max_value=longest,
                 required=False,
+                show_hidden_initial=True,
                 error_messages=MINUTES_ERRORS,
                 label=_("Minutes left early, %(name)s") % named,
                 initial=row and row.left_early_minutes or None,
             )
 
+    def _names(self, client):
+        return f"status_{client.pk}", f"late_{client.pk}", f"left_{client.pk}"
+
     def rows(self):
+        """(client, status, late, left, originals): ``originals`` are the hidden
+        inputs holding what the page was drawn with (or posted with, on a re-render)."""
         for client in self.clients:
-            yield client, self[f"status_{client.pk}"], self[f"late_{client.pk}"], self[f"left_{client.pk}"]
+            fields = [self[name] for name in self._names(client)]
+            yield client, *fields, [field.as_hidden(only_initial=True) for field in fields]
 
     def clean(self):
         data = super().clean()
@@ -95,10 +108,17 @@ class AttendanceSheet(forms.Form):
                 )
         return data
 
+    def changed_rows(self):
+        changed = set(self.changed_data)
+        return [client for client in self.clients if changed.intersection(self._names(client))]
+
     @transaction.atomic
     def save(self, by):
+        """Write the rows changed on the page; returns how many. A row left as it
+        was drawn is not written, whatever it holds now."""
         saved = 0
-        for client in self.clients:
+        for client in self.changed_rows():
+            saved += 1
             status = self.cleaned_data[f"status_{client.pk}"]
             if status == NOT_RECORDED:
                 Attendance.objects.filter(session=self.session, client=client).delete()
@@ -113,13 +133,13 @@ class AttendanceSheet(forms.Form):
                     "recorded_by": by,
                 },
             )
-            saved += 1
         audit.record("record_attendance", self.session, actor=by, rows=saved)
         return saved
 
 
 def saved_message(saved):
-    """What the page says after saving the sheet (clearing a mark is not a saved row)."""
+    """What the page says after saving the sheet: how many rows changed (a mark set,
+    altered or cleared)."""
     if not saved:
-        return str(_("Attendance saved: no marks are recorded now."))
+        return str(_("Attendance unchanged: no mark was changed on the sheet."))
     return ngettext("Attendance saved for %(n)s client.", "Attendance saved for %(n)s clients.", saved) % {"n": saved}

@@ -241,6 +241,31 @@ def test_mark_everyone_present_keeps_the_marks_just_chosen_on_the_sheet(clinic, 
     assert Attendance.objects.filter(session=evening).count() == 1
 
 
+@pytest.mark.parametrize("action", ["attendance", "all_present", "save"])
+def test_a_sheet_drawn_before_a_colleague_marked_someone_keeps_their_mark(clinic, login, evening, action):
+    """The page was drawn with B not recorded; a colleague then marked B excused. This
+    page's Save attendance, Mark everyone present or Save drafts (carrying the sheet)
+    changes what was changed on it (A is late) and leaves B's mark as the colleague set it."""
+    other = factories.ClientFactory(cohort=clinic.client_a.cohort)
+    factories.EnrollmentFactory(client=other)
+    browser = login(clinic.clinician_1)
+    page = browser.get(chart_url(evening)).content.decode()
+    assert f'name="initial-status_{other.pk}"' in page and f'name="initial-status_{clinic.client_a.pk}"' in page
+    factories.AttendanceFactory(session=evening, client=other, status=Attendance.Status.EXCUSED)
+    drawn = {
+        f"initial-status_{clinic.client_a.pk}": "present",
+        f"initial-status_{other.pk}": "",
+        f"status_{other.pk}": "",
+        f"status_{clinic.client_a.pk}": "late",
+        f"late_{clinic.client_a.pk}": "10",
+    }
+    extra = {**note_data(), **entry_data(clinic.client_a)} if action == "save" else {}
+    response = browser.post(chart_url(evening), {**drawn, **extra, "action": action})
+    assert response.status_code == 302
+    marks = {a.client_id: (a.status, a.late_minutes) for a in Attendance.objects.filter(session=evening)}
+    assert marks == {clinic.client_a.pk: ("late", 10), other.pk: ("excused", 0)}
+
+
 def test_marks_chosen_but_not_saved_go_with_save_drafts_and_sign_all(clinic, login, evening):
     from groups.models import Attendance as Mark
 
@@ -263,6 +288,21 @@ def test_marks_chosen_but_not_saved_go_with_save_drafts_and_sign_all(clinic, log
     mark = Mark.objects.get(session=evening)
     assert (mark.status, mark.left_early_minutes) == ("left_early", 45)
     assert GroupNote.objects.get(session=evening).is_signed
+
+
+def test_marks_carried_with_a_refused_draft_are_saved_and_the_page_says_so(clinic, login, evening):
+    data = {
+        "action": "save",
+        **note_data(themes="avery talked about exams"),
+        f"initial-status_{clinic.client_a.pk}": "present",
+        f"status_{clinic.client_a.pk}": "late",
+        f"late_{clinic.client_a.pk}": "5",
+    }
+    response = login(clinic.clinician_1).post(chart_url(evening), data)
+    page = response.content.decode()
+    assert response.status_code == 400 and "avery talked about exams" in page
+    assert "Attendance saved for 1 client." in page and "Some parts could not be saved" in page
+    assert Attendance.objects.get(session=evening).status == "late" and not GroupNote.objects.exists()
 
 
 def test_nobody_is_marked_present_for_an_evening_on_a_later_day(clinic, login):

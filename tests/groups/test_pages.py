@@ -144,7 +144,10 @@ def test_saving_attendance_says_how_many_marks_in_plain_words(enrolled, tonight,
     url = reverse("groups:attendance", args=[teens.pk])
     browser = login(enrolled.clinician_1)
     assert "Attendance saved for 1 client." in text(browser.post(url, {f"status_{client.pk}": "present"}, follow=True))
-    assert "no marks are recorded now" in text(browser.post(url, {f"status_{client.pk}": ""}, follow=True))
+    cleared = {f"status_{client.pk}": "", f"initial-status_{client.pk}": "present"}
+    assert "Attendance saved for 1 client." in text(browser.post(url, cleared, follow=True))
+    assert not Attendance.objects.filter(session=teens, client=client).exists()
+    assert "Attendance unchanged" in text(browser.post(url, {f"status_{client.pk}": ""}, follow=True))
 
 
 def cohort_post(clinician, **overrides):
