@@ -144,7 +144,7 @@ def add_make_up(cohort, starts_at, by, *, replaces=None, minutes=None):
         raise ValidationError("A make-up stands in for a cancelled evening.")
     if replaces is not None and replaces.moved_to_id:
         raise ValidationError("That evening was moved, not cancelled: it still takes place.")
-    if replaces is not None and replaces.replacements.filter(status=Session.Status.SCHEDULED).exists():
+    if replaces is not None and not Session.objects.filter(pk=replaces.pk).not_made_up().exists():
         raise ValidationError("That evening already has a make-up.")
     minutes = minutes or cohort.duration_minutes
     check_new_time(cohort, starts_at, minutes)

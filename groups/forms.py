@@ -196,7 +196,7 @@ class MakeUpForm(WhenForm):
         # A cancelled evening not moved elsewhere and not already made up (one make-up each).
         self.fields["replaces"].queryset = (
             cohort.sessions.filter(status=Session.Status.CANCELLED, moved_to__isnull=True)
-            .exclude(replacements__status=Session.Status.SCHEDULED)
+            .not_made_up()
             .order_by("-starts_at")
         )
 

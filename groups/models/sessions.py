@@ -77,6 +77,12 @@ class SessionQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Session.Status.SCHEDULED)
 
+    def not_made_up(self):
+        """Evenings without a make-up still to take place: one that is scheduled, or
+        one moved since (its ``moved_to`` is where it takes place now)."""
+        scheduled = Session.Status.SCHEDULED
+        return self.exclude(replacements__status=scheduled).exclude(replacements__moved_to__status=scheduled)
+
     def between_days(self, first, last):
         """Sessions starting on clinic-local days first..last (inclusive)."""
         return self.filter(

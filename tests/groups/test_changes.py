@@ -175,6 +175,26 @@ def test_one_make_up_per_cancelled_evening_and_none_for_a_moved_one(evenings, en
     assert Session.objects.filter(kind="make_up").count() == 1
 
 
+def test_a_make_up_moved_elsewhere_still_counts_as_the_evening_s_make_up(evenings, enrolled):
+    """The make-up was moved (so it is cancelled, pointing to where it is now): the
+    cancelled evening still has its one make-up. Cancelled where it went, it has none."""
+    from groups.forms import MakeUpForm
+
+    teens, _ = evenings
+    changes.apply_closure(closure_on(teens.local_date))
+    teens.refresh_from_db()
+    make_up = changes.add_make_up(
+        teens.cohort, teens.starts_at + datetime.timedelta(days=4), enrolled.admin, replaces=teens
+    )
+    now_at = changes.reschedule(make_up, make_up.starts_at + datetime.timedelta(days=1), enrolled.admin)
+    assert not MakeUpForm(cohort=teens.cohort).fields["replaces"].queryset.exists()
+    with pytest.raises(ValidationError, match="already has a make-up"):
+        changes.add_make_up(teens.cohort, teens.starts_at + datetime.timedelta(days=6), enrolled.admin, replaces=teens)
+
+    changes.apply_closure(closure_on(now_at.local_date))
+    assert teens in MakeUpForm(cohort=teens.cohort).fields["replaces"].queryset
+
+
 # --- A family with children in two groups, texts and Spanish ---------------------------------
 
 
