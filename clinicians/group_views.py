@@ -222,10 +222,12 @@ def _form_without(session, user, form, part):
 
 
 @clinician_required
-@require_POST
 def group_addendum(request, pk):
     """An addendum to the evening's signed group note, or to one signed entry (``entry``)."""
     session = _session_for(request.user, pk)
+    if request.method != "POST":
+        # The address a refused addendum was shown at, opened again (Back, a reload).
+        return redirect(_chart_url(session))
     entry_pk = request.POST.get("entry")
     if entry_pk:
         queryset = IndividualEntry.objects.visible_to(request.user).filter(session=session)

@@ -331,7 +331,14 @@ EXPECTATIONS = {
     "clinicians:tonight": Expect(clinician_1=OK, clinician_2=OK, superuser=OK),
     "clinicians:group_chart": Expect(**CHART, kwargs=for_cohort_1_charted_evening),
     "clinicians:group_autosave": Expect(**CHART_ACTION, kwargs=for_cohort_1_charted_evening),
-    "clinicians:group_addendum": Expect(**CHART_ACTION, kwargs=for_cohort_1_charted_evening),
+    # Opened by address (Back after a refused addendum): back to the evening, for its team.
+    "clinicians:group_addendum": Expect(
+        clinician_1=REDIRECT,
+        clinician_2=NOT_FOUND,
+        admin=FORBIDDEN,
+        superuser=REDIRECT,
+        kwargs=for_cohort_1_charted_evening,
+    ),
     # No account: the one-time token is the only key (see tests/clinicians/test_self_report_links.py).
     "clinicians:self_report": Expect(**EVERYONE, kwargs=for_client_a_self_report),
     "clinicians:self_report_thanks": Expect(**EVERYONE),

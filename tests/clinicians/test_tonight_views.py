@@ -451,6 +451,8 @@ def test_an_addendum_to_the_group_note_naming_a_client_is_refused_and_kept(clini
     assert response.status_code == 400 and "must not name a client" in page
     assert f">{typed}</textarea>" in page and 'aria-describedby="addendum-group-error"' in page
     assert not GroupAddendum.objects.exists()
+    # A reload or Back at that address leads to the evening, not to an error page.
+    assert client.get(reverse("clinicians:group_addendum", args=[evening.pk])).url == chart_url(evening)
     # The client's own entry takes it.
     entry = IndividualEntry.objects.get()
     client.post(reverse("clinicians:group_addendum", args=[evening.pk]), {"entry": entry.pk, "text": typed})
