@@ -134,7 +134,10 @@
 // closing a privacy review) asks first: data-confirm holds the question.
 document.addEventListener("submit", function (event) {
   const question = event.target.dataset && event.target.dataset.confirm;
-  if (question && !window.confirm(question)) event.preventDefault();
+  if (!question) return;
+  if (!window.confirm(question)) event.preventDefault();
+  // Confirmed (discarding a draft with its words): "leave this page?" would ask twice.
+  else window.iopLeaving = true;
 });
 
 // Parts of a form that apply to one choice only (a payer report's continued-stay

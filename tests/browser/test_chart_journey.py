@@ -62,3 +62,17 @@ def test_clinician_adds_an_objective_row_to_a_new_plan_version(demo_clinic, live
     expect(page.get_by_text("Draft saved.")).to_be_visible()
     expect(page.get_by_text("Sofia eats breakfast before school 4 mornings a week.")).to_be_visible()
     screenshot(page, "plan-draft-objective-added")
+    # Discarding a draft with words just typed asks once (the discard's own question),
+    # not again with "leave this page?".
+    row = page.locator("#objectives-rows > div").last
+    row.get_by_label("Objective*").fill("Sofia eats breakfast 5 mornings a week.")
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.get_by_role("button", name="Discard draft v2").click()
+    expect(page.get_by_text("Draft v2 discarded.")).to_be_visible()
+    assert asked == ["confirm"]
