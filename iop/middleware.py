@@ -1,6 +1,7 @@
 """Request-wide rules: the audit context, staff two-factor, staff idle time-out,
 and no copy of a signed-in page kept by the browser."""
 
+import ipaddress
 import logging
 
 from auditlog.context import auditlog_value
@@ -44,7 +45,11 @@ def client_address(request):
     proxies = settings.TRUSTED_PROXY_COUNT
     forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
     if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
+        try:
+            # Not an address (a proxy set up otherwise than said): the peer's address instead.
+            return str(ipaddress.ip_address(forwarded[-proxies]))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR")
 
 

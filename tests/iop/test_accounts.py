@@ -134,3 +134,13 @@ def test_the_django_admin_signs_in_through_the_apps_own_sign_in_page(client, cli
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
     assert client.get(reverse("client_list")).status_code == 302  # not signed in
     assert client.get("/django-admin/login/").url.startswith(reverse("account_login"))
+
+
+def test_a_forwarded_value_that_is_not_an_address_falls_back_to_the_peer(rf, settings):
+    from iop.middleware import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")) == "203.0.113.66"
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="2001:db8::1")) == "2001:db8::1"
+    for garbage in ("unknown", "<script>", "203.0.113.66:4431"):
+        assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=garbage)) == "10.0.0.1"

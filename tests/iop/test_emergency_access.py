@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from iop.models import AuditEntry, ClientAccessGrant, Program
 from tests import factories
@@ -240,7 +240,7 @@ def test_the_chart_says_it_is_read_only_and_offers_no_writing_under_emergency_ac
     break_glass(browser, clinic)
     grant = ClientAccessGrant.objects.get()
     page = browser.get(chart).content.decode()
-    until = timezone.localtime(grant.expires_at).strftime("%H:%M")
+    until = dateformat.format(timezone.localtime(grant.expires_at), "D j M, H:i")  # e.g. "Fri 4 Dec, 13:05"
     assert f"read-only, until {until}" in page
     assert reverse("emergency_access_end", args=[clinic.client_a.pk]) in page
     writing = [
