@@ -12,11 +12,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from iop import audit
-from iop.models import OutboxMessage, Program, Role, User
+from groups.models import Session
+from iop import audit, reminders
+from iop.models import Client, OutboxMessage, Program, Role, User
 from iop.outbox import queue_message
 
-from .models import INVITATION_LIFETIME, FamilyInvitation, FamilyLink
+from .models import INVITATION_LIFETIME, FamilyInvitation, FamilyLink, SkillSummary
 
 INVITATION_KIND = "family_invitation"
 
@@ -110,6 +111,37 @@ def unlink(link, *, by):
     )
     link.family_group_attendance.all().delete()  # marked absent: someone who never belonged there
     link.delete()
+    _withdraw_after_unlink(link.family_member)
+
+
+UNLINKED = "Family link removed"
+#: Messages about one evening, keyed "<kind>:<evening>:<person>..." (a weekly summary's
+#: the same way, with the summary).
+_ABOUT_AN_EVENING = (reminders.GROUP_TONIGHT, reminders.FAMILY_GROUP_TOMORROW, "make-up")
+
+
+def _withdraw_after_unlink(member):
+    """Messages to ``member`` not sent yet that the removed link brought: all of them
+    when no child is linked any more (the wrong person), else those about evenings
+    and weekly summaries of groups none of their children is in (the wrong child).
+    A conditional update: a delivery that claimed a message first sends it."""
+    pending = OutboxMessage.objects.filter(recipient=member, status=OutboxMessage.Status.PENDING)
+    theirs = set(Client.objects.filter(family_links__family_member=member).values_list("cohort_id", flat=True))
+    if theirs:
+        evening_of, summary_of = {}, {}  # message -> the evening, the summary it is about
+        for pk, key in pending.values_list("pk", "idempotency_key"):
+            kind, ref = (key.split(":") + [""])[:2]
+            if ref.isdigit() and kind in _ABOUT_AN_EVENING:
+                evening_of[pk] = int(ref)
+            elif ref.isdigit() and kind == reminders.SKILL_SUMMARY:
+                summary_of[pk] = int(ref)
+        evenings = Session.objects.filter(pk__in=evening_of.values()).values_list("pk", "cohort_id")
+        summaries = SkillSummary.objects.filter(pk__in=summary_of.values()).values_list("pk", "cohort_week__cohort_id")
+        evening_cohort, summary_cohort = dict(evenings), dict(summaries)
+        about = [(pk, evening_cohort.get(ref)) for pk, ref in evening_of.items()]
+        about += [(pk, summary_cohort.get(ref)) for pk, ref in summary_of.items()]
+        pending = pending.filter(pk__in=[pk for pk, cohort in about if cohort is not None and cohort not in theirs])
+    return pending.update(status=OutboxMessage.Status.SKIPPED, skipped_reason=UNLINKED)
 
 
 def has_joined(member):

@@ -161,8 +161,8 @@ class WelcomeView(PasswordResetConfirmView):
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
-        if user is None or not user.is_family:
-            return None
+        if user is None or not user.is_family or not user.family_links.exists():
+            return None  # no longer linked to any child (linked by mistake, then removed)
         translation.activate(user.language)
         return user
 

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-long-family-password-77"
+NOON = datetime.time(12)
 
 
 def invite(browser, clinic, **overrides):
@@ -192,6 +194,37 @@ def test_the_office_removes_a_link_made_by_mistake_and_the_parent_no_longer_sees
         clinic.client_a.pk,
         clinic.family_b.email,
     )
+
+
+def test_removing_a_link_withdraws_the_messages_it_brought(clinic, login):
+    """The wrong child: reminders of that child's group not sent yet are withdrawn,
+    those of their own child's group stay. The wrong person: everything to them not
+    sent yet is withdrawn, and the invitation link stops working."""
+    from families import reminders as family_reminders
+
+    wrong = factories.FamilyLinkFactory(client=clinic.client_a, family_member=clinic.family_b)
+    assert clinic.client_a.cohort_id != clinic.client_b.cohort_id
+    factories.EnrollmentFactory(client=clinic.client_a)
+    factories.EnrollmentFactory(client=clinic.client_b)
+    for client in (clinic.client_a, clinic.client_b):
+        factories.SessionFactory(cohort=client.cohort)  # today at 17:30
+    family_reminders.group_tonight(now=timezone.make_aware(datetime.datetime.combine(timezone.localdate(), NOON)))
+    pending = OutboxMessage.objects.filter(recipient=clinic.family_b, kind="group_tonight")
+    assert pending.count() == 2
+
+    login(clinic.admin).post(reverse("families:unlink", args=[wrong.pk]))
+    left = {(m.status, m.idempotency_key.split(":")[1]) for m in pending}
+    sessions = {c.pk: str(c.cohort.sessions.get().pk) for c in (clinic.client_a, clinic.client_b)}
+    assert left == {("skipped", sessions[clinic.client_a.pk]), ("pending", sessions[clinic.client_b.pk])}
+    assert pending.get(status="skipped").skipped_reason == "Family link removed"
+
+    invite(login(clinic.admin), clinic)
+    member = User.objects.get(email="new.parent@example.test")
+    path = link_in(OutboxMessage.objects.get(recipient=member))
+    login(clinic.admin).post(reverse("families:unlink", args=[member.family_links.get().pk]))
+    assert set(OutboxMessage.objects.filter(recipient=member).values_list("status", flat=True)) == {"skipped"}
+    landing = Client().get(path, follow=True)
+    assert "no longer works" in landing.content.decode().lower() and not member.has_usable_password()
 
 
 def test_a_link_that_is_part_of_the_record_stays(clinic, login):
