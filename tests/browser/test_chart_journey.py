@@ -11,6 +11,21 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser]
 
 
+def answer_dialogs(page, accept):
+    """Answer every dialog the page opens (OK or Cancel); returns the list of their types as they come."""
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        if accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.on("dialog", answer)
+    return asked
+
+
 def test_clinician_writes_and_signs_a_check_in_from_the_chart(demo_clinic, live_server, page, sign_in, screenshot):
     sign_in(page, "clinician@demo.clinic")
     page.get_by_role("row", name="Maya Alvarez").get_by_role("link").click()
@@ -21,13 +36,7 @@ def test_clinician_writes_and_signs_a_check_in_from_the_chart(demo_clinic, live_
     page.get_by_label("Duration (minutes)").fill("20")
     page.get_by_label("What happened").fill("Talked about getting to first period; used opposite action twice.")
     # A link away with the words not saved asks first; staying keeps them.
-    asked = []
-
-    def stay(dialog):
-        asked.append(dialog.type)
-        dialog.dismiss()
-
-    page.once("dialog", stay)
+    asked = answer_dialogs(page, accept=False)
     page.get_by_role("link", name="Chart: Maya Alvarez").first.click(no_wait_after=True)
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
@@ -66,13 +75,7 @@ def test_clinician_adds_an_objective_row_to_a_new_plan_version(demo_clinic, live
     # not again with "leave this page?".
     row = page.locator("#objectives-rows > div").last
     row.get_by_label("Objective*").fill("Sofia eats breakfast 5 mornings a week.")
-    asked = []
-
-    def accept(dialog):
-        asked.append(dialog.type)
-        dialog.accept()
-
-    page.on("dialog", accept)
+    asked = answer_dialogs(page, accept=True)
     page.get_by_role("button", name="Discard draft v2").click()
     expect(page.get_by_text("Draft v2 discarded.")).to_be_visible()
     assert asked == ["confirm"]
