@@ -77,11 +77,9 @@ class AttendanceSheet(forms.Form):
         return f"status_{client.pk}", f"late_{client.pk}", f"left_{client.pk}"
 
     def rows(self):
-        """(client, status, late, left, originals): ``originals`` are the hidden
-        inputs holding what the page was drawn with (or posted with, on a re-render)."""
+        """(client, status, late, left); each field renders with its hidden ``initial-`` input."""
         for client in self.clients:
-            fields = [self[name] for name in self._names(client)]
-            yield client, *fields, [field.as_hidden(only_initial=True) for field in fields]
+            yield client, *(self[name] for name in self._names(client))
 
     def clean(self):
         data = super().clean()

@@ -664,3 +664,10 @@ def test_sign_all_says_which_notes_it_signed(clinic, login, evening):
     data = {"action": "sign", **note_data(), **entry_data(clinic.client_a)}
     page = login(clinic.clinician_1).post(chart_url(evening), data, follow=True).content.decode()
     assert f"Signed 2 notes (the group note, {clinic.client_a.display_name})." in page
+
+
+def test_each_attendance_field_carries_its_drawn_value_once(clinic, login, evening):
+    page = login(clinic.clinician_1).get(chart_url(evening)).content.decode()
+    for name in ("status", "late", "left"):
+        assert page.count(f'name="initial-{name}_{clinic.client_a.pk}"') == 1
+    assert page.count(f'id="initial-id_status_{clinic.client_a.pk}"') == 1
