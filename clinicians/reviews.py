@@ -6,39 +6,37 @@ from django.utils import timezone
 
 from iop.models import Client, Program
 
-from .models import PlanReview, TreatmentPlan
+from .models import TreatmentPlan
 
 
-def reviews_overdue(user, today=None):
+def reviews_overdue(user, today=None, clients=None):
     """(plan, due date) for current plans whose review date has passed, most overdue first.
 
-    Read in steps, each only when the one before found something: the signed versions
-    of the admitted clients ``user`` may read (numbers and dates only), the last review
-    of each current plan, then the overdue plans with their clients."""
+    Read in two steps, the second only when the first found something: the signed
+    versions of the admitted clients ``user`` may read with the day each was last
+    reviewed (numbers and dates only), then the overdue plans with their clients.
+    ``clients``: those admitted clients, when the page has them already
+    (``Client.objects.clinical_for``)."""
     today = today or timezone.localdate()
     days = Program.current().plan_review_days
+    if clients is None:
+        plans = TreatmentPlan.objects.visible_to(user).filter(client__status=Client.Status.ADMITTED)
+    else:
+        plans = TreatmentPlan.objects.filter(client_id__in=[client.pk for client in clients])
     versions = (
-        TreatmentPlan.objects.visible_to(user)
-        .signed()
-        .filter(client__status=Client.Status.ADMITTED)
-        .values_list("client_id", "version", "pk", "signed_at")
+        plans.signed()
+        .order_by()
+        .annotate(last_review=Max("reviews__reviewed_on"))
+        .values_list("client_id", "version", "pk", "signed_at", "last_review")
     )
     current = {}
-    for client_id, version, pk, signed_at in versions:
+    for client_id, version, pk, signed_at, last_review in versions:
         if client_id not in current or version > current[client_id][0]:
-            current[client_id] = (version, pk, timezone.localdate(signed_at))
-    candidates = {pk: signed_on for _version, pk, signed_on in current.values()}
-    if not candidates:
+            current[client_id] = (version, pk, last_review or timezone.localdate(signed_at))
+    if not current:
         return []
-    reviewed = dict(
-        PlanReview.objects.filter(plan__in=candidates)
-        .order_by()
-        .values("plan")
-        .annotate(last=Max("reviewed_on"))
-        .values_list("plan", "last")
-    )
     # Due ``days`` after the last review, or after signing when there is none.
-    due = {pk: (reviewed.get(pk) or signed_on) + timezone.timedelta(days=days) for pk, signed_on in candidates.items()}
+    due = {pk: since + timezone.timedelta(days=days) for _version, pk, since in current.values()}
     overdue = {pk: day for pk, day in due.items() if day < today}
     if not overdue:
         return []

@@ -12,10 +12,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("clinicians/includes/home_flags.html", takes_context=True)
-def chart_flags(context):
+def chart_flags(context, clients):
+    """``clients``: the admitted clients whose charts the user reads, as the page
+    listed them (``Client.objects.clinical_for``): the flags are read for those."""
     user = context["request"].user
     return {
-        "safety_plans_owed": safety_plans_owed(user),
+        "safety_plans_owed": safety_plans_owed(user, clients),
         "unsigned": unsigned_overdue(user),
-        "reviews": reviews_overdue(user),
+        "reviews": reviews_overdue(user, clients=clients),
     }
