@@ -4,6 +4,7 @@ latest score, change from baseline, outcomes, trend and when the next is due.
 Plain functions over administrations already loaded, so the measures page and
 the caseload list both cost a fixed number of queries."""
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from django.utils import timezone
 from clinicians.instruments import PHQA_AGE_MAX, PHQA_AGE_MIN
 from clinicians.models import Administration, SafetyAlert
 from clinicians.models.alerts import any_unhandled
-from clinicians.models.measures import PHQ_KINDS, InstrumentKind
+from clinicians.models.measures import PHQ_KINDS, InstrumentKind, band_label
 from clinicians.outcomes import Outcome, Trend, episode_outcome, trend
 
 TREND_ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
@@ -100,8 +101,23 @@ def _due(client, last_scored, due_days, today):
     return due_on, today > due_on
 
 
-#: The fields of an administration the caseload reads (progress_for and the score badge).
-CASELOAD_FIELDS = ("client", "instrument", "administered_at", "total", "band", "prorated")
+@dataclass(frozen=True, slots=True)
+class CaseloadScore:
+    """What the caseload reads of an administration (progress_for and the score
+    badge): a plain row, without a model instance's cost, for every score of every
+    client on the list."""
+
+    pk: int
+    client_id: int
+    instrument: str
+    administered_at: datetime.datetime
+    total: int | None
+    band: str
+    prorated: bool
+
+    @property
+    def band_label(self):
+        return band_label(self.instrument, self.band)
 
 
 @dataclass(frozen=True)
@@ -114,9 +130,12 @@ class CaseloadRow:
 def caseload(clients, due_days, today):
     """One row per client: two queries whatever the number of clients."""
     by_client = defaultdict(list)
-    # Only what progress and the score badge read: a client's whole history is loaded.
-    administrations = Administration.objects.filter(client__in=clients, instrument__in=PHQ_KINDS).only(*CASELOAD_FIELDS)
-    for administration in administrations:
+    # Only what progress and the score badge read, as plain rows: a client's whole history is loaded.
+    administrations = Administration.objects.filter(client__in=clients, instrument__in=PHQ_KINDS).values_list(
+        *(field.name for field in dataclasses.fields(CaseloadScore))
+    )
+    for row in administrations:
+        administration = CaseloadScore(*row)
         by_client[administration.client_id].append(administration)
     alerts = {}
     if any_unhandled():

@@ -51,6 +51,12 @@ class AdministrationQuerySet(ClinicalQuerySet):
     pass
 
 
+def band_label(instrument, band):
+    """The words of a severity band of ``instrument`` ("" for none)."""
+    found = next((b for b in INSTRUMENTS[instrument].severity_bands if b.key == band), None)
+    return found.label if found else ""
+
+
 class Administration(models.Model):
     """One completed questionnaire. The total, band and flags are derived from the
     answers by ``scoring.score`` on every save; nobody types them."""
@@ -147,8 +153,7 @@ class Administration(models.Model):
 
     @property
     def band_label(self):
-        band = next((b for b in self.definition.severity_bands if b.key == self.band), None)
-        return band.label if band else ""
+        return band_label(self.instrument, self.band)
 
     def answer_values(self) -> dict[str, AnswerValue]:
         """The stored answers as scoring reads them (yes/no questions as booleans)."""
