@@ -109,12 +109,24 @@ def enrolled_weeks_of(enrollments):
     """``enrolled_weeks`` from enrollments already read (all of the clients' enrollments)."""
     spans = Q(pk__in=[])
     for e in enrollments:
-        first = e.started_on - datetime.timedelta(days=e.started_on.weekday())
-        span = Q(cohort_week__cohort_id=e.cohort_id, cohort_week__week_of__gte=first)
+        span = Q(cohort_week__cohort_id=e.cohort_id, cohort_week__week_of__gte=_first_week(e))
         if e.ended_on:
             span &= Q(cohort_week__week_of__lte=e.ended_on)
         spans |= span
     return spans
+
+
+def enrolled_in_week(enrollments, cohort_id, week_of):
+    """Whether one of ``enrollments`` covers the cohort-week, by the rule of
+    ``enrolled_weeks_of``: from the Monday of the week it started, to the week it ended."""
+    return any(
+        e.cohort_id == cohort_id and _first_week(e) <= week_of and (e.ended_on is None or week_of <= e.ended_on)
+        for e in enrollments
+    )
+
+
+def _first_week(enrollment):
+    return enrollment.started_on - datetime.timedelta(days=enrollment.started_on.weekday())
 
 
 class SkillSummaryQuerySet(models.QuerySet):
@@ -138,10 +150,6 @@ class SkillSummaryQuerySet(models.QuerySet):
 
     def for_clients(self, clients):
         return self.published().filter(enrolled_weeks(clients))
-
-    def for_enrollments(self, enrollments):
-        """``for_clients`` given every enrollment of the clients, already read."""
-        return self.published().filter(enrolled_weeks_of(enrollments))
 
 
 class SkillSummary(models.Model):

@@ -14,7 +14,7 @@ from groups.hours import week_hours
 from groups.models import Attendance, Enrollment, Session, local_midnight
 from groups.recurrence import week_start
 
-from .models import FamilyGroupAttendance, PersonalNote, SkillSummary
+from .models import FamilyGroupAttendance, PersonalNote, SkillSummary, enrolled_in_week
 
 
 @dataclass
@@ -84,9 +84,11 @@ def child_week(client, member, now=None):
     )
     # This member's mark at each evening's family group (one at most: one link per
     # member and child, one mark per link and evening), read with the evenings.
-    family_mark = FamilyGroupAttendance.objects.filter(
-        session=OuterRef("pk"), link__family_member=member, link__client=client
-    ).values("attended")[:1]
+    family_mark = (
+        FamilyGroupAttendance.objects.filter(session=OuterRef("pk"), link__family_member=member, link__client=client)
+        .order_by()  # not the model's order by evening and cohort: two joins for nothing
+        .values("attended")[:1]
+    )
     week_begins, week_ends = local_midnight(monday), local_midnight(sunday + datetime.timedelta(days=1))
     # And the evenings of the coming weeks that will not happen where they were planned,
     # so a family can plan around them before their week comes.
@@ -176,15 +178,17 @@ def this_weeks_summary(client, monday, enrollments=None):
     in it that week (``enrollments``: all of the child's, if the caller has read them),
     with ``has_released_note``: whether the team released a personal note on it for
     this child (the home says so; the note itself is on the summary's page)."""
-    summaries = (
-        SkillSummary.objects.for_clients([client])
-        if enrollments is None
-        else SkillSummary.objects.for_enrollments(enrollments)
-    )
+    if enrollments is None:
+        summaries = SkillSummary.objects.for_clients([client])
+    elif enrolled_in_week(enrollments, client.cohort_id, monday):
+        summaries = SkillSummary.objects.published()  # one cohort-week, which the child was in
+    else:
+        return None
     note = PersonalNote.objects.released().filter(summary=OuterRef("pk"), client=client)
     return (
         summaries.filter(cohort_week__cohort_id=client.cohort_id, cohort_week__week_of=monday)
         .annotate(has_released_note=Exists(note))
+        .order_by()  # one summary per cohort-week
         .first()
     )
 

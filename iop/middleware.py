@@ -3,6 +3,7 @@ and no copy of a signed-in page kept by the browser."""
 
 import ipaddress
 import logging
+import time
 
 from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
@@ -111,16 +112,39 @@ def is_poll(request):
     return request.headers.get("X-Poll") == "1"
 
 
+#: A family member's session (SESSION_COOKIE_AGE, twelve hours) is moved forward at
+#: most this often: every page of theirs would otherwise write the session row again,
+#: to move an end twelve hours away by a few seconds. Staff sessions, fifteen idle
+#: minutes long, move on every request.
+FAMILY_SESSION_REFRESH_SECONDS = 5 * 60
+REFRESHED_AT = "_refreshed_at"
+
+
 class SessionMiddleware(DjangoSessionMiddleware):
     """Django's, except that a poll does not move the session's end forward: a
-    report left rendering on an unattended screen must not keep it signed in."""
+    report left rendering on an unattended screen must not keep it signed in; and
+    that a family member's session moves forward at most every few minutes."""
 
     def process_response(self, request, response):
-        if is_poll(request) and not request.session.modified:
-            if request.session.accessed:
+        session = request.session
+        if not session.modified and (is_poll(request) or not _family_session_due(request, session)):
+            if session.accessed:
                 patch_vary_headers(response, ("Cookie",))
             return response
         return super().process_response(request, response)
+
+
+def _family_session_due(request, session):
+    """False for a family member's session moved forward in the last few minutes;
+    when it is due, it is stamped (and so saved). True for anyone else's."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_family:
+        return True
+    now = int(time.time())
+    if now - session.get(REFRESHED_AT, 0) < FAMILY_SESSION_REFRESH_SECONDS:
+        return False
+    session[REFRESHED_AT] = now
+    return True
 
 
 class RoleSessionAgeMiddleware:
