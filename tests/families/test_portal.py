@@ -333,3 +333,34 @@ def test_the_child_tabs_on_past_skills_open_the_other_child_s_past_skills(family
     assert f'href="{reverse("families:archive", args=[b.pk])}"' in page
     home = login(parent).get(reverse("families:child_home", args=[a.pk])).content.decode()
     assert f'href="{reverse("families:child_home", args=[b.pk])}"' in home
+
+
+def test_the_homes_enrolled_week_rule_is_the_one_the_archive_queries(family_week):
+    """The home checks the enrollments it has read in Python; the archive asks the
+    database (``enrolled_weeks_of``). Both give the same weeks."""
+    from families.models import SkillSummary, enrolled_in_week, enrolled_weeks_of
+
+    client = family_week.client_a
+    cohort, other = client.cohort, family_week.client_b.cohort
+    monday = week_start(timezone.localdate())
+    weeks = [monday + datetime.timedelta(weeks=n) for n in range(-8, 3)]
+    summaries = {
+        (c.pk, week): factories.SkillSummaryFactory(cohort_week=factories.CohortWeekFactory(cohort=c, week_of=week))
+        for c in (cohort, other)
+        for week in weeks
+        if not SkillSummary.objects.filter(cohort_week__cohort=c, cohort_week__week_of=week).exists()
+    }
+    Enrollment.objects.filter(client=client).delete()
+    enrollments = [
+        Enrollment(client=client, cohort=other, started_on=weeks[0] + datetime.timedelta(days=3), ended_on=weeks[3]),
+        Enrollment(client=client, cohort=cohort, started_on=weeks[3] + datetime.timedelta(days=2)),
+    ]
+    in_database = set(
+        SkillSummary.objects.filter(pk__in=[s.pk for s in summaries.values()])
+        .filter(enrolled_weeks_of(enrollments))
+        .values_list("cohort_week__cohort_id", "cohort_week__week_of")
+    )
+    in_python = {key for key in summaries if enrolled_in_week(enrollments, *key)}
+    assert in_python == in_database
+    assert (other.pk, weeks[0]) in in_python and (other.pk, weeks[4]) not in in_python
+    assert (cohort.pk, weeks[3]) in in_python and (cohort.pk, weeks[2]) not in in_python
