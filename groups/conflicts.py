@@ -65,14 +65,17 @@ def conflicts_for(sessions, expected=None):
         starts_at__lt=max(s.ends_at for s in sessions),
         ends_at__gt=first_start,
     )
+    known = {s.pk: s for s in sessions}
+    # Of the other evenings only the room, the times and the cohort's name are read.
+    rest = list(window.exclude(pk__in=known).select_related("cohort").only(*OTHER_EVENING_FIELDS))
+    # Their facilitators by the evenings' ids: the same rows as a subquery of the window,
+    # which PostgreSQL takes longer to plan than to run.
     staff = defaultdict(set)
-    for session_id, user_id in Session.facilitators.through.objects.filter(session__in=window).values_list(
+    evenings = [*known, *(s.pk for s in rest)]
+    for session_id, user_id in Session.facilitators.through.objects.filter(session_id__in=evenings).values_list(
         "session_id", "user_id"
     ):
         staff[session_id].add(user_id)
-    known = {s.pk: s for s in sessions}
-    # Of the other evenings only the room, the times and the cohort's name are read.
-    rest = window.exclude(pk__in=known).select_related("cohort").only(*OTHER_EVENING_FIELDS)
     others = sorted((_booking(s, staff[s.pk]) for s in [*known.values(), *rest]), key=lambda b: b.starts_at)
     starts = [booking.starts_at for booking in others]
     # An evening overlapping another starts less than the longest evening before it:
