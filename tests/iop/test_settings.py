@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,3 +140,16 @@ def test_postgresql_prepares_repeated_queries_unless_turned_off():
         result = run_manage("shell", "-c", script, env_extra=env)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_compile_queries_just_in_time():
+    """Compiling one query takes tens of milliseconds and these queries read a few
+    dozen rows: a page whose query looks large to the planner paid it on every run."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
