@@ -23,6 +23,7 @@ TREND_WORDS = {"up": "Higher (worse) than last time", "down": "Lower (better) th
 
 @dataclass(frozen=True)
 class Progress:
+    # Administrations, or on the caseload the CaseloadScore rows read in their place.
     scored: tuple[Administration, ...]  # PHQ administrations of the episode with a total, oldest first
     latest_phq: Administration | None  # the latest PHQ administration, with or without a total
     outcome: Outcome | None
