@@ -12,7 +12,7 @@ def safety_plans_owed(user, clients=None):
     """Admitted clients whose chart ``user`` reads that are owed a safety plan: for
     each, the first closed alert that recorded one with none signed since; the
     longest owed first. ``clients``: those admitted clients, when the page has them
-    already (read with ``Client.objects.clinical_for(user)``)."""
+    already (whose charts ``user`` reads: the caller makes sure)."""
     if clients is None:
         alerts = SafetyAlert.objects.filter(
             client__in=Client.objects.clinical_for(user), client__status=Client.Status.ADMITTED

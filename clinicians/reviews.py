@@ -16,7 +16,7 @@ def reviews_overdue(user, today=None, clients=None):
     versions of the admitted clients ``user`` may read with the day each was last
     reviewed (numbers and dates only), then the overdue plans with their clients.
     ``clients``: those admitted clients, when the page has them already
-    (``Client.objects.clinical_for``)."""
+    (whose charts ``user`` reads: the caller makes sure)."""
     today = today or timezone.localdate()
     days = Program.current().plan_review_days
     if clients is None:

@@ -136,7 +136,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
 def _family_session_due(request, session):
     """False for a family member's session moved forward in the last few minutes;
-    when it is due, it is stamped (and so saved). True for anyone else's."""
+    when it is due, it is stamped, so that the response saves it. True for anyone
+    else's. A value changed in place without marking the session modified waits for
+    the next refresh (nothing here does that: sessions are written by assignment)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_family:
         return True

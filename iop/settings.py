@@ -127,8 +127,12 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
     # No just-in-time compilation: every query here reads a few dozen rows, but one
     # whose row estimate is high (tonight's evenings with their per-evening counts) is
-    # compiled on every run, some 60 ms to save a millisecond.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # compiled on every run, some 60 ms to save a millisecond. Added to any options the
+    # URL gives; DB_JIT_OFF=false behind a pooler that refuses startup options (then
+    # ALTER DATABASE ... SET jit = off does the same).
+    if env.bool("DB_JIT_OFF", default=True):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = " ".join(part for part in (options.get("options", ""), "-c jit=off") if part)
 # Keep connections between requests and tasks: opening one costs more than a
 # whole reminder delivery (iop/celery.py closes them as Django does after a request).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -185,7 +189,8 @@ MFA_TOTP_ISSUER = "IOP"
 IOP_REQUIRE_STAFF_MFA = env.bool("IOP_REQUIRE_STAFF_MFA", default=PRODUCTION)
 
 # Idle time-out (45 CFR 170.315(d)(5)): a sliding session for everyone; staff
-# sessions are shortened to 15 minutes by RoleSessionAgeMiddleware.
+# sessions are shortened to 15 minutes by RoleSessionAgeMiddleware, and a family
+# member's slides at most every five minutes (iop.middleware.SessionMiddleware).
 SESSION_COOKIE_AGE = env.int("FAMILY_SESSION_SECONDS", default=60 * 60 * 12)
 STAFF_SESSION_SECONDS = env.int("STAFF_SESSION_SECONDS", default=15 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

@@ -13,9 +13,12 @@ register = template.Library()
 
 @register.inclusion_tag("clinicians/includes/home_flags.html", takes_context=True)
 def chart_flags(context, clients):
-    """``clients``: the admitted clients whose charts the user reads, as the page
-    listed them (``Client.objects.clinical_for``): the flags are read for those."""
+    """``clients``: the admitted clients the clinician's page listed (for a clinician,
+    those visible are those whose charts they read): the flags are read for those.
+    For anyone else each flag applies the clinical reading rules itself."""
     user = context["request"].user
+    if not user.is_clinician:
+        clients = None
     return {
         "safety_plans_owed": safety_plans_owed(user, clients),
         "unsigned": unsigned_overdue(user),

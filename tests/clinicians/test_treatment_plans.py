@@ -373,3 +373,20 @@ def test_a_goal_in_the_clients_own_words_is_signed_without_a_question(clinic, go
     from clinicians.guardrails import clinical_wording
 
     assert clinical_wording(goal) == []
+
+
+def test_the_home_flags_read_nothing_clinical_for_anyone_but_a_clinician(clinic, rf):
+    """The home page hands its listed clients to the flags; for anyone who is not a
+    clinician (a program admin sees every client, never their charts) the flags apply
+    the clinical reading rules themselves."""
+    from clinicians.templatetags.chart_flags import chart_flags
+
+    factories.signed_plan(clinic.client_a)
+    later = timezone.now() + datetime.timedelta(days=40)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(timezone, "now", lambda: later)
+        for user, expected in ((clinic.clinician_1, 1), (clinic.admin, 0)):
+            request = rf.get("/")
+            request.user = user
+            flags = chart_flags({"request": request}, [clinic.client_a])
+            assert len(flags["reviews"]) == expected, user

@@ -153,3 +153,15 @@ def test_postgresql_connections_do_not_compile_queries_just_in_time():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_turning_off_just_in_time_compilation_keeps_the_urls_own_options():
+    script = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('options'))"
+    url = "postgres://postgres@127.0.0.1:5432/iop?options=-c%20statement_timeout%3D5000"
+    for value, expected in (("", "-c statement_timeout=5000 -c jit=off"), ("false", "-c statement_timeout=5000")):
+        env = {**PRODUCTION_ENV, "IOP_DEPLOYMENT": "development", "DATABASE_URL": url, "DB_JIT_OFF": value}
+        if not value:
+            del env["DB_JIT_OFF"]
+        result = run_manage("shell", "-c", script, env_extra=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == expected
