@@ -18,7 +18,14 @@ from groups.models import Session
 from iop.date_limits import check_clinic_hours
 from iop.models import Client, Role, User
 
-from .models import PERSONAL_NOTE_MAX_CHARS, FamilyAppointment, FamilyLink, PersonalNote, SkillSummary
+from .models import (
+    LONGEST_APPOINTMENT_MINUTES,
+    PERSONAL_NOTE_MAX_CHARS,
+    FamilyAppointment,
+    FamilyLink,
+    PersonalNote,
+    SkillSummary,
+)
 
 SUMMARY_FIELD_MAX_CHARS = 3000
 
@@ -321,7 +328,7 @@ class FamilyAppointmentForm(forms.ModelForm):
         with_them = Q(clinician=clinician) if clinician else Q(pk__in=[])
         if members:
             with_them |= Q(invited__family_member__in=members)
-        longest = datetime.timedelta(minutes=240)  # the longest an appointment may be
+        longest = datetime.timedelta(minutes=LONGEST_APPOINTMENT_MINUTES)
         others = (
             FamilyAppointment.objects.booked()
             .filter(with_them, starts_at__lt=ends_at, starts_at__gt=starts_at - longest)

@@ -298,6 +298,10 @@ class FamilyGroupAttendance(models.Model):
 # --- Family sessions and family check-ins --------------------------------------------
 
 
+#: The longest a family session or check-in may be (its check constraint).
+LONGEST_APPOINTMENT_MINUTES = 240
+
+
 class FamilyAppointmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff: appointments of clients they may see (admins schedule; the
@@ -314,6 +318,13 @@ class FamilyAppointmentQuerySet(models.QuerySet):
 
     def upcoming(self, now=None):
         return self.booked().filter(starts_at__gte=now or timezone.now())
+
+    def during(self, starts_at, ends_at):
+        """The booked appointments overlapping ``starts_at`` to ``ends_at``, oldest first
+        (a list: each one's end is worked out from its length)."""
+        longest = datetime.timedelta(minutes=LONGEST_APPOINTMENT_MINUTES)
+        found = self.booked().filter(starts_at__lt=ends_at, starts_at__gt=starts_at - longest).order_by("starts_at")
+        return [a for a in found if a.starts_at + datetime.timedelta(minutes=a.duration_minutes) > starts_at]
 
 
 class FamilyAppointment(models.Model):
@@ -355,7 +366,7 @@ class FamilyAppointment(models.Model):
         indexes = [models.Index(fields=["starts_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=240),
+                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=LONGEST_APPOINTMENT_MINUTES),
                 name="family_appointment_duration_sensible",
             ),
             models.CheckConstraint(

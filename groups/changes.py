@@ -3,6 +3,7 @@ Each change is saved with its family notices in one transaction."""
 
 import datetime
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -69,6 +70,8 @@ def reschedule(session, starts_at, by):
             "This evening has begun, so it stays where it is; add a make-up evening for one that did not happen."
         )
     check_new_time(session.cohort, starts_at, session.duration_minutes)
+    facilitators = list(session.facilitators.values_list("pk", flat=True))
+    check_facilitators_free(facilitators, starts_at, starts_at + (session.ends_at - session.starts_at))
     others = [s for s in _same_evening(session) if s.pk != session.pk and s.closure_id is None]
     left_there = next((s for s in others if s.starts_at == starts_at and s.is_cancelled), None)
     if left_there is not None:
@@ -148,6 +151,8 @@ def add_make_up(cohort, starts_at, by, *, replaces=None, minutes=None):
         raise ValidationError("That evening already has a make-up.")
     minutes = minutes or cohort.duration_minutes
     check_new_time(cohort, starts_at, minutes)
+    facilitators = [cohort.lead_clinician_id, *cohort.co_facilitators.values_list("pk", flat=True)]
+    check_facilitators_free(facilitators, starts_at, starts_at + datetime.timedelta(minutes=minutes))
     session = _save_new(
         Session(
             cohort=cohort,
@@ -158,7 +163,7 @@ def add_make_up(cohort, starts_at, by, *, replaces=None, minutes=None):
             replaces=replaces,
         )
     )
-    session.facilitators.set([cohort.lead_clinician_id, *cohort.co_facilitators.values_list("pk", flat=True)])
+    session.facilitators.set(facilitators)
     notices.tell_families_of_make_up(session)
     audit.record("make_up", session, actor=by)
     return session
@@ -176,6 +181,24 @@ def check_new_time(cohort, starts_at, minutes):
     closure = closed.first()
     if closure is not None:
         raise ValidationError("The clinic is closed that day for this group: %(closure)s.", params={"closure": closure})
+
+
+def check_facilitators_free(facilitators, starts_at, ends_at):
+    """A moved or extra evening is refused at a time one of its facilitators has a
+    family session or check-in booked, as the family appointment is refused over an
+    evening they run (families.forms): nobody is in two places. Named by the
+    clinician and the hours only (the appointment is another client's)."""
+    appointments = apps.get_model("families", "FamilyAppointment").objects
+    busy = appointments.filter(clinician__in=facilitators).select_related("clinician").during(starts_at, ends_at)
+    if busy:
+        appointment = busy[0]
+        raise ValidationError(
+            "%(clinician)s has a family appointment then (%(hours)s): move it first, or choose another time.",
+            params={
+                "clinician": appointment.clinician.display_name,
+                "hours": f"{appointment.local_start:%H:%M}-{appointment.local_end:%H:%M}",
+            },
+        )
 
 
 def overlapping(cohort, starts_at, ends_at, exclude=None):

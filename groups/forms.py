@@ -3,12 +3,14 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iop.date_limits import check_clinic_hours
 from iop.models import Role, User
 
+from .changes import check_facilitators_free
 from .models import Closure, Cohort, Session, SkillModule
 
 MAX_GENERATE_DAYS = 26 * 7
@@ -218,6 +220,18 @@ class SessionForm(forms.ModelForm):
         self.fields["facilitators"].queryset = clinicians()
         if not self.is_bound:
             self.initial["agenda_text"] = "\n".join(f"{i['title']} | {i['minutes']}" for i in self.instance.agenda)
+
+    def clean_facilitators(self):
+        """Someone added to the evening must not be seeing a family then (those already
+        on it stay, so the room or agenda can still be changed)."""
+        chosen = self.cleaned_data["facilitators"]
+        added = {user.pk for user in chosen} - set(self.instance.facilitators.values_list("pk", flat=True))
+        if added:
+            try:
+                check_facilitators_free(added, self.instance.starts_at, self.instance.ends_at)
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from error
+        return chosen
 
     def clean_agenda_text(self):
         agenda = []

@@ -474,3 +474,43 @@ def test_the_move_make_up_and_edit_pages_say_what_happens_and_lead_back(evenings
     assert f'href="{detail}">Cancel</a>' in page
     page = browser.get(f"{make_up}?replaces=abc").content.decode()
     assert f'href="{reverse("groups:week")}">Cancel</a>' in page
+
+
+def test_a_make_up_or_move_is_refused_when_a_facilitator_has_a_family_appointment_then(evenings, enrolled, login):
+    """Nobody is in two places: the family appointment form refuses a time the
+    clinician runs a group, and a make-up or moved evening refuses a time one of its
+    facilitators sees a family. Named by clinician and hours, never the client."""
+    teens, _ = evenings
+    lead = teens.cohort.lead_clinician
+    day = teens.local_date + datetime.timedelta(days=3)
+    factories.FamilyAppointmentFactory(
+        client=enrolled.client_b,
+        clinician=lead,
+        starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(17, 0))),
+    )
+    evening = timezone.make_aware(datetime.datetime.combine(day, datetime.time(17, 30)))
+    with pytest.raises(ValidationError, match="has a family appointment then") as refused:
+        changes.add_make_up(teens.cohort, evening, enrolled.admin)
+    assert lead.display_name in str(refused.value) and enrolled.client_b.first_name not in str(refused.value)
+    teens.facilitators.set([lead])
+    with pytest.raises(ValidationError, match="has a family appointment then"):
+        changes.reschedule(teens, evening, enrolled.admin)
+    assert not Session.objects.filter(cohort=teens.cohort, starts_at=evening).exists()
+
+    # Through the page: the form says why and keeps what was typed.
+    page = login(enrolled.admin).post(
+        reverse("groups:make_up", args=[teens.cohort.pk]), {"day": f"{day}", "start_time": "17:30"}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and "has a family appointment then (17:00-18:00)" in html
+    assert f'value="{day}"' in html
+
+    # An appointment that ends as the evening starts, or is cancelled, is no clash.
+    assert changes.add_make_up(teens.cohort, evening + datetime.timedelta(minutes=30), enrolled.admin)
+    next_day = evening + datetime.timedelta(days=1)
+    later = factories.FamilyAppointmentFactory(
+        client=enrolled.client_b, clinician=lead, starts_at=next_day - datetime.timedelta(minutes=30)
+    )
+    later.cancelled_at, later.cancelled_by, later.cancel_reason = timezone.now(), lead, "Ill"
+    later.save()
+    assert changes.reschedule(teens, next_day, enrolled.admin)

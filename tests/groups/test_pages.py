@@ -554,3 +554,24 @@ def test_a_closure_changed_after_its_preview_is_shown_again_not_saved(enrolled, 
     again = as_previewed(browser, {**data, "ends_on": f"{later}"})
     assert browser.post(reverse("groups:closures"), again).status_code == 302
     assert Closure.objects.get().ends_on == later
+
+
+def test_someone_seeing_a_family_then_is_not_added_to_an_evening(enrolled, evenings, login):
+    teens, _ = evenings
+    other = enrolled.clinician_2
+    factories.FamilyAppointmentFactory(
+        client=enrolled.client_b, clinician=other, starts_at=teens.starts_at + datetime.timedelta(minutes=60)
+    )
+    url = reverse("groups:session_edit", args=[teens.pk])
+    web = login(enrolled.admin)
+    data = {"room": "Gym", "facilitators": [enrolled.clinician_1.pk, other.pk], "agenda_text": "Walk | 60"}
+    refused = web.post(url, data)
+    assert refused.status_code == 200 and "has a family appointment then" in text(refused)
+    assert 'value="Gym"' in text(refused)
+    teens.refresh_from_db()
+    assert teens.room != "Gym" and other not in teens.facilitators.all()
+    # Already on the evening: the room can still be changed.
+    teens.facilitators.add(other)
+    web.post(url, data)
+    teens.refresh_from_db()
+    assert teens.room == "Gym"
