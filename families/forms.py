@@ -18,14 +18,7 @@ from groups.models import Session
 from iop.date_limits import check_clinic_hours
 from iop.models import Client, Role, User
 
-from .models import (
-    LONGEST_APPOINTMENT_MINUTES,
-    PERSONAL_NOTE_MAX_CHARS,
-    FamilyAppointment,
-    FamilyLink,
-    PersonalNote,
-    SkillSummary,
-)
+from .models import PERSONAL_NOTE_MAX_CHARS, FamilyAppointment, FamilyLink, PersonalNote, SkillSummary
 
 SUMMARY_FIELD_MAX_CHARS = 3000
 
@@ -328,19 +321,15 @@ class FamilyAppointmentForm(forms.ModelForm):
         with_them = Q(clinician=clinician) if clinician else Q(pk__in=[])
         if members:
             with_them |= Q(invited__family_member__in=members)
-        longest = datetime.timedelta(minutes=LONGEST_APPOINTMENT_MINUTES)
         others = (
-            FamilyAppointment.objects.booked()
-            .filter(with_them, starts_at__lt=ends_at, starts_at__gt=starts_at - longest)
+            FamilyAppointment.objects.filter(with_them)
             .exclude(pk=self.instance.pk)
             .prefetch_related("invited")
             .distinct()
-            .order_by("starts_at")
+            .during(starts_at, ends_at)
         )
         messages = []
         for other in others:
-            if other.starts_at + datetime.timedelta(minutes=other.duration_minutes) <= starts_at:
-                continue
             hours = f"{other.local_start:%H:%M}-{other.local_end:%H:%M}"
             if clinician and other.clinician_id == clinician.pk:
                 message = _("%(clinician)s has another family appointment then (%(hours)s).")

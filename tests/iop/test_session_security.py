@@ -1,9 +1,15 @@
 """Staff two-factor where required, and idle time-outs: 15 minutes for staff,
 longer for families (45 CFR 170.315(d)(5))."""
 
+import datetime
+
 import pytest
 from allauth.mfa.models import Authenticator
+from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils import timezone
+
+from iop.middleware import FAMILY_SESSION_REFRESH_SECONDS
 
 pytestmark = pytest.mark.django_db
 
@@ -102,56 +108,45 @@ def test_anything_the_clinician_does_still_keeps_the_session_open(clinic, login,
 
 
 def _session_expiry(client):
-    from django.contrib.sessions.models import Session
-
     return Session.objects.get(session_key=client.cookies["sessionid"].value).expire_date
 
 
-def test_a_family_session_moves_forward_at_most_every_few_minutes(clinic, login, time_machine, settings):
+@pytest.fixture
+def frozen(time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    return time_machine
+
+
+def test_a_family_session_moves_forward_at_most_every_few_minutes(clinic, login, frozen, settings):
     """Twelve hours from the last visit, give or take the few minutes between
     refreshes: pages a few seconds apart do not each write the session again."""
-    import datetime
-
-    from django.utils import timezone
-
-    from iop.middleware import FAMILY_SESSION_REFRESH_SECONDS
-
-    time_machine.move_to(timezone.now(), tick=False)
     client = login(clinic.family_a)
     client.get(reverse("families:home"))
     refreshed = _session_expiry(client)
-    time_machine.shift(60)
+    frozen.shift(60)
     client.get(reverse("families:home"))
     assert _session_expiry(client) == refreshed
-    time_machine.shift(FAMILY_SESSION_REFRESH_SECONDS)
+    frozen.shift(FAMILY_SESSION_REFRESH_SECONDS)
     client.get(reverse("families:home"))
     moved = _session_expiry(client)
     assert moved - refreshed == datetime.timedelta(seconds=60 + FAMILY_SESSION_REFRESH_SECONDS)
     assert moved == timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
 
 
-def test_a_family_session_still_ends_twelve_hours_after_its_last_refresh(clinic, login, time_machine, settings):
-    from django.utils import timezone
-
-    time_machine.move_to(timezone.now(), tick=False)
+def test_a_family_session_still_ends_twelve_hours_after_its_last_refresh(clinic, login, frozen, settings):
     client = login(clinic.family_a)
     for _ in range(3):  # visits hours apart each move the end forward
-        time_machine.shift(settings.SESSION_COOKIE_AGE // 2)
+        frozen.shift(settings.SESSION_COOKIE_AGE // 2)
         assert client.get(reverse("families:home")).status_code == 200
-    time_machine.shift(settings.SESSION_COOKIE_AGE + 1)
+    frozen.shift(settings.SESSION_COOKIE_AGE + 1)
     response = client.get(reverse("families:home"))
     assert response.status_code == 302 and reverse("account_login") in response.url
 
 
-def test_a_staff_session_moves_forward_on_every_request(clinic, login, time_machine):
-    import datetime
-
-    from django.utils import timezone
-
-    time_machine.move_to(timezone.now(), tick=False)
+def test_a_staff_session_moves_forward_on_every_request(clinic, login, frozen):
     client = login(clinic.clinician_1)
     client.get(reverse("client_list"))
     first = _session_expiry(client)
-    time_machine.shift(30)
+    frozen.shift(30)
     client.get(reverse("client_list"))
     assert _session_expiry(client) - first == datetime.timedelta(seconds=30)
