@@ -1,9 +1,12 @@
 """Everything the client chart page shows, gathered in a fixed number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from groups.hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, weekly_hours
 from groups.models import Session
@@ -77,10 +80,19 @@ def plan_versions(client):
     return plans
 
 
-def chart(client, user):
-    """The sections of ``client``'s chart, for a ``user`` already allowed to read it
-    (``client`` opened with ``Client.objects.open_clinical``; any other client object
-    makes each section apply its model's full ``visible_to``)."""
+def header(client, user):
+    """What every tab of ``client``'s chart shows above its section: the client, the
+    read-only notice of emergency access, the discharge, and the alerts to follow up."""
+    return {
+        "client": client,
+        # Breaking the glass opens the chart read-only: no buttons that would be refused.
+        "read_only_until": emergency.read_only_until(user, client),
+        "discharge": Discharge.objects.of_episode(client),
+        **alerts_to_follow_up(client, user),
+    }
+
+
+def plan_section(client, user):
     plans = plan_versions(client)
     current = plans.current
     last_review = current.reviews.all()[0] if current and current.reviews.all() else None
@@ -88,36 +100,101 @@ def chart(client, user):
     if current:
         last_reviewed_on = last_review.reviewed_on if last_review else None
         review_due_on = current.review_due_on(last_reviewed_on, Program.current().plan_review_days)
-    records, more_records = timeline(client, user, RECENT_RECORDS)
-    family = _notes(client, user).filter(kind__in=Note.FAMILY_KINDS).order_by("-occurred_at", "-pk")
-    family_notes = list(family[: RECENT_FAMILY_NOTES + 1])
-    link_timeline(family_notes, user)
     return {
-        "client": client,
-        # Breaking the glass opens the chart read-only: no buttons that would be refused.
-        "read_only_until": emergency.read_only_until(user, client),
         "plans": plans,
         "plan": current,
         "last_review": last_review,
         "review_due_on": review_due_on,
         "review_overdue": bool(review_due_on) and review_due_on < timezone.localdate(),
+    }
+
+
+def notes_section(client, user):
+    records, more_records = timeline(client, user, RECENT_RECORDS)
+    return {
         "timeline": records,
         "more_records": more_records,
         "unsigned_records": sum(not record.is_signed for record in records),
         "group_entries": [record for record in records if record.is_group_entry],
+        "can_prescribe": user.is_prescriber,
+    }
+
+
+def measures_section(client, user):
+    return {"recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES])}
+
+
+def attendance_section(client, user):
+    return {"attendance_weeks": attendance_weeks(client), "minimum_hours": ADOLESCENT_MINIMUM_WEEKLY_HOURS}
+
+
+def family_section(client, user):
+    family = _notes(client, user).filter(kind__in=Note.FAMILY_KINDS).order_by("-occurred_at", "-pk")
+    family_notes = list(family[: RECENT_FAMILY_NOTES + 1])
+    link_timeline(family_notes, user)
+    return {
         "family_notes": family_notes[:RECENT_FAMILY_NOTES],
         "more_family_notes": len(family_notes) > RECENT_FAMILY_NOTES,
         "family_links": list(client.family_links.select_related("family_member")),
-        "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
-        "safety_plans": safety_plan_versions(client, user),
-        "discharge": Discharge.objects.of_episode(client),
-        **alerts_to_follow_up(client, user),
-        "recent_scores": list(Administration.objects.filter(client=client)[:RECENT_SCORES]),
-        "reports": list(ProgressReport.objects.of_opened(client, user)[:RECENT_REPORTS]),
-        "can_prescribe": user.is_prescriber,
-        "attendance_weeks": attendance_weeks(client),
-        "minimum_hours": ADOLESCENT_MINIMUM_WEEKLY_HOURS,
     }
+
+
+def medications_section(client, user):
+    return {
+        "medications": list(Medication.objects.filter(client=client).select_related("prescriber")),
+        "can_prescribe": user.is_prescriber,
+    }
+
+
+def safety_plan_section(client, user):
+    return {"safety_plans": safety_plan_versions(client, user)}
+
+
+def reports_section(client, user):
+    return {"reports": list(ProgressReport.objects.of_opened(client, user)[:RECENT_REPORTS])}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One tab of the chart: its name in the address (and the id of its part of the
+    page), its label, and what it reads."""
+
+    slug: str
+    label: str
+    read: Callable
+
+    @property
+    def template(self):
+        return f"clinicians/chart/{self.slug.replace('-', '_')}_section.html"
+
+
+#: The chart's tabs, in the order shown. The chart opens on the first: the newest notes
+#: and group entries, with any drafts still to sign. Each tab reads only its own records,
+#: so a chart opens as fast as a short page whatever the length of the stay.
+SECTIONS = (
+    Section("notes", gettext_lazy("Notes"), notes_section),
+    Section("plan", gettext_lazy("Treatment plan"), plan_section),
+    Section("measures", gettext_lazy("Measures"), measures_section),
+    Section("attendance", gettext_lazy("Attendance"), attendance_section),
+    Section("family", gettext_lazy("Family"), family_section),
+    Section("medications", gettext_lazy("Medications"), medications_section),
+    Section("safety-plan", gettext_lazy("Safety plan"), safety_plan_section),
+    Section("reports", gettext_lazy("Reports"), reports_section),
+)
+SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
+
+
+def section_url(client_pk, slug):
+    """The address of one tab of a client's chart, at its part of the page."""
+    return f"{reverse('clinicians:chart_section', args=[client_pk, slug])}#{slug}"
+
+
+def chart(client, user, section=SECTIONS[0]):
+    """One tab of ``client``'s chart (a ``Section``), with the header every tab shows,
+    for a ``user`` already allowed to read it (``client`` opened with
+    ``Client.objects.open_clinical``; any other client object makes each section apply
+    its model's full ``visible_to``)."""
+    return {**header(client, user), "sections": SECTIONS, "section": section, **section.read(client, user)}
 
 
 def alerts_to_follow_up(client, user):

@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,22 +14,27 @@ from django.views.decorators.http import require_POST
 from iop import audit, emergency
 from iop.access import clinician_required
 
+from . import chart as chart_sections
 from .access import clinical_client
-from .chart import chart as chart_sections
 from .chart import timeline
 
 
 @clinician_required
-def chart(request, pk):
+def chart(request, pk, section=None):
+    """One tab of the client's chart (the notes without ``section``); any other
+    ``section`` is not found."""
+    tab = chart_sections.SECTIONS[0] if section is None else chart_sections.SECTIONS_BY_SLUG.get(section)
+    if tab is None:
+        raise Http404
     client = clinical_client(request.user, pk)
-    sections = chart_sections(client, request.user)
-    shown = [("view_chart", client, None)]
-    if sections["group_entries"]:
+    context = chart_sections.chart(client, request.user, tab)
+    shown = [("view_chart", client, {"section": tab.slug})]
+    if context.get("group_entries"):
         # The timeline shows the evenings' group notes and this client's entries.
-        shown.append(("view_group_note", client, {"entries": [entry.pk for entry in sections["group_entries"]]}))
+        shown.append(("view_group_note", client, {"entries": [entry.pk for entry in context["group_entries"]]}))
     # Both entries in one turn of the chain, before anything is shown.
     audit.record_together(*shown)
-    return render(request, "clinicians/chart/chart.html", sections)
+    return render(request, "clinicians/chart/chart.html", context)
 
 
 #: Records on one page of a client's notes (a stay of 12 weeks makes about 60).
@@ -114,6 +119,6 @@ def discard_view(model, event, section):
             audit.record(event, draft, client=client, action=audit.Action.DELETE, version=version)
             draft.delete()
         messages.success(request, _("Draft v%(version)s discarded.") % {"version": version})
-        return redirect(f"{reverse('clinicians:chart', args=[client.pk])}#{section}")
+        return redirect(chart_sections.section_url(client.pk, section))
 
     return discard

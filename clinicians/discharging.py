@@ -13,6 +13,7 @@ from iop import audit
 from iop.models import Client
 
 from . import reports
+from .chart import section_url
 from .models import Administration, Discharge, SafetyAlert
 from .models.measures import PHQ_KINDS
 
@@ -75,7 +76,7 @@ def what_waits(client):
                 "records one made, and none has been signed since. Sign it with the client before the "
                 "discharge; they leave with it."
             ),
-            lambda alert: reverse("clinicians:chart", args=[client.pk]) + "#safety-plan",
+            lambda alert: section_url(client.pk, "safety-plan"),
             _("Safety plan"),
         ),
     )

@@ -13,6 +13,7 @@ from iop.access import clinician_required
 from iop.links import ALREADY_SAVED, draft_saved, recent_twin
 
 from .access import prescriber_required, writable_client
+from .chart import section_url
 from .chart_forms import AddendumForm, MedicationForm, NoteForm, StopMedicationForm
 from .models import Medication, Note
 
@@ -148,7 +149,7 @@ def medication_new(request, pk):
         medication = form.save()
         audit.record("add_medication", medication, client=client, action=audit.Action.CREATE)
         messages.success(request, _("Medication added."))
-        return redirect("clinicians:chart", client.pk)
+        return redirect(section_url(client.pk, "medications"))
     return render(request, "clinicians/medication_form.html", {"form": form, "client": client})
 
 
@@ -157,13 +158,13 @@ def medication_stop(request, pk):
     medication = get_object_or_404(Medication.objects.visible_to(request.user).select_related("client"), pk=pk)
     if medication.stopped_on:
         messages.info(request, _("This medication is already recorded as stopped."))
-        return redirect("clinicians:chart", medication.client_id)
+        return redirect(section_url(medication.client_id, "medications"))
     form = StopMedicationForm(request.POST or None, instance=medication)
     if form.is_valid():
         form.save()
         audit.record("stop_medication", medication, action=audit.Action.UPDATE)
         messages.success(request, _("Medication stopped."))
-        return redirect("clinicians:chart", medication.client_id)
+        return redirect(section_url(medication.client_id, "medications"))
     return render(
         request,
         "clinicians/medication_form.html",

@@ -17,6 +17,7 @@ app_name = "clinicians"
 
 urlpatterns = [
     path("clients/<int:pk>/chart/", chart_views.chart, name="chart"),
+    path("clients/<int:pk>/chart/<slug:section>/", chart_views.chart, name="chart_section"),
     path("clients/<int:pk>/notes/", chart_views.notes, name="client_notes"),
     # Treatment plans
     path("clients/<int:pk>/plan/new/", plan_views.plan_start, name="plan_start"),

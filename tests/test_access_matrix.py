@@ -284,6 +284,7 @@ EXPECTATIONS = {
     "groups:family_feed": Expect(**{r: OK for r in ROLES}, kwargs=for_family_a_calendar_link),
     # The clinical chart: the client's clinical team only; admins never see clinical content.
     "clinicians:chart": Expect(**CHART, kwargs=for_client_a),
+    "clinicians:chart_section": Expect(**CHART, kwargs=lambda clinic: {"pk": clinic.client_a.pk, "section": "plan"}),
     "clinicians:client_notes": Expect(**CHART, kwargs=for_client_a),
     "clinicians:plan_start": Expect(**CHART_ACTION, kwargs=for_client_a),
     "clinicians:plan": Expect(**CHART, kwargs=chart_object("signed_plan")),

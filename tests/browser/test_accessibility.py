@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from clinicians.chart import SECTIONS
 from clinicians.models import TreatmentPlan
 from iop.models import Client
 
@@ -23,6 +24,7 @@ def maya():
 def clinician_pages():
     client = maya()
     pages = [reverse("clinician_home"), reverse("client_list"), reverse("clinicians:chart", args=[client.pk])]
+    pages += [reverse("clinicians:chart_section", args=[client.pk, section.slug]) for section in SECTIONS[1:]]
     pages.append(reverse("clinicians:client_measures", args=[client.pk]))
     pages.append(reverse("clinicians:client_notes", args=[client.pk]))
     pages.append(reverse("clinicians:caseload"))

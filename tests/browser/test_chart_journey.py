@@ -57,6 +57,7 @@ def test_clinician_writes_and_signs_a_check_in_from_the_chart(demo_clinic, live_
 def test_clinician_adds_an_objective_row_to_a_new_plan_version(demo_clinic, live_server, page, sign_in, screenshot):
     sign_in(page, "clinician@demo.clinic")
     page.get_by_role("row", name="Sofia Nguyen").get_by_role("link").click()
+    page.get_by_role("navigation", name="Chart sections").get_by_role("link", name="Treatment plan").click()
     page.get_by_role("button", name="Revise plan (new version)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("draft version 2")
     blank_rows = page.locator("#objectives-rows > div").count()

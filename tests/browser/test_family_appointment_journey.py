@@ -27,6 +27,7 @@ def test_clinician_books_a_check_in_and_the_parent_sees_it(demo_clinic, live_ser
     page.set_viewport_size(PHONE)
     sign_in(page, "clinician@demo.clinic")
     page.goto(live_server.url + reverse("clinicians:chart", args=[maya.pk]))
+    page.get_by_role("navigation", name="Chart sections").get_by_role("link", name="Family").click()
     page.get_by_role("link", name="Upcoming family appointments: book, change or cancel").click()
     expect(page.get_by_role("heading", name="Family sessions and check-ins")).to_be_visible()
     page.get_by_role("link", name="Book a family session or check-in").click()

@@ -21,7 +21,7 @@ def test_typing_keeps_a_staff_session_and_idleness_still_ends_it(
     settings.STAFF_SESSION_SECONDS = 6  # the warning shows 2 s before the end
     client = Client.objects.get(chart_number="T-1001")
     sign_in(page, "clinician@demo.clinic")
-    page.goto(live_server.url + reverse("clinicians:chart", args=[client.pk]))
+    page.goto(live_server.url + reverse("clinicians:chart_section", args=[client.pk, "safety-plan"]))
     page.get_by_role("button", name="Write safety plan").click()
     expect(page.get_by_role("heading", name="Safety plan, draft version 1")).to_be_visible()
 
@@ -47,7 +47,7 @@ def test_typing_in_another_tab_keeps_this_tab_open_until_both_are_idle(
     settings.STAFF_SESSION_SECONDS = 6
     client = Client.objects.get(chart_number="T-1001")
     sign_in(page, "clinician@demo.clinic")
-    chart = live_server.url + reverse("clinicians:chart", args=[client.pk])
+    chart = live_server.url + reverse("clinicians:chart_section", args=[client.pk, "safety-plan"])
     page.goto(chart)  # this tab is left alone, as the alert page is while its safety plan is written
     page.evaluate("window.halfTyped = 'an assessment'")  # gone if the tab ever leaves the page
     writing = page.context.new_page()
@@ -71,7 +71,7 @@ def test_a_draft_typed_when_the_time_runs_out_is_saved_and_waits_after_sign_in(
     settings.STAFF_SESSION_SECONDS = 6  # warned 2 s before the end, the draft saved 1 s before
     client = Client.objects.get(chart_number="T-1001")
     sign_in(page, "clinician@demo.clinic")
-    page.goto(live_server.url + reverse("clinicians:chart", args=[client.pk]))
+    page.goto(live_server.url + reverse("clinicians:chart_section", args=[client.pk, "safety-plan"]))
     page.get_by_role("button", name="Write safety plan").click()
     editor = page.url
     page.get_by_label("1. Warning signs").fill("Going quiet at dinner; gives away his games.")
@@ -84,7 +84,7 @@ def test_a_draft_typed_when_the_time_runs_out_is_saved_and_waits_after_sign_in(
     assert plan.warning_signs == "Going quiet at dinner; gives away his games."
 
     # The session is over on the server too: the chart asks for a sign-in.
-    page.goto(live_server.url + reverse("clinicians:chart", args=[client.pk]))
+    page.goto(live_server.url + reverse("clinicians:chart_section", args=[client.pk, "safety-plan"]))
     assert "/accounts/login/" in page.url
     page.go_back()
     # Signing in again leads back to the draft, as it was left.
@@ -99,7 +99,7 @@ def test_a_page_left_without_typing_signs_out_as_before(demo_clinic, live_server
     settings.STAFF_SESSION_SECONDS = 6
     client = Client.objects.get(chart_number="T-1001")
     sign_in(page, "clinician@demo.clinic")
-    page.goto(live_server.url + reverse("clinicians:chart", args=[client.pk]))
+    page.goto(live_server.url + reverse("clinicians:chart_section", args=[client.pk, "safety-plan"]))
     page.get_by_role("button", name="Write safety plan").click()
     page.wait_for_url("**/accounts/login/**signed_out=idle**", timeout=10000)
     assert "draft=" not in page.url

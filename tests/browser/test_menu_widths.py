@@ -66,7 +66,12 @@ def test_tables_with_buttons_read_as_one_block_per_row_on_a_phone(demo_clinic, l
     latest = Administration.objects.filter(client=client).latest("administered_at").administered_at
     page.set_viewport_size({"width": 390, "height": 844})
     checks = [
-        ("prescriber@demo.clinic", reverse("clinicians:chart", args=[client.pk]), "link", "Stop Sertraline"),
+        (
+            "prescriber@demo.clinic",
+            reverse("clinicians:chart_section", args=[client.pk, "medications"]),
+            "link",
+            "Stop Sertraline",
+        ),
         ("admin@demo.clinic", reverse("client_access", args=[client.pk]), "button", "Revoke Helen Okafor, NP's access"),
         ("admin@demo.clinic", reverse("client_list"), "link", client.display_name),
         ("clinician@demo.clinic", reverse("clinicians:caseload"), "link", client.display_name),
@@ -99,8 +104,8 @@ def test_tables_with_buttons_read_as_one_block_per_row_on_a_phone(demo_clinic, l
 
 
 def test_on_a_clinic_tablet_the_chart_s_controls_are_44_px_high(demo_clinic, live_server, browser, sign_in, screenshot):
-    """A touch screen (pointer: coarse) gets finger-sized buttons, alert links and
-    timeline toggles on the staff pages, as the family pages have on phones."""
+    """A touch screen (pointer: coarse) gets finger-sized buttons, alert links, chart
+    tabs and timeline toggles on the staff pages, as the family pages have on phones."""
     context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
     page = context.new_page()
     sign_in(page, "clinician@demo.clinic")
@@ -108,7 +113,7 @@ def test_on_a_clinic_tablet_the_chart_s_controls_are_44_px_high(demo_clinic, liv
     page.wait_for_load_state()
     assert page.evaluate("() => matchMedia('(pointer: coarse)').matches")
     heights = page.evaluate(
-        """() => [...document.querySelectorAll('main .btn, .safety-banner a, main details > summary')]
+        """() => [...document.querySelectorAll('main .btn, .safety-banner a, .chart-tabs a, main details > summary')]
         .filter(el => el.offsetParent !== null)
         .map(el => [el.innerText.trim().slice(0, 30), el.getBoundingClientRect().height])"""
     )

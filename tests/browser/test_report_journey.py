@@ -25,6 +25,7 @@ def test_family_report_requested_watched_released_and_downloaded(demo_clinic, li
     maya = Client.objects.get(chart_number="T-1001")
     sign_in(page, "clinician@demo.clinic")
     page.goto(live_server.url + reverse("clinicians:chart", args=[maya.pk]))
+    page.get_by_role("navigation", name="Chart sections").get_by_role("link", name="Reports").click()
     page.get_by_role("link", name="Request a progress report").click()
     # Each variant's own fields show only when it is chosen.
     diagnosis = page.get_by_label("Diagnosis")

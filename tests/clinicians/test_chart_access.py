@@ -23,6 +23,10 @@ def pages(clinic, chart):
     client = clinic.client_a.pk
     return {
         "chart": (reverse("clinicians:chart", args=[client]), {**READ, "clinician_1": 200, "superuser": 200}),
+        "chart_section": (
+            reverse("clinicians:chart_section", args=[client, "safety-plan"]),
+            {**READ, "clinician_1": 200, "superuser": 200},
+        ),
         "client_notes": (
             reverse("clinicians:client_notes", args=[client]),
             {**READ, "clinician_1": 200, "superuser": 200},
@@ -71,6 +75,7 @@ def pages(clinic, chart):
 
 PAGE_NAMES = [
     "chart",
+    "chart_section",
     "client_notes",
     "plan",
     "plan_edit",
@@ -98,6 +103,24 @@ def test_each_chart_page_answers_each_role_as_declared(clinic, chart, login, pag
     assert response.status_code == expected[role], f"{page} as {role}"
     if expected[role] != 200:
         assert SECRET not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_tab_of_the_chart_answers_each_role_as_the_chart_does(clinic, chart, login, role):
+    from clinicians.chart import SECTIONS
+
+    expected = pages(clinic, chart)["chart"][1][role]
+    browser = login(clinic.role(role))
+    for section in SECTIONS:
+        response = browser.get(reverse("clinicians:chart_section", args=[clinic.client_a.pk, section.slug]))
+        assert response.status_code == expected, f"{section.slug} as {role}"
+        if expected != 200:
+            assert SECRET not in response.content.decode()
+
+
+def test_a_tab_the_chart_does_not_have_is_not_found(clinic, login):
+    url = reverse("clinicians:chart_section", args=[clinic.client_a.pk, "billing"])
+    assert login(clinic.clinician_1).get(url).status_code == 404
 
 
 POSTS = [

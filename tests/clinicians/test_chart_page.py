@@ -1,4 +1,4 @@
-"""The chart page: its header and sections, its audit entry, and a pinned query count."""
+"""The chart: its header and tabs, its audit entries, and pinned query counts."""
 
 import pytest
 from django.urls import reverse
@@ -10,26 +10,67 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_chart_shows_header_sections_and_family_contacts(clinic, chart, login):
-    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+def tab_url(client, slug):
+    return reverse("clinicians:chart_section", args=[client.pk, slug])
+
+
+def test_chart_opens_on_the_notes_with_a_tab_for_each_section(clinic, chart, login):
+    from clinicians.chart import SECTIONS
+
+    http = login(clinic.clinician_1)
     client = clinic.client_a
+    page = http.get(reverse("clinicians:chart", args=[client.pk])).content.decode()
     assert client.first_name in page and str(client.cohort) in page
     assert f"Week {client.week_of_stay()} of stay" in page
     assert 'id="chart-alerts"' in page
-    for section in ("plan", "notes", "measures", "attendance", "family", "medications", "safety-plan", "reports"):
-        assert f'id="{section}"' in page
-    assert chart.signed_plan.goal in page
-    assert clinic.family_a.get_full_name() in page and "holds legal authority" in page
-    assert chart.medication.name in page
+    assert 'id="notes"' in page and 'id="plan"' not in page
+    opened = reverse("clinicians:chart", args=[client.pk])
+    assert f'<a class="nav-link active" aria-current="page" href="{opened}">Notes</a>' in page
+    for section in SECTIONS[1:]:
+        assert f'href="{tab_url(client, section.slug)}">{section.label}</a>' in page
+    # Each tab: the same header, its own section and no other.
+    for section in SECTIONS:
+        page = http.get(tab_url(client, section.slug)).content.decode()
+        assert client.first_name in page and 'id="chart-alerts"' in page
+        shown = {other.slug for other in SECTIONS if f'<section id="{other.slug}"' in page}
+        assert shown == {section.slug}
+        tabs = page.split('aria-label="Chart sections"', 1)[1].split("</nav>", 1)[0]
+        assert 'aria-current="page"' in tabs.split(f">{section.label}</a>")[0].rsplit("<a ", 1)[1]
 
 
-def test_chart_view_is_audited_for_the_client(clinic, login):
-    login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk]))
-    entry = AuditEntry.objects.get(event="view_chart")
-    assert entry.client_id == clinic.client_a.pk and entry.actor == clinic.clinician_1
+def test_each_tab_shows_its_records(clinic, chart, login):
+    http = login(clinic.clinician_1)
+    client = clinic.client_a
+    assert chart.signed_plan.goal in http.get(tab_url(client, "plan")).content.decode()
+    family = http.get(tab_url(client, "family")).content.decode()
+    assert clinic.family_a.get_full_name() in family and "holds legal authority" in family
+    assert chart.medication.name in http.get(tab_url(client, "medications")).content.decode()
+    assert chart.medication.name not in http.get(tab_url(client, "notes")).content.decode()
 
 
-def test_chart_query_count_does_not_grow_with_the_record(clinic, chart, login, django_assert_max_num_queries):
+def test_chart_view_is_audited_for_the_client_with_the_tab_shown(clinic, login):
+    http = login(clinic.clinician_1)
+    http.get(reverse("clinicians:chart", args=[clinic.client_a.pk]))
+    http.get(tab_url(clinic.client_a, "medications"))
+    entries = AuditEntry.objects.filter(event="view_chart").order_by("pk")
+    assert [(e.client_id, e.actor, e.additional_data) for e in entries] == [
+        (clinic.client_a.pk, clinic.clinician_1, {"section": "notes"}),
+        (clinic.client_a.pk, clinic.clinician_1, {"section": "medications"}),
+    ]
+
+
+#: The queries each tab of the chart makes, whatever the record holds. Every tab: the
+#: session and the user, the client, the header's discharge and alerts, the audit
+#: chain's turn (4), the program's settings, whether any alert is open (for the menu)
+#: and the session's save (3); then the tab's own records, one query for most.
+TAB_QUERIES = {"notes": 18, "plan": 21, "family": 17}
+
+
+def test_each_tab_makes_a_fixed_number_of_queries_whatever_the_record_holds(
+    clinic, chart, login, django_assert_max_num_queries
+):
+    from clinicians.chart import SECTIONS
+
     client = clinic.client_a
     for _ in range(15):
         note = factories.NoteFactory(client=client)
@@ -39,12 +80,12 @@ def test_chart_query_count_does_not_grow_with_the_record(clinic, chart, login, d
         factories.MedicationFactory(client=client)
         factories.FamilyLinkFactory(client=client)
     http = login(clinic.clinician_1)
-    url = reverse("clinicians:chart", args=[client.pk])
-    # One query per section (group evenings and reports included) plus the audit
-    # chain head's lock and update: a fixed number, whatever the record holds.
-    with django_assert_max_num_queries(33):
-        response = http.get(url)
-    assert response.status_code == 200
+    for section in SECTIONS:
+        url = tab_url(client, section.slug)
+        http.get(url)
+        with django_assert_max_num_queries(TAB_QUERIES.get(section.slug, 16)):
+            response = http.get(url)
+        assert response.status_code == 200
 
 
 def test_chart_header_shows_the_open_safety_alert_and_measures_show_the_last_score(clinic, login):
@@ -52,7 +93,7 @@ def test_chart_header_shows_the_open_safety_alert_and_measures_show_the_last_sco
 
     factories.AdministrationFactory(client=clinic.client_a, answers={f"phq9_{n}": 1 for n in range(1, 10)})
     alert = SafetyAlert.objects.get(client=clinic.client_a)
-    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    page = login(clinic.clinician_1).get(tab_url(clinic.client_a, "measures")).content.decode()
     assert "Open safety alert" in page and reverse("clinicians:alert", args=[alert.pk]) in page
     assert "9 · Mild" in page
 
@@ -75,7 +116,7 @@ def test_chart_shows_hours_per_week_against_the_six_hour_minimum(clinic, login):
             session = factories.SessionFactory(cohort=client.cohort, day=monday + datetime.timedelta(days=day))
             factories.AttendanceFactory(session=session, client=client, status=status)
 
-    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[client.pk])).content.decode()
+    page = login(clinic.clinician_1).get(tab_url(client, "attendance")).content.decode()
     section = page.split('id="attendance"', 1)[1].split("</section>", 1)[0]
     rows = section.split("<tbody>", 1)[1].split("<tr")[1:]
     assert len(rows) == 3  # this week, last week, the week before: newest first
@@ -90,7 +131,7 @@ def test_chart_shows_the_current_plan_in_full_and_not_earlier_versions(clinic, l
     for plan, who in ((earlier, clinic.family_b), (current, clinic.family_a)):
         PlanAcknowledgement.objects.create(plan=plan, party="family", family_member=who, recorded_by=clinic.clinician_1)
     draft = factories.TreatmentPlanFactory(client=clinic.client_a, version=3)
-    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    page = login(clinic.clinician_1).get(tab_url(clinic.client_a, "plan")).content.decode()
     assert current.objectives.get().text in page
     assert str(current.interventions.get().responsible) in page
     assert clinic.family_a.get_full_name() in page.split('id="plan"')[1].split("</section>")[0]
@@ -100,7 +141,7 @@ def test_chart_shows_the_current_plan_in_full_and_not_earlier_versions(clinic, l
     plan_section = page.split('id="plan"')[1].split("</section>")[0]
     assert "still to acknowledge: client" in plan_section  # the family has; the client not yet
     PlanAcknowledgement.objects.create(plan=current, party="client", recorded_by=clinic.clinician_1)
-    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    page = login(clinic.clinician_1).get(tab_url(clinic.client_a, "plan")).content.decode()
     assert "still to acknowledge" not in page
 
 
@@ -207,7 +248,7 @@ def test_chart_family_section_shows_the_newest_family_notes(clinic, login):
     family = dated_notes(
         clinic.client_a, RECENT_FAMILY_NOTES + 2, kind="family_session", first_day=30, oldest_first=True
     )
-    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    page = login(clinic.clinician_1).get(tab_url(clinic.client_a, "family")).content.decode()
     section = page[page.index('id="family-heading"') :]
     section = section[: section.index("</section>")]
     assert note_links(section, family) == family[:RECENT_FAMILY_NOTES]

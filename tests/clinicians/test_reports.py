@@ -20,6 +20,7 @@ from clinicians.models import ObjectiveProgress, PlanReview, ProgressReport
 from groups.recurrence import week_start
 from iop.models import AuditEntry
 from tests import factories
+from tests.pages import chart_tab
 
 from .conftest import SECRET
 
@@ -396,7 +397,7 @@ def test_discharge_queues_a_clinical_report_of_the_episode(clinic, record, djang
 
 def test_chart_lists_reports_with_their_status(clinic, record, login):
     report = make_report(record, clinic.clinician_1)
-    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[record.client.pk])).content.decode()
+    page = chart_tab(login(clinic.clinician_1), record.client, "reports")
     assert reverse("clinicians:report", args=[report.pk]) in page and "Queued" in page
     assert reverse("clinicians:report_new", args=[record.client.pk]) in page
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from clinicians.models import Medication, SafetyPlan, SignedRecordLocked, TreatmentPlan
 from iop.models import AuditEntry
 from tests import factories
+from tests.pages import chart_tab
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_a_colleague_takes_over_a_draft_left_by_someone_off_tonight(clinic, logi
     page = refused.content.decode()
     assert f"This draft is {clinic.clinician_1}&#x27;s. Take it over to write in it." in page
     assert f"Draft v1 by {clinic.clinician_1}" in page and "Take over the draft" in page
-    chart = browser.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    chart = chart_tab(browser, clinic.client_a, "safety-plan")
     assert reverse("clinicians:safety_plan_take_over", args=[plan.pk]) in chart
 
     taken = browser.post(reverse("clinicians:safety_plan_take_over", args=[plan.pk]), follow=True)
@@ -123,8 +124,7 @@ def test_a_colleague_takes_over_a_treatment_plan_draft_too(clinic, login):
     colleague = factories.ClinicianFactory()
     clinic.client_a.cohort.co_facilitators.add(colleague)
     plan, _ = TreatmentPlan.start_draft(clinic.client_a, clinic.clinician_1)
-    chart = login(colleague).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
-    assert "Take over the draft" in chart
+    assert "Take over the draft" in chart_tab(login(colleague), clinic.client_a, "plan")
     response = login(colleague).post(reverse("clinicians:plan_take_over", args=[plan.pk]))
     assert response.url == reverse("clinicians:plan_edit", args=[plan.pk])
     plan.refresh_from_db()
@@ -143,7 +143,8 @@ def test_the_author_discards_a_draft_started_by_mistake_and_the_signed_plan_stay
     clinic.client_a.cohort.co_facilitators.add(colleague)
     assert login(colleague).post(url).status_code == 403  # someone else's draft: take it over first
     response = login(clinic.clinician_1).post(url, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("clinicians:chart", args=[clinic.client_a.pk]) + "#safety-plan"
+    tab = reverse("clinicians:chart_section", args=[clinic.client_a.pk, "safety-plan"])
+    assert response.redirect_chain[-1][0] == tab + "#safety-plan"
     assert "Draft v2 discarded." in response.content.decode()
     assert list(SafetyPlan.objects.filter(client=clinic.client_a)) == [signed]
     entry = AuditEntry.objects.get(event="discard_safety_plan")
@@ -199,8 +200,7 @@ def test_prescriber_adds_and_stops_a_medication(clinic, login):
     client.post(reverse("clinicians:medication_stop", args=[medication.pk]), {"stopped_on": "2026-02-01"})
     medication.refresh_from_db()
     assert str(medication.stopped_on) == "2026-02-01"
-    chart = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
-    assert "Fluoxetine" in chart
+    assert "Fluoxetine" in chart_tab(login(clinic.clinician_1), clinic.client_a, "medications")
 
 
 def test_a_stop_is_recorded_once_it_has_happened_and_only_once(clinic, login):

@@ -21,6 +21,7 @@ from clinicians.models import (
 from clinicians.reviews import reviews_overdue
 from iop.models import AuditEntry, Program
 from tests import factories
+from tests.pages import chart_tab
 
 pytestmark = pytest.mark.django_db
 
@@ -269,7 +270,7 @@ def test_overdue_review_shows_on_the_chart_and_home_page(clinic, login):
     with pytest.MonkeyPatch.context() as mp:
         later = timezone.now() + datetime.timedelta(days=40)
         mp.setattr(timezone, "now", lambda: later)
-        chart = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+        chart = chart_tab(login(clinic.clinician_1), clinic.client_a, "plan")
         home = login(clinic.clinician_1).get(reverse("clinician_home")).content.decode()
     assert "Review overdue since" in chart
     assert "review was due" in home

@@ -14,6 +14,7 @@ from families.models import FamilyAppointment
 from iop import audit, reminders
 from iop.models import AuditEntry, OutboxMessage
 from tests import factories
+from tests.pages import chart_tab
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +196,7 @@ def test_family_page_lists_upcoming_appointments_and_audits_the_view(clinic, log
 
 
 def test_chart_links_to_the_family_appointments(clinic, login):
-    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    page = chart_tab(login(clinic.clinician_1), clinic.client_a, "family")
     assert reverse("families:client_family", args=[clinic.client_a.pk]) + "#appointments" in page
 
 

@@ -10,6 +10,7 @@ from django.utils import dateformat, timezone
 
 from iop.models import AuditEntry, ClientAccessGrant, Program
 from tests import factories
+from tests.pages import whole_chart
 
 pytestmark = pytest.mark.django_db
 
@@ -235,11 +236,10 @@ def test_the_emergency_access_offer_is_itself_recorded(clinic, login):
 
 
 def test_the_chart_says_it_is_read_only_and_offers_no_writing_under_emergency_access(clinic, login):
-    chart = reverse("clinicians:chart", args=[clinic.client_a.pk])
     browser = login(clinic.clinician_2)
     break_glass(browser, clinic)
     grant = ClientAccessGrant.objects.get()
-    page = browser.get(chart).content.decode()
+    page = whole_chart(browser, clinic.client_a)
     until = dateformat.format(timezone.localtime(grant.expires_at), "D j M, H:i")  # e.g. "Fri 4 Dec, 13:05"
     assert f"read-only, until {until}" in page
     assert reverse("emergency_access_end", args=[clinic.client_a.pk]) in page
@@ -260,7 +260,7 @@ def test_the_chart_says_it_is_read_only_and_offers_no_writing_under_emergency_ac
         assert "Emergency access is read-only" in response.content.decode()
 
     # The client's own team sees the buttons and no banner.
-    own = login(clinic.clinician_1).get(chart).content.decode()
+    own = whole_chart(login(clinic.clinician_1), clinic.client_a)
     assert "read-only, until" not in own
     assert all(f'"{url}"' in own for url in writing)
 
