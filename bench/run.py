@@ -282,6 +282,8 @@ def median_load(loads):
 
 def median_ratio(loads, reference_loads):
     """The median over the rounds of the page's rate over the reference's in the same round."""
+    if not reference_loads:
+        return 0.0
     pairs = [(a.rate, b.rate) for a, b in zip(loads, reference_loads, strict=True) if b.rate]
     return statistics.median(a / b for a, b in pairs) if pairs else 0.0
 
@@ -335,18 +337,19 @@ class Gunicorn:
 
 
 def print_table(rows):
-    """``rows``: (page, [Load per round] or None, (queries, CPU ms), note)."""
-    by_label = {page.label: loads for page, loads, _m, _n in rows if loads}
+    """``rows``: (page, [Load per round] or None, (queries, CPU ms), note, [the minimal
+    page's Load just before the page, per round] or None)."""
+    by_label = {page.label: loads for page, loads, *_rest in rows if loads}
     print(
         f"{'page':<24} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6} {'/layout':>7} {'queries':>7} "
         f"{'CPU ms':>7} {'errors':>6}  target (ratio >= {TARGET_RATIO})"
     )
-    for page, loads, measures, note in rows:
+    for page, loads, measures, note, references in rows:
         if loads is None:
             print(f"{page.label:<24} {note}")
             continue
         load, (queries, cpu) = median_load(loads), measures
-        ratio = median_ratio(loads, by_label[REFERENCE]) if REFERENCE in by_label else 0.0
+        ratio = median_ratio(loads, references or by_label.get(REFERENCE) or [])
         layout = by_label.get(f"layout page ({page.role})")
         by_layout = f"{median_ratio(loads, layout):>7.2f}" if layout and not page.reference else f"{'':>7}"
         verdict = "reference" if page.reference else "ok" if ratio >= TARGET_RATIO else "MISSED"
@@ -356,8 +359,8 @@ def print_table(rows):
         )
     print(
         "\nEach figure is the median over the rounds; a ratio is taken within each round. ratio: requests/s "
-        "over the minimal page's; /layout: over the layout page of the same role; CPU ms: one request "
-        "in-process (median of 7), without the database server's share."
+        "over the minimal page's, measured again just before the page; /layout: over the layout page of the "
+        "same role; CPU ms: one request in-process (median of 7), without the database server's share."
     )
 
 
@@ -406,6 +409,11 @@ def main():
     script = work / "report.lua"
     script.write_text(WRK_SCRIPT)
     measured = {page.label: [] for page, url, _q, _n in plan if url}
+    # The minimal page measured again just before each page, round by round: on a
+    # shared machine whose speed drifts over the minutes a run takes, a page's ratio
+    # is then taken against the reference of the same moment.
+    references = {page.label: [] for page, url, _q, _n in plan if url and not page.reference}
+    reference_url = next(url for page, url, _q, _n in plan if page.label == REFERENCE)
 
     def load(url, cookie, seconds):
         full = f"http://{HOST}:{args.port}{url}"
@@ -424,11 +432,17 @@ def main():
             for page, url, _queries, _note in plan:
                 if url is None:
                     continue
+                if not page.reference:
+                    load(reference_url, cookies["clinician"], args.warmup)
+                    references[page.label].append(load(reference_url, cookies["clinician"], args.seconds))
                 load(url, cookies[page.role], args.warmup)
                 result = load(url, cookies[page.role], args.seconds)
                 measured[page.label].append(result)
                 print(f"  round {round_number}: {page.label}: {result.rate:.1f} req/s", flush=True)
-    rows = [(page, measured[page.label] if url else None, measures, note) for page, url, measures, note in plan]
+    rows = [
+        (page, measured[page.label] if url else None, measures, note, references.get(page.label))
+        for page, url, measures, note in plan
+    ]
     best, median, cpu, created = generation_seconds()
     print()
     print_table(rows)
