@@ -87,7 +87,9 @@ def header(client, user):
         "client": client,
         # Breaking the glass opens the chart read-only: no buttons that would be refused.
         "read_only_until": emergency.read_only_until(user, client),
-        "discharge": Discharge.objects.of_episode(client),
+        # Recording a discharge ends the stay at once (``clinicians.discharging``), so a
+        # client in the program has none for this episode: only the others are looked up.
+        "discharge": None if client.status == Client.Status.ADMITTED else Discharge.objects.of_episode(client),
         **alerts_to_follow_up(client, user),
     }
 

@@ -36,7 +36,7 @@ PAGES = {
     # Tonight: two weeks back to one ahead in one query, the next evening when it is
     # further off, and one roster query for every evening listed (earlier ones included).
     "tonight": Page("clinicians:tonight", "clinician_1", 16),
-    "chart": Page("clinicians:chart", "clinician_1", 18, client_arg=True),
+    "chart": Page("clinicians:chart", "clinician_1", 17, client_arg=True),
     "caseload": Page("clinicians:caseload", "clinician_1", 16),
     "client_list": Page("client_list", "clinician_1", 9),
     "admin_home": Page("admin_home", "admin", 9),

@@ -213,6 +213,8 @@ def test_a_client_readmitted_after_a_discharge_is_discharged_again_with_a_new_su
         today,
     ]
     assert "Weekly outpatient therapy" in browser.get(url).content.decode()  # this episode's summary
+    chart = browser.get(reverse("clinicians:chart", args=[client.pk])).content.decode()
+    assert "Discharge summary</a>" in chart and "Discharge this client" not in chart
 
 
 def test_a_client_without_a_lead_keeps_their_chart_with_the_cohort_lead_after_discharge(clinic, login):
