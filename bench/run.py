@@ -52,6 +52,7 @@ class Page:
     routes: tuple
     role: str | None
     args: str | None = None  # "client": the first active client of cohort 1
+    extra_args: tuple = ()  # after the object's key: a chart tab's name
     query: str = ""
     reference: bool = False
 
@@ -64,6 +65,8 @@ PAGES = [
     Page("clinician home", ("clinician_home",), "clinician"),
     Page("tonight's group", ("clinicians:tonight", "groups:tonight", "tonight"), "clinician"),
     Page("client chart", ("clinicians:chart",), "clinician", args="client"),
+    # The tab that reads the most: the plan with its objectives, interventions, reviews.
+    Page("client chart, plan tab", ("clinicians:chart_section",), "clinician", args="client", extra_args=("plan",)),
     Page("caseload", ("clinicians:caseload",), "clinician"),
     Page("client list", ("client_list",), "clinician"),
     Page("admin home", ("admin_home",), "admin"),
@@ -89,7 +92,7 @@ def build_clinic_if_missing():
 def resolve(page, objects):
     from django.urls import NoReverseMatch, reverse
 
-    args = [objects[page.args].pk] if page.args else []
+    args = [objects[page.args].pk, *page.extra_args] if page.args else []
     for route in page.routes:
         try:
             return reverse(route, args=args) + page.query
@@ -403,7 +406,8 @@ def main():
     print(f"Database {connection.settings_dict['NAME']} on PostgreSQL; gunicorn, {args.workers} sync workers;")
     print(
         f"load: {'wrk' if use_wrk else 'Python threads'}, {args.connections} connections, {args.rounds} rounds of "
-        f"{args.warmup} s warm-up + {args.seconds} s per page; {os.cpu_count()} CPUs shared by all.\n"
+        f"{args.warmup} s warm-up + {args.seconds} s per page, and as much again for the minimal page "
+        f"measured before each; {os.cpu_count()} CPUs shared by all.\n"
     )
     work = Path(tempfile.mkdtemp(prefix="iop-bench-"))
     script = work / "report.lua"

@@ -1,4 +1,5 @@
-"""Everything the client chart page shows, gathered in a fixed number of queries."""
+"""Everything the client chart shows, a tab at a time, each tab gathered in a fixed
+number of queries."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,16 +28,16 @@ from .models import (
     TreatmentPlan,
 )
 
-#: Questionnaires shown on the chart; the measures page has them all.
+#: Questionnaires on the chart's measures tab; the measures page has them all.
 RECENT_SCORES = 4
-#: Progress reports listed on the chart, newest first.
+#: Progress reports listed on the chart's reports tab, newest first.
 RECENT_REPORTS = 10
-#: Weeks of attendance on the chart (a typical stay is 6-12 weeks).
+#: Weeks on the chart's attendance tab (a typical stay is 6-12 weeks).
 RECENT_WEEKS = 12
-#: Notes and group entries on the chart's timeline, newest first (about three weeks
+#: Notes and group entries on the chart's notes tab, newest first (about three weeks
 #: of evenings and check-ins); the client's notes page has them all.
 RECENT_RECORDS = 15
-#: Family sessions and check-ins in the chart's family section, newest first.
+#: Family sessions and check-ins on the chart's family tab, newest first.
 RECENT_FAMILY_NOTES = 5
 
 
@@ -187,15 +188,16 @@ SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 
 
 def section_url(client_pk, slug):
-    """The address of one tab of a client's chart, at its part of the page."""
-    return f"{reverse('clinicians:chart_section', args=[client_pk, slug])}#{slug}"
+    """The address of one tab of a client's chart (no fragment: the page opens at its
+    top, where the header's safety alerts are)."""
+    return reverse("clinicians:chart_section", args=[client_pk, slug])
 
 
 def chart(client, user, section=SECTIONS[0]):
     """One tab of ``client``'s chart (a ``Section``), with the header every tab shows,
-    for a ``user`` already allowed to read it (``client`` opened with
-    ``Client.objects.open_clinical``; any other client object makes each section apply
-    its model's full ``visible_to``)."""
+    for a ``user`` already allowed to read it: ``client`` comes from
+    ``clinicians.access.clinical_client`` (``Client.objects.open_clinical``), and the
+    tabs read its records by client alone, or through ``of_opened``."""
     return {**header(client, user), "sections": SECTIONS, "section": section, **section.read(client, user)}
 
 

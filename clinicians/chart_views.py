@@ -1,4 +1,5 @@
-"""The client chart: one page per client for the clinical team."""
+"""The client chart for the clinical team: one page per tab, and the client's whole
+record of notes a page at a time."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,12 +22,14 @@ from .chart import timeline
 
 @clinician_required
 def chart(request, pk, section=None):
-    """One tab of the client's chart (the notes without ``section``); any other
-    ``section`` is not found."""
+    """One tab of the client's chart: the first (the notes) without ``section``, which
+    is that tab's one address; a ``section`` the chart does not have is not found."""
     tab = chart_sections.SECTIONS[0] if section is None else chart_sections.SECTIONS_BY_SLUG.get(section)
     if tab is None:
         raise Http404
     client = clinical_client(request.user, pk)
+    if section == tab.slug == chart_sections.SECTIONS[0].slug:
+        return redirect("clinicians:chart", pk)
     context = chart_sections.chart(client, request.user, tab)
     shown = [("view_chart", client, {"section": tab.slug})]
     if context.get("group_entries"):

@@ -133,9 +133,12 @@ def describe(entries, *, shown=False):
     labels, record_names = {}, {}
     rows = []
     for e in entries:
-        if e.event not in labels:
-            labels[e.event] = audit.label(e.event)
-        rows.append(Row(e, labels[e.event], record_name(e, record_names), clients.get(e.client_id)))
+        # A chart is read a tab at a time: its entries say which ("Viewed a chart (Medications)").
+        section = (e.additional_data or {}).get("section") if e.event == "view_chart" else None
+        if (e.event, section) not in labels:
+            label = audit.label(e.event)
+            labels[e.event, section] = f"{label} ({capfirst(section.replace('-', ' '))})" if section else label
+        rows.append(Row(e, labels[e.event, section], record_name(e, record_names), clients.get(e.client_id)))
     if shown:
         outcomes = {value: str(text) for value, text in AuditEntry.Outcome.choices}
         client_url = functools.lru_cache(maxsize=None)(lambda pk: reverse("client_access_history", args=[pk]))

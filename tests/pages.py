@@ -5,7 +5,7 @@ from django.urls import reverse
 
 def chart_tab(http, client, slug):
     """The page of one tab of ``client``'s chart, as text."""
-    return http.get(reverse("clinicians:chart_section", args=[client.pk, slug])).content.decode()
+    return http.get(reverse("clinicians:chart_section", args=[client.pk, slug]), follow=True).content.decode()
 
 
 def whole_chart(http, client):

@@ -11,6 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 def tab_url(client, slug):
+    from clinicians.chart import SECTIONS
+
+    if slug == SECTIONS[0].slug:
+        return reverse("clinicians:chart", args=[client.pk])
     return reverse("clinicians:chart_section", args=[client.pk, slug])
 
 
@@ -45,7 +49,13 @@ def test_each_tab_shows_its_records(clinic, chart, login):
     family = http.get(tab_url(client, "family")).content.decode()
     assert clinic.family_a.get_full_name() in family and "holds legal authority" in family
     assert chart.medication.name in http.get(tab_url(client, "medications")).content.decode()
-    assert chart.medication.name not in http.get(tab_url(client, "notes")).content.decode()
+    assert chart.medication.name not in http.get(reverse("clinicians:chart", args=[client.pk])).content.decode()
+    assert reverse("clinicians:note_new", args=[client.pk, "family_session"]) in family
+
+
+def test_the_first_tab_has_one_address(clinic, login):
+    response = login(clinic.clinician_1).get(reverse("clinicians:chart_section", args=[clinic.client_a.pk, "notes"]))
+    assert response.status_code == 302 and response.url == reverse("clinicians:chart", args=[clinic.client_a.pk])
 
 
 def test_chart_view_is_audited_for_the_client_with_the_tab_shown(clinic, login):

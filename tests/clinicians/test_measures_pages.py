@@ -348,9 +348,11 @@ def test_a_plan_left_to_the_team_is_owed_on_the_home_page_and_chart_until_a_vers
     team = login(clinic.clinician_1)
     home = team.get(reverse("clinician_home")).content.decode()
     assert "Safety plans owed after an alert" in home
-    assert f"{reverse('clinicians:chart_section', args=[clinic.client_a.pk, 'safety-plan'])}#safety-plan" in home
+    owed = reverse("clinicians:chart_section", args=[clinic.client_a.pk, "safety-plan"])
+    assert f'href="{owed}"' in home
     assert f"closed by {clinic.clinician_2.display_name} as a safety plan made" in home
     chart = team.get(reverse("clinicians:chart_section", args=[clinic.client_a.pk, "safety-plan"])).content.decode()
+    assert f'class="alert-link" href="{owed}"' in chart  # the header's link to the tab
     assert "Safety plan owed" in chart and 'closed it with "Safety plan reviewed and updated"' in chart
     # The on-call clinician cannot write it, so it is not on their list.
     assert "Safety plans owed" not in login(clinic.clinician_2).get(reverse("clinician_home")).content.decode()

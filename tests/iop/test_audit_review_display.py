@@ -75,6 +75,14 @@ def test_emergency_lists_for_review_read_in_one_query(clinic, django_assert_num_
     assert names[0] == (clinic.client_a.chart_number, clinic.clinician_2.email, admin.email)
 
 
+def test_a_chart_view_says_which_tab_was_read(clinic, login):
+    clinician = login(clinic.clinician_1)
+    clinician.get(reverse("clinicians:chart", args=[clinic.client_a.pk]))
+    clinician.get(reverse("clinicians:chart_section", args=[clinic.client_a.pk, "safety-plan"]))
+    page = login(clinic.admin).get(reverse("audit_log"), {"event": "view_chart"}).content.decode()
+    assert "Viewed a chart (Notes)" in page and "Viewed a chart (Safety plan)" in page
+
+
 def test_the_page_still_audits_its_view_with_the_filters(clinic, login):
     login(clinic.admin).get(reverse("audit_log"), {"event": "view_chart", "outcome": "allowed"})
     entry = AuditEntry.objects.filter(event="view_audit").latest("pk")
