@@ -12,9 +12,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from groups.models import Session
+from groups import notices
+from groups.models import Closure, Session
 from iop import audit, reminders
-from iop.models import Client, OutboxMessage, Program, Role, User
+from iop.models import AuditEntry, Client, OutboxMessage, Program, Role, User
 from iop.outbox import queue_message
 
 from .models import INVITATION_LIFETIME, FamilyInvitation, FamilyLink, SkillSummary
@@ -111,7 +112,7 @@ def unlink(link, *, by):
     )
     link.family_group_attendance.all().delete()  # marked absent: someone who never belonged there
     link.delete()
-    _withdraw_after_unlink(link.family_member)
+    _withdraw_after_unlink(link.family_member, link.client.cohort_id)
 
 
 UNLINKED = "Family link removed"
@@ -120,28 +121,55 @@ UNLINKED = "Family link removed"
 _ABOUT_AN_EVENING = (reminders.GROUP_TONIGHT, reminders.FAMILY_GROUP_TOMORROW, "make-up")
 
 
-def _withdraw_after_unlink(member):
+def _withdraw_after_unlink(member, removed_cohort):
     """Messages to ``member`` not sent yet that the removed link brought: all of them
-    when no child is linked any more (the wrong person), else those about evenings
-    and weekly summaries of groups none of their children is in (the wrong child).
-    A conditional update: a delivery that claimed a message first sends it."""
+    when no child is linked any more (the wrong person), else (the wrong child) those
+    about evenings and weekly summaries of groups none of their children is in, and
+    closures and moves that named the removed child's group (``removed_cohort``). A
+    closure that also cancels their own child's evenings is told again, about those
+    alone. A conditional update: a delivery that claimed a message first sends it."""
     pending = OutboxMessage.objects.filter(recipient=member, status=OutboxMessage.Status.PENDING)
     theirs = set(Client.objects.filter(family_links__family_member=member).values_list("cohort_id", flat=True))
-    if theirs:
-        evening_of, summary_of = {}, {}  # message -> the evening, the summary it is about
-        for pk, key in pending.values_list("pk", "idempotency_key"):
-            kind, ref = (key.split(":") + [""])[:2]
-            if ref.isdigit() and kind in _ABOUT_AN_EVENING:
-                evening_of[pk] = int(ref)
-            elif ref.isdigit() and kind == reminders.SKILL_SUMMARY:
-                summary_of[pk] = int(ref)
-        evenings = Session.objects.filter(pk__in=evening_of.values()).values_list("pk", "cohort_id")
-        summaries = SkillSummary.objects.filter(pk__in=summary_of.values()).values_list("pk", "cohort_week__cohort_id")
-        evening_cohort, summary_cohort = dict(evenings), dict(summaries)
-        about = [(pk, evening_cohort.get(ref)) for pk, ref in evening_of.items()]
-        about += [(pk, summary_cohort.get(ref)) for pk, ref in summary_of.items()]
-        pending = pending.filter(pk__in=[pk for pk, cohort in about if cohort is not None and cohort not in theirs])
-    return pending.update(status=OutboxMessage.Status.SKIPPED, skipped_reason=UNLINKED)
+    if not theirs:
+        return pending.update(status=OutboxMessage.Status.SKIPPED, skipped_reason=UNLINKED)
+    about = {kind: {} for kind in (*_ABOUT_AN_EVENING, reminders.SKILL_SUMMARY, reminders.CLOSURE, _MOVED)}
+    for pk, key in pending.values_list("pk", "idempotency_key"):
+        kind, ref = (key.split(":") + [""])[:2]
+        if ref.isdigit() and kind in about:
+            about[kind][pk] = int(ref)  # message -> the evening, summary, closure or move it is about
+    evening_of = {pk: ref for kind in _ABOUT_AN_EVENING for pk, ref in about[kind].items()}
+    cohort_of_evening = dict(Session.objects.filter(pk__in=evening_of.values()).values_list("pk", "cohort_id"))
+    summaries = SkillSummary.objects.filter(pk__in=about[reminders.SKILL_SUMMARY].values())
+    cohort_of_summary = dict(summaries.values_list("pk", "cohort_week__cohort_id"))
+    single = [(pk, cohort_of_evening.get(ref)) for pk, ref in evening_of.items()]
+    single += [(pk, cohort_of_summary.get(ref)) for pk, ref in about[reminders.SKILL_SUMMARY].items()]
+    withdrawn = [pk for pk, cohort in single if cohort is not None and cohort not in theirs]
+    closures = []
+    if removed_cohort is not None and removed_cohort not in theirs:
+        named_moves, closures = _naming_the_group(about, removed_cohort)
+        withdrawn += named_moves + [pk for pk, ref in about[reminders.CLOSURE].items() if ref in closures]
+    count = pending.filter(pk__in=withdrawn).update(status=OutboxMessage.Status.SKIPPED, skipped_reason=UNLINKED)
+    now = timezone.now()
+    for closure in Closure.objects.filter(pk__in=closures):
+        sessions = list(closure.sessions.filter(starts_at__gt=now, cohort_id__in=theirs).select_related("cohort"))
+        notices.tell_families_of_closure(closure, sessions, batch=f":unlinked:{removed_cohort}", only=member)
+    return count
+
+
+def _naming_the_group(about, cohort):
+    """Of the pending messages in ``about`` (kind -> {message: what it is about}), the
+    moves of an evening of ``cohort``, and the closures that cancel one of its evenings.
+    A move is recorded with the evening moved to; a closure may cancel several groups."""
+    moves = AuditEntry.objects.filter(pk__in=about[_MOVED].values(), event=_MOVED)
+    moved_evening = {pk: int(evening) for pk, evening in moves.values_list("pk", "object_pk")}
+    moved_cohort = dict(Session.objects.filter(pk__in=moved_evening.values()).values_list("pk", "cohort_id"))
+    named_moves = [pk for pk, ref in about[_MOVED].items() if moved_cohort.get(moved_evening.get(ref)) == cohort]
+    closing = Session.objects.filter(closure__in=about[reminders.CLOSURE].values(), cohort_id=cohort)
+    return named_moves, set(closing.values_list("closure_id", flat=True))
+
+
+#: A move's messages are keyed by its audit entry ("reschedule:<entry>:<person>").
+_MOVED = "reschedule"
 
 
 def has_joined(member):

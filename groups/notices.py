@@ -101,11 +101,14 @@ def _cohort_names(sessions):
     return dict(Cohort.objects.filter(pk__in={s.cohort_id for s in sessions}).values_list("pk", "name"))
 
 
-def tell_families_of_closure(closure, sessions, batch=""):
+def tell_families_of_closure(closure, sessions, batch="", only=None):
     """Each family member once per closure, naming their child's evenings it cancels;
     ``batch`` names a later set of its evenings (made by the schedule after the
-    closure was saved), told in a message of its own."""
+    closure was saved), told in a message of its own; ``only``: that family member
+    alone (told again after a link to another child was removed)."""
     families = families_by_session(sessions)
+    if only is not None:
+        families = {member: theirs for member, theirs in families.items() if member.pk == only.pk}
     if not families:
         return  # the schedule made ahead of any enrollment: nobody to tell, nothing more read
     phone = Program.current().phone

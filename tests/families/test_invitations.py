@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from families.models import FamilyLink
 from iop.models import AuditEntry, OutboxMessage, User
@@ -225,6 +226,41 @@ def test_removing_a_link_withdraws_the_messages_it_brought(clinic, login):
     assert set(OutboxMessage.objects.filter(recipient=member).values_list("status", flat=True)) == {"skipped"}
     landing = Client().get(path, follow=True)
     assert "no longer works" in landing.content.decode().lower() and not member.has_usable_password()
+
+
+def test_removing_the_wrong_child_withdraws_the_closures_and_moves_that_named_its_group(clinic, login):
+    """A closure or a move told overnight waits for the morning (quiet hours): unlinked
+    from the wrong child before then, the parent hears of their own child's group only."""
+    from groups import changes
+
+    wrong = factories.FamilyLinkFactory(client=clinic.client_a, family_member=clinic.family_b)
+    for client in (clinic.client_a, clinic.client_b):
+        factories.EnrollmentFactory(client=client)
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    for client in (clinic.client_a, clinic.client_b):
+        factories.SessionFactory(cohort=client.cohort, day=day)
+    changes.apply_closure(factories.ClosureFactory(starts_on=day))
+    moves = {}
+    for client in (clinic.client_a, clinic.client_b):
+        evening = factories.SessionFactory(cohort=client.cohort, day=day + datetime.timedelta(days=1))
+        moves[client.pk] = changes.reschedule(evening, evening.starts_at + datetime.timedelta(days=1), clinic.admin)
+    told = OutboxMessage.objects.filter(recipient=clinic.family_b)
+    closure = told.get(kind="closure")
+    assert clinic.client_a.cohort.name in closure.body and clinic.client_b.cohort.name in closure.body
+
+    login(clinic.admin).post(reverse("families:unlink", args=[wrong.pk]))
+    closure.refresh_from_db()
+    assert (closure.status, closure.skipped_reason) == ("skipped", "Family link removed")
+    retold = told.get(kind="closure", status="pending")
+    day_named = date_format(day, "D j M")
+    assert retold.body.startswith(f"No group on {day_named} (holiday).")  # their own child's group, unnamed
+    assert clinic.client_a.cohort.name not in retold.body
+    moved = {m.body: m.status for m in told.filter(kind="reschedule")}
+    assert sorted(moved.values()) == ["pending", "skipped"]
+    kept = told.get(kind="reschedule", status="pending")
+    assert kept.idempotency_key.split(":")[1] == str(
+        AuditEntry.objects.get(event="reschedule", object_pk=str(moves[clinic.client_b.pk].pk)).pk
+    )
 
 
 def test_a_link_that_is_part_of_the_record_stays(clinic, login):
