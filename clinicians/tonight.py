@@ -12,6 +12,7 @@ from groups.attendance import AttendanceSheet, still_to_come
 from groups.enrollment import roster, rosters
 from groups.models import Attendance, Cohort, Session, local_midnight
 from iop.models import Client
+from iop.prepared import Param, Prepared
 
 from .group_charting import ATTENDED, group_note_for
 from .group_forms import GroupAddendumForm, GroupNoteForm, IndividualEntryForm
@@ -79,6 +80,14 @@ def _with_counts(user):
     )
 
 
+#: The user's evenings with their counts over a span of days: the Tonight page's query.
+_EVENINGS_BETWEEN = Prepared(
+    lambda reader: (
+        _with_counts(reader).filter(starts_at__gte=Param("start"), starts_at__lt=Param("end")).order_by("starts_at")
+    )
+)
+
+
 def tonight(user, today=None):
     """The Tonight page's two lists: ``user``'s earlier evenings still to chart, and
     their evenings today (the next one when there is none today). The last
@@ -89,10 +98,11 @@ def tonight(user, today=None):
     unsigned, or someone who came with no entry), oldest first: after midnight last
     night's evening is no longer tonight's, and must not drop out of sight."""
     today = today or timezone.localdate()
-    evenings = _with_counts(user)
     since = today - datetime.timedelta(days=STILL_TO_CHART_DAYS)
     # A week ahead comes along: on a day without group, the next evening is in it.
-    around = list(evenings.between_days(since, today + datetime.timedelta(days=7)).order_by("starts_at"))
+    around = _EVENINGS_BETWEEN.run(
+        user, start=local_midnight(since), end=local_midnight(today + datetime.timedelta(days=8))
+    )
     todays = [s for s in around if s.local_date == today]
     earlier = [s for s in around if s.local_date < today and not s.is_cancelled]
     if not todays:
@@ -100,7 +110,7 @@ def tonight(user, today=None):
     if not todays:
         # The next evening found by the start-time index alone, then read with its counts.
         ahead = my_sessions(user).scheduled().filter(starts_at__gte=local_midnight(today + datetime.timedelta(1)))
-        todays = list(evenings.filter(pk__in=Subquery(ahead.order_by("starts_at").values("pk")[:1])))
+        todays = list(_with_counts(user).filter(pk__in=Subquery(ahead.order_by("starts_at").values("pk")[:1])))
     shown = _evenings(earlier + todays)
     return [e for e in shown[: len(earlier)] if not e.is_done], shown[len(earlier) :]
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import request_memo
+from .prepared import now_of
 
 # --- Accounts -----------------------------------------------------------------
 
@@ -278,7 +279,7 @@ class ClientQuerySet(models.QuerySet):
         if user.is_clinician:
             # Subqueries rather than joins: no duplicate rows, so no DISTINCT over
             # every column, and a plan the database makes quickly.
-            now = timezone.now()
+            now = now_of(user)
             cohorts = self.model._meta.get_field("cohort").related_model.objects.worked_by(user)
             granted = ClientAccessGrant.objects.filter(grantee=user, starts_at__lte=now, expires_at__gt=now)
             return self.filter(

@@ -1,0 +1,174 @@
+"""Queries built and compiled once per process, then run with each request's values.
+
+A page's hot queries cost more to build and compile (filters, subqueries, joins,
+the SQL text) than the database takes to answer them. A ``Prepared`` query is a
+function that builds a queryset with ``Param`` placeholders where the request's
+values go (the reader, a client, a day). It is built once per *shape* (the
+arguments of the build function, such as the reader's role, which change the
+query itself), compiled once per database, and then run with values only. Rows
+come back through the ORM's own iterables, so instances, ``select_related``,
+annotations, ``values()`` and ``prefetch_related`` are exactly as the queryset
+gives them.
+
+A build function must not read the clock or the request: whatever it computes
+becomes part of the query for the life of the process. Visibility stays where it
+is: the build function starts from the same ``visible_to`` querysets, given a
+``Reader`` (the user's role, with their key and the time as values)."""
+
+import copy
+import datetime
+import decimal
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Expression, Model
+from django.utils import timezone
+
+
+class _Slot:
+    """A value's place among a compiled query's parameters."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"<value {self.name!r}>"
+
+
+class Param(Expression):
+    """Where the value called ``name`` goes in a prepared query."""
+
+    def __init__(self, name, output_field=None):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return self
+
+    def as_sql(self, compiler, connection):
+        return "%s", [_Slot(self.name)]
+
+    def get_group_by_cols(self):
+        return []
+
+
+class Reader(Param):
+    """The user a prepared query reads for: their role shapes the query (the
+    ``visible_to`` branch it takes), their key is its ``user`` value and the time
+    of the request its ``now`` value. Readers of the same role are equal, so they
+    share one compiled query."""
+
+    ROLE_FLAGS = ("is_authenticated", "is_active", "is_superuser", "is_program_admin", "is_clinician", "is_family")
+
+    def __init__(self, flags):
+        super().__init__("user")
+        self.flags = tuple(flags)
+        for name, value in zip(self.ROLE_FLAGS, self.flags, strict=True):
+            setattr(self, name, value)
+        self.now = Param("now")
+
+    @classmethod
+    def of(cls, user):
+        return cls(tuple(bool(getattr(user, name, False)) for name in cls.ROLE_FLAGS))
+
+    def __eq__(self, other):
+        return isinstance(other, Reader) and other.flags == self.flags
+
+    def __hash__(self):
+        return hash((Reader, self.flags))
+
+
+def now_of(user):
+    """The time a visibility rule compares with: a placeholder while a prepared
+    query is built for a ``Reader``, the current time otherwise."""
+    return user.now if isinstance(user, Reader) else timezone.now()
+
+
+class Prepared:
+    """``build(*shape)`` -> a queryset with ``Param`` placeholders; ``run(*shape,
+    **values)`` -> its rows for those values, as a list."""
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled = {}
+
+    def run(self, *shape, **values):
+        key = tuple(Reader.of(part) if _is_user(part) else part for part in shape)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = _Compiled(self.build(*key))
+        for part in shape:
+            if _is_user(part):
+                values.setdefault("user", part.pk)
+        return compiled.run(values)
+
+    def first(self, *shape, **values):
+        rows = self.run(*shape, **values)
+        return rows[0] if rows else None
+
+
+def _is_user(value):
+    """A user (signed in or anonymous) given as part of a shape, where a Reader goes."""
+    return hasattr(value, "is_authenticated") and not isinstance(value, Param)
+
+
+class _Compiled:
+    """One queryset compiled for each database it runs on."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self._by_alias = {}
+
+    def run(self, values):
+        alias = self.queryset.db
+        compiled = self._by_alias.get(alias)
+        if compiled is None:
+            compiled = self._by_alias[alias] = self._compile(alias)
+        query, compiler, sql, params = compiled
+        if sql is None:
+            return []
+        connection = connections[alias]
+        if any(isinstance(p, _Slot) and p.name == "now" for p in params):
+            values.setdefault("now", timezone.now())
+        bound = [_bind(p, values, connection) for p in params]
+        running = copy.copy(compiler)
+        running.connection = connection
+        running.as_sql = lambda *args, **kwargs: (sql, bound)
+        query = copy.copy(query)
+        query.get_compiler = lambda *args, **kwargs: running
+        queryset = copy.copy(self.queryset.__dict__)
+        rows = type(self.queryset).__new__(type(self.queryset))
+        rows.__dict__.update(queryset, _query=query, _result_cache=None, _prefetch_done=False)
+        return list(rows)
+
+    def _compile(self, alias):
+        query = self.queryset.query
+        compiler = query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return query, compiler, None, ()
+        return query, compiler, sql, tuple(params)
+
+
+def _bind(param, values, connection):
+    if not isinstance(param, _Slot):
+        return param
+    try:
+        value = values[param.name]
+    except KeyError:
+        raise TypeError(f"The prepared query needs a value for {param.name!r}.") from None
+    if isinstance(value, Model):
+        value = value.pk
+    ops = connection.ops
+    if isinstance(value, datetime.datetime):
+        return ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return ops.adapt_datefield_value(value)
+    if isinstance(value, datetime.time):
+        return ops.adapt_timefield_value(value)
+    if isinstance(value, decimal.Decimal):
+        return ops.adapt_decimalfield_value(value)
+    return value
