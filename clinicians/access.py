@@ -9,19 +9,28 @@ from django.http import Http404
 
 from iop import emergency
 from iop.access import clinician_required
-from iop.models import Client
+from iop.models import Client, mark_opened
+from iop.prepared import Param, Prepared
+
+#: Every chart page's first query (``Client.objects.open_clinical``), prepared.
+_CLINICAL_CLIENT = Prepared(
+    lambda reader: (
+        Client.objects.select_related("cohort", "lead_clinician")
+        .annotate(emergency_until=emergency.open_until(reader))
+        .clinical_for(reader)
+        .filter(pk=Param("pk"))
+    )
+)
 
 
 def clinical_client(user, pk):
     """The client whose clinical record ``user`` may read, or 404; with
-    ``emergency_until`` (``iop.emergency.read_only_until`` tells what it means)."""
-    clients = Client.objects.select_related("cohort", "lead_clinician").annotate(
-        emergency_until=emergency.open_until(user)
-    )
-    try:
-        return clients.open_clinical(user, pk)
-    except Client.DoesNotExist:
-        raise Http404 from None
+    ``emergency_until`` (``iop.emergency.read_only_until`` tells what it means),
+    marked as opened by ``user`` (``Client.objects.open_clinical``)."""
+    client = _CLINICAL_CLIENT.first(user, pk=pk)
+    if client is None:
+        raise Http404
+    return mark_opened(client, user)
 
 
 def writable_client(user, pk):

@@ -14,7 +14,8 @@ from groups.models import Session
 from groups.recurrence import weeks_between
 from iop import emergency
 from iop.links import url_for_each
-from iop.models import Client, Program
+from iop.models import Client, Program, is_opened
+from iop.prepared import Param, Prepared
 
 from .models import (
     Administration,
@@ -201,12 +202,18 @@ def chart(client, user, section=SECTIONS[0]):
     return {**header(client, user), "sections": SECTIONS, "section": section, **section.read(client, user)}
 
 
+def _alerts_followed(reader, opened):
+    alerts = SafetyAlert.objects.of_client(Param("client"), reader, opened=opened)
+    return (alerts.unhandled() | alerts.safety_plan_owed()).select_related("risk_assessment__assessed_by")
+
+
+_ALERTS_FOLLOWED = Prepared(_alerts_followed)
+
+
 def alerts_to_follow_up(client, user):
     """The client's open alerts, and the closed ones still owing a safety plan
     (``SafetyAlertQuerySet.safety_plan_owed``), read together."""
-    alerts = SafetyAlert.objects.of_opened(client, user)
-    followed = (alerts.unhandled() | alerts.safety_plan_owed()).select_related("risk_assessment__assessed_by")
-    followed = list(followed)  # newest first
+    followed = _ALERTS_FOLLOWED.run(user, is_opened(client, user), client=client)  # newest first
     owed = [alert for alert in followed if alert.is_handled]
     return {
         "open_alerts": [alert for alert in followed if not alert.is_handled],
@@ -239,12 +246,34 @@ ENTRY_ROW_FIELDS = (
 def _notes(client, user):
     """``client``'s notes as timeline rows. Unordered: the count of addenda groups the
     query, and grouped queries drop the model's ordering."""
+    return _note_rows(Note.objects.of_opened(client, user))
+
+
+def _note_rows(notes):
+    return notes.select_related("author").only(*NOTE_ROW_FIELDS).annotate(addenda_count=Count("addenda"))
+
+
+def _entry_rows(entries):
     return (
-        Note.objects.of_opened(client, user)
-        .select_related("author")
-        .only(*NOTE_ROW_FIELDS)
+        entries.select_related("session__cohort", "session__group_note", "author")
+        .only(*ENTRY_ROW_FIELDS)
         .annotate(addenda_count=Count("addenda"))
     )
+
+
+def _window(model, rows, order):
+    """The timeline's query for one kind of record (``model``, read as ``rows``), as a
+    prepared query: the client's ``limit`` + 1 newest by ``order``, and every draft."""
+
+    def build(reader, opened, limit):
+        mine = model.objects.of_client(Param("client"), reader, opened=opened)
+        return rows(mine).filter(_newest(mine.order_by(*order), limit + 1))
+
+    return Prepared(build)
+
+
+_NOTES_WINDOW = _window(Note, _note_rows, ("-occurred_at", "-pk"))
+_ENTRIES_WINDOW = _window(IndividualEntry, _entry_rows, ("-session__starts_at", "-pk"))
 
 
 def timeline(client, user, limit=None):
@@ -253,27 +282,19 @@ def timeline(client, user, limit=None):
     every unsigned draft, however old (a late entry dated weeks back must not drop out
     of sight before it is signed). Several records a day are normal: a group entry and
     a check-in on the same evening."""
-    notes = _notes(client, user)
-    entries = (
-        IndividualEntry.objects.of_opened(client, user)
-        .select_related("session__cohort", "session__group_note", "author")
-        .only(*ENTRY_ROW_FIELDS)
-        .annotate(addenda_count=Count("addenda"))
-    )
     if limit is None:
+        notes = _notes(client, user)
+        entries = _entry_rows(IndividualEntry.objects.of_opened(client, user))
         records = sorted([*notes, *entries], key=_newest_first, reverse=True)
         link_timeline(records, user)
         return records, False
     # Of each kind, the limit + 1 newest (one more than shown: if either kind has more,
     # so does the timeline) and its drafts, in one query.
-    newest_notes = _newest(Note.objects.of_opened(client, user).order_by("-occurred_at", "-pk"), limit + 1)
-    newest_entries = _newest(
-        IndividualEntry.objects.of_opened(client, user).order_by("-session__starts_at", "-pk"), limit + 1
-    )
+    opened = is_opened(client, user)
     windows, drafts = [], []
-    for rows in (notes.filter(newest_notes), entries.filter(newest_entries)):
+    for window in (_NOTES_WINDOW, _ENTRIES_WINDOW):
         # Drafts outside the window are older than every row in it, so they sort after it.
-        rows = sorted(rows, key=_newest_first, reverse=True)
+        rows = sorted(window.run(user, opened, limit, client=client), key=_newest_first, reverse=True)
         windows += rows[: limit + 1]
         drafts += rows[limit + 1 :]
     windows.sort(key=_newest_first, reverse=True)

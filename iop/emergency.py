@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from . import grants
 from .models import Client, ClientAccessGrant, Program
+from .prepared import now_of
 
 #: Apps whose records a break-the-glass access may read but never write.
 READ_ONLY_APPS = ("clinicians", "groups", "families")
@@ -35,10 +36,10 @@ def break_glass(user, client, reason):
 def open_until(user):
     """For a query of clients: when ``user``'s open emergency access to each ends,
     or None (nearly always; ``read_only_until`` then costs no query)."""
-    now = timezone.now()
+    now = now_of(user)
     grants = ClientAccessGrant.objects.filter(
         client=OuterRef("pk"),
-        grantee=user.pk,
+        grantee=user,
         kind=ClientAccessGrant.Kind.EMERGENCY,
         starts_at__lte=now,
         expires_at__gt=now,

@@ -312,9 +312,7 @@ class ClientQuerySet(models.QuerySet):
         ``Client.DoesNotExist``), marked as opened by ``user``: queries of this one
         client's records through ``ClientRecordsQuerySet.of_opened`` then need not
         repeat the visibility subquery this lookup has just applied."""
-        client = self.clinical_for(user).get(pk=pk)
-        client.opened_clinically_by = user.pk
-        return client
+        return mark_opened(self.clinical_for(user).get(pk=pk), user)
 
 
 class ClientRecordsQuerySet(models.QuerySet):
@@ -329,9 +327,24 @@ class ClientRecordsQuerySet(models.QuerySet):
         visible (each ``visible_to`` admits all rows of a client whose clinical
         record the user may read), so the lookup is by client alone; any other
         client object goes through ``visible_to`` in full."""
-        if user.is_authenticated and getattr(client, "opened_clinically_by", None) == user.pk:
-            return self.filter(**{self.client_path: client})
-        return self.visible_to(user).filter(**{self.client_path: client})
+        return self.of_client(client, user, opened=is_opened(client, user))
+
+    def of_client(self, client, user, *, opened):
+        """``of_opened`` with its test done by the caller (``is_opened``): for a
+        prepared query, where the client and the reader are placeholders."""
+        rows = self if opened else self.visible_to(user)
+        return rows.filter(**{self.client_path: client})
+
+
+def mark_opened(client, user):
+    """``client``, just read through ``clinical_for(user)``, marked as opened by ``user``."""
+    client.opened_clinically_by = user.pk
+    return client
+
+
+def is_opened(client, user):
+    """Whether ``client`` was looked up by ``Client.objects.open_clinical`` for ``user``."""
+    return user.is_authenticated and getattr(client, "opened_clinically_by", None) == user.pk
 
 
 class Client(models.Model):
