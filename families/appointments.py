@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from iop import audit, reminders
 from iop.models import Program, Role, User
+from iop.prepared import Param, Prepared
 
 from .models import FamilyAppointment, FamilyLink
 
@@ -100,12 +101,20 @@ def tell_invited(appointment, event):
     return sent
 
 
-def for_family(client, member, now=None):
-    """``client``'s upcoming appointments that ``member`` is invited to."""
+def _for_family():
+    client, member = Param("client"), Param("member")
     links = FamilyLink.objects.live().filter(client=client, family_member=member)
     invitations = FamilyAppointment.invited.through.objects.filter(familylink__in=links)
-    return list(
-        FamilyAppointment.objects.upcoming(now)
+    return (
+        FamilyAppointment.objects.upcoming(Param("now"))
         .filter(client=client, pk__in=invitations.values("familyappointment_id"))
         .select_related("clinician")
     )
+
+
+_FOR_FAMILY = Prepared(_for_family)
+
+
+def for_family(client, member, now=None):
+    """``client``'s upcoming appointments that ``member`` is invited to."""
+    return _FOR_FAMILY.run(client=client, member=member, now=now or timezone.now())

@@ -13,6 +13,7 @@ from django.utils import timezone
 from groups.hours import week_hours
 from groups.models import Attendance, Enrollment, Session, local_midnight
 from groups.recurrence import week_start
+from iop.prepared import Param, Prepared
 
 from .models import FamilyGroupAttendance, PersonalNote, SkillSummary, enrolled_in_week
 
@@ -76,34 +77,19 @@ def child_week(client, member, now=None):
     cohorts = {
         e.cohort_id for e in enrollments if e.started_on <= sunday and (e.ended_on is None or e.ended_on >= monday)
     }
-    upcoming = (
-        Session.objects.filter(cohort_id=client.cohort_id, ends_at__gt=now)
-        .scheduled()
-        .order_by("starts_at")
-        .values("pk")[:1]
-    )
-    # This member's mark at each evening's family group (one at most: one link per
-    # member and child, one mark per link and evening), read with the evenings.
-    family_mark = (
-        FamilyGroupAttendance.objects.filter(session=OuterRef("pk"), link__family_member=member, link__client=client)
-        .order_by()  # not the model's order by evening and cohort: two joins for nothing
-        .values("attended")[:1]
-    )
     week_begins, week_ends = local_midnight(monday), local_midnight(sunday + datetime.timedelta(days=1))
-    # And the evenings of the coming weeks that will not happen where they were planned,
-    # so a family can plan around them before their week comes.
     ahead_ends = local_midnight(sunday + datetime.timedelta(days=1, weeks=CHANGES_AHEAD_WEEKS))
-    # (cancelled or moved), and the make-up evenings added in them.
-    changes_ahead = Q(cohort_id=client.cohort_id, starts_at__gte=week_ends, starts_at__lt=ahead_ends) & (
-        Q(status=Session.Status.CANCELLED) | Q(status=Session.Status.SCHEDULED, kind=Session.Kind.MAKE_UP)
-    )
-    loaded = list(
-        Session.objects.filter(cohort_id__in=cohorts | {client.cohort_id})
-        .select_related("moved_to", "closure", "replaces")
-        .defer("agenda", "moved_to__agenda", "replaces__agenda")
-        .filter(Q(starts_at__gte=week_begins, starts_at__lt=week_ends) | Q(pk=Subquery(upcoming)) | changes_ahead)
-        .annotate(family_group_attended=Subquery(family_mark))
-        .order_by("starts_at")
+    others = sorted(cohorts - {client.cohort_id})
+    loaded = _WEEK_SESSIONS.run(
+        len(others),
+        cohort=client.cohort_id,
+        **{f"other_cohort_{i}": cohort for i, cohort in enumerate(others)},
+        client=client,
+        member=member,
+        now=now,
+        week_begins=week_begins,
+        week_ends=week_ends,
+        ahead_ends=ahead_ends,
     )
     marks = {a.session_id: a for a in Attendance.objects.filter(client=client, session__in=loaded).order_by()}
     in_week = [s for s in loaded if monday <= s.local_date <= sunday]
@@ -125,6 +111,47 @@ def child_week(client, member, now=None):
     week.family_group_marks = [_family_group_mark(s, instead.get(s.pk, "")) for s in marked]
     week.hours = week_hours(client, monday, today, enrollments, in_week, marks.values())
     return week
+
+
+def _week_sessions(other_cohorts):
+    """``child_week``'s evenings: of the child's cohort and of the ``other_cohorts``
+    they were in this week, with the member's family-group mark at each."""
+    cohort, now, week_ends = Param("cohort"), Param("now"), Param("week_ends")
+    # The cohort's next evening, which may fall in a later week.
+    upcoming = (
+        Session.objects.filter(cohort_id=cohort, ends_at__gt=now).scheduled().order_by("starts_at").values("pk")[:1]
+    )
+    # This member's mark at each evening's family group (one at most: one link per
+    # member and child, one mark per link and evening), read with the evenings.
+    family_mark = (
+        FamilyGroupAttendance.objects.filter(
+            session=OuterRef("pk"), link__family_member=Param("member"), link__client=Param("client")
+        )
+        .order_by()  # not the model's order by evening and cohort: two joins for nothing
+        .values("attended")[:1]
+    )
+    # And the evenings of the coming weeks that will not happen where they were planned
+    # (cancelled or moved), and the make-up evenings added in them, so a family can plan
+    # around them before their week comes.
+    changes_ahead = Q(cohort_id=cohort, starts_at__gte=week_ends, starts_at__lt=Param("ahead_ends")) & (
+        Q(status=Session.Status.CANCELLED) | Q(status=Session.Status.SCHEDULED, kind=Session.Kind.MAKE_UP)
+    )
+    cohorts = Q(cohort_id=cohort)
+    for i in range(other_cohorts):
+        cohorts |= Q(cohort_id=Param(f"other_cohort_{i}"))
+    return (
+        Session.objects.filter(cohorts)
+        .select_related("moved_to", "closure", "replaces")
+        .defer("agenda", "moved_to__agenda", "replaces__agenda")
+        .filter(
+            Q(starts_at__gte=Param("week_begins"), starts_at__lt=week_ends) | Q(pk=Subquery(upcoming)) | changes_ahead
+        )
+        .annotate(family_group_attended=Subquery(family_mark))
+        .order_by("starts_at")
+    )
+
+
+_WEEK_SESSIONS = Prepared(_week_sessions)
 
 
 #: The member was marked present at the very same family group for another of
@@ -181,16 +208,25 @@ def this_weeks_summary(client, monday, enrollments=None):
     if enrollments is None:
         summaries = SkillSummary.objects.for_clients([client])
     elif enrolled_in_week(enrollments, client.cohort_id, monday):
-        summaries = SkillSummary.objects.published()  # one cohort-week, which the child was in
+        # One cohort-week, which the child was in.
+        return _PUBLISHED_SUMMARY.first(client=client, cohort=client.cohort_id, monday=monday)
     else:
         return None
+    return _week_summary(summaries, client, client.cohort_id, monday).first()
+
+
+def _week_summary(summaries, client, cohort, monday):
     note = PersonalNote.objects.released().filter(summary=OuterRef("pk"), client=client)
     return (
-        summaries.filter(cohort_week__cohort_id=client.cohort_id, cohort_week__week_of=monday)
+        summaries.filter(cohort_week__cohort_id=cohort, cohort_week__week_of=monday)
         .annotate(has_released_note=Exists(note))
         .order_by()  # one summary per cohort-week
-        .first()
     )
+
+
+_PUBLISHED_SUMMARY = Prepared(
+    lambda: _week_summary(SkillSummary.objects.published(), Param("client"), Param("cohort"), Param("monday"))[:1]
+)
 
 
 def archive(client, today=None):

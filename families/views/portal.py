@@ -16,6 +16,7 @@ from iop import audit
 from iop.access import family_required
 from iop.links import back_to_next
 from iop.models import Client, Program
+from iop.prepared import Prepared
 
 from .. import portal, released
 from ..forms import ContactPreferencesForm
@@ -35,8 +36,14 @@ def portal_view(view):
     return wrapper
 
 
+#: The member's children, eldest first: every portal page reads them for its menu.
+_CHILDREN = Prepared(
+    lambda reader: Client.objects.visible_to(reader).select_related("cohort").order_by("date_of_birth", "pk")
+)
+
+
 def _children(request):
-    return list(Client.objects.visible_to(request.user).select_related("cohort").order_by("date_of_birth", "pk"))
+    return _CHILDREN.run(request.user)
 
 
 def _child(request, pk):
