@@ -12,12 +12,13 @@ from iop.access import staff_required
 from iop.date_limits import within
 from iop.links import url_for_each
 from iop.models import Client
+from iop.prepared import Param, Prepared
 
 from ..conflicts import conflicts_for
 from ..curriculum import skill_title_of_week
 from ..enrollment import expected_counts
 from ..hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, PROGRAM_WEEKLY_HOURS_OFFERED, weekly_hours
-from ..models import Session
+from ..models import Session, local_midnight
 from ..recurrence import week_start
 
 HOURS_WEEKS_SHOWN = 6
@@ -36,6 +37,18 @@ CARD_FIELDS = (
 )
 
 
+#: The week's evenings the reader may see, with their cards' fields and skill.
+_WEEK = Prepared(
+    lambda reader: (
+        Session.objects.visible_to(reader)
+        .filter(starts_at__gte=Param("start"), starts_at__lt=Param("end"))
+        .select_related("cohort")
+        .only(*CARD_FIELDS)
+        .annotate(skill_title=skill_title_of_week(Param("monday")))
+    )
+)
+
+
 def monday_from(value):
     """The Monday of the week named by ``?week=YYYY-MM-DD`` (this week if absent or bad)."""
     try:
@@ -49,12 +62,11 @@ def monday_from(value):
 def week(request):
     monday = monday_from(request.GET.get("week"))
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    sessions = list(
-        Session.objects.visible_to(request.user)
-        .between_days(days[0], days[-1])
-        .select_related("cohort")
-        .only(*CARD_FIELDS)
-        .annotate(skill_title=skill_title_of_week(monday))
+    sessions = _WEEK.run(
+        request.user,
+        monday=monday,
+        start=local_midnight(monday),
+        end=local_midnight(monday + datetime.timedelta(days=7)),
     )
     expected = expected_counts(sessions)
     conflicts = conflicts_for(sessions, expected)
