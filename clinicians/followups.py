@@ -4,24 +4,29 @@ on-call clinician or director who could not open the chart). Shown on the
 clinician's home page and counted in their morning digest."""
 
 from iop.models import Client
+from iop.prepared import Prepared
 
 from .models import SafetyAlert
 
+#: The ids of the alerts owing a plan, of the admitted clients whose charts the reader
+#: reads. Nearly always none: a short query says so before the alerts are read with
+#: their clients and assessors.
+_OWED = Prepared(
+    lambda reader: (
+        SafetyAlert.objects.filter(
+            client__in=Client.objects.clinical_for(reader), client__status=Client.Status.ADMITTED
+        )
+        .safety_plan_owed()
+        .values_list("pk", flat=True)
+    )
+)
 
-def safety_plans_owed(user, clients=None):
+
+def safety_plans_owed(user):
     """Admitted clients whose chart ``user`` reads that are owed a safety plan: for
     each, the first closed alert that recorded one with none signed since; the
-    longest owed first. ``clients``: those admitted clients, when the page has them
-    already (whose charts ``user`` reads: the caller makes sure)."""
-    if clients is None:
-        alerts = SafetyAlert.objects.filter(
-            client__in=Client.objects.clinical_for(user), client__status=Client.Status.ADMITTED
-        )
-    else:
-        alerts = SafetyAlert.objects.filter(client_id__in=[client.pk for client in clients])
-    # Nearly always none: a short query of ids says so before the alerts are read with
-    # their clients and assessors.
-    found = list(alerts.safety_plan_owed().values_list("pk", flat=True))
+    longest owed first."""
+    found = _OWED.run(user)
     if not found:
         return []
     owed = (

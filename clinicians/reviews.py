@@ -5,30 +5,33 @@ from django.db.models import Max
 from django.utils import timezone
 
 from iop.models import Client, Program
+from iop.prepared import Prepared
 
 from .models import TreatmentPlan
 
-
-def reviews_overdue(user, today=None, clients=None):
-    """(plan, due date) for current plans whose review date has passed, most overdue first.
-
-    Read in two steps, the second only when the first found something: the signed
-    versions of the admitted clients ``user`` may read with the day each was last
-    reviewed (numbers and dates only), then the overdue plans with their clients.
-    ``clients``: those admitted clients, when the page has them already
-    (whose charts ``user`` reads: the caller makes sure)."""
-    today = today or timezone.localdate()
-    days = Program.current().plan_review_days
-    if clients is None:
-        plans = TreatmentPlan.objects.visible_to(user).filter(client__status=Client.Status.ADMITTED)
-    else:
-        plans = TreatmentPlan.objects.filter(client_id__in=[client.pk for client in clients])
-    versions = (
-        plans.signed()
+#: The signed plan versions of the admitted clients the reader may see, each with the
+#: day it was last reviewed (numbers and dates only).
+_SIGNED_VERSIONS = Prepared(
+    lambda reader: (
+        TreatmentPlan.objects.visible_to(reader)
+        .filter(client__status=Client.Status.ADMITTED)
+        .signed()
         .order_by()
         .annotate(last_review=Max("reviews__reviewed_on"))
         .values_list("client_id", "version", "pk", "signed_at", "last_review")
     )
+)
+
+
+def reviews_overdue(user, today=None):
+    """(plan, due date) for current plans whose review date has passed, most overdue first.
+
+    Read in two steps, the second only when the first found something: the signed
+    versions of the admitted clients ``user`` may read with the day each was last
+    reviewed (numbers and dates only), then the overdue plans with their clients."""
+    today = today or timezone.localdate()
+    days = Program.current().plan_review_days
+    versions = _SIGNED_VERSIONS.run(user)
     current = {}
     for client_id, version, pk, signed_at, last_review in versions:
         if client_id not in current or version > current[client_id][0]:

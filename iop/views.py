@@ -18,6 +18,7 @@ from .forms import ClientDetailsForm, ProgramForm
 from .links import back_to_next, url_for_each
 from .models import Client, Heartbeat, OutboxMessage, Program, kind_label
 from .outbox import requeue_failed
+from .prepared import Prepared
 
 
 def home(request):
@@ -34,11 +35,15 @@ def home(request):
     return render(request, "iop/no_role.html", status=403)
 
 
+#: The admitted clients the reader may see, with their cohorts: the staff home's list.
+_ADMITTED = Prepared(
+    lambda reader: Client.objects.visible_to(reader).filter(status=Client.Status.ADMITTED).select_related("cohort")
+)
+
+
 @staff_required
 def clinician_home(request):
-    clients = list(
-        Client.objects.visible_to(request.user).filter(status=Client.Status.ADMITTED).select_related("cohort")
-    )
+    clients = _ADMITTED.run(request.user)
     # A clinician opens the chart; other staff the profile. One reverse for every row.
     link = url_for_each("clinicians:chart" if request.user.is_clinician else "client_profile")
     for client in clients:

@@ -12,15 +12,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("clinicians/includes/home_flags.html", takes_context=True)
-def chart_flags(context, clients):
-    """``clients``: the admitted clients the clinician's page listed (for a clinician,
-    those visible are those whose charts they read): the flags are read for those.
-    For anyone else each flag applies the clinical reading rules itself."""
+def chart_flags(context):
+    """The flags of the clients whose charts the page's user reads (each flag applies
+    the clinical reading rules itself)."""
     user = context["request"].user
-    if not user.is_clinician:
-        clients = None
     return {
-        "safety_plans_owed": safety_plans_owed(user, clients),
+        "safety_plans_owed": safety_plans_owed(user),
         "unsigned": unsigned_overdue(user),
-        "reviews": reviews_overdue(user, clients=clients),
+        "reviews": reviews_overdue(user),
     }

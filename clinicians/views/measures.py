@@ -22,6 +22,7 @@ from iop.access import clinician_required
 from iop.links import ALREADY_SAVED, url_for_each
 from iop.models import Client, OutboxMessage, Program
 from iop.outbox import queue_message
+from iop.prepared import Prepared
 
 SELF_REPORT_MESSAGE = "Here is your check-in questionnaire. The link works once, for 24 hours: {url}"
 
@@ -155,11 +156,15 @@ def start_kiosk(request, pk):
     return redirect("clinicians:self_report", token=token)
 
 
+#: The admitted clients whose charts the reader reads, with their cohorts.
+_CASELOAD = Prepared(
+    lambda reader: Client.objects.clinical_for(reader).filter(status=Client.Status.ADMITTED).select_related("cohort")
+)
+
+
 @clinician_required
 def caseload(request):
-    clients = list(
-        Client.objects.clinical_for(request.user).filter(status=Client.Status.ADMITTED).select_related("cohort")
-    )
+    clients = _CASELOAD.run(request.user)
     rows = caseload_rows(clients, Program.current().phq_due_days, timezone.localdate())
     link = url_for_each("clinicians:client_measures")
     for client in clients:
