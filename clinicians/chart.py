@@ -313,11 +313,21 @@ def _newest_first(record):
     return (record.occurred_at, record.pk)
 
 
+#: The evenings of a client's group entries whose chart pages open for the reader.
+_OPENABLE_EVENINGS = Prepared(
+    lambda reader: Session.objects.visible_to(reader)
+    .filter(pk__in=IndividualEntry.objects.filter(client=Param("client")).values("session_id"))
+    .order_by()  # a set of ids: not the evenings' order, which joins their cohorts
+    .values_list("pk", flat=True)
+)
+
+
 def link_timeline(records, user):
-    """Set ``chart_link`` on each timeline row: a note's page; for a group entry its
-    evening's chart page at the client's entry, or "" where that page does not open
-    for ``user`` (a clinician who reaches the client through a grant only). Routes are
-    reversed once, and evenings are checked in one query (none without entries)."""
+    """Set ``chart_link`` on each of one client's timeline rows: a note's page; for a
+    group entry its evening's chart page at the client's entry, or "" where that page
+    does not open for ``user`` (a clinician who reaches the client through a grant
+    only). Routes are reversed once, and evenings are checked in one query (none
+    without entries)."""
     note_url = url_for_each("clinicians:note")
     entries = [record for record in records if record.is_group_entry]
     for record in records:
@@ -325,8 +335,7 @@ def link_timeline(records, user):
             record.chart_link = note_url(record.pk)
     if not entries:
         return
-    evenings = {entry.session_id for entry in entries}
-    openable = set(Session.objects.visible_to(user).filter(pk__in=evenings).values_list("pk", flat=True))
+    openable = set(_OPENABLE_EVENINGS.run(user, client=entries[0].client_id))
     evening_url = url_for_each("clinicians:group_chart")
     for entry in entries:
         opens = entry.session_id in openable
