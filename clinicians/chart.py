@@ -65,12 +65,17 @@ def safety_plan_versions(client, user):
     return Versions(list(versions.order_by("-version")))
 
 
+_PLAN_VERSIONS = Prepared(
+    lambda: (
+        TreatmentPlan.objects.filter(client=Param("client")).select_related("author", "signed_by").order_by("-version")
+    )
+)
+
+
 def plan_versions(client):
     """The client's plan versions; only the current (signed) one is shown in full,
     so only its objectives, interventions, acknowledgements and reviews are read."""
-    plans = Versions(
-        list(TreatmentPlan.objects.filter(client=client).select_related("author", "signed_by").order_by("-version"))
-    )
+    plans = Versions(_PLAN_VERSIONS.run(client=client))
     if plans.current:
         prefetch_related_objects(
             [plans.current],
@@ -315,10 +320,12 @@ def _newest_first(record):
 
 #: The evenings of a client's group entries whose chart pages open for the reader.
 _OPENABLE_EVENINGS = Prepared(
-    lambda reader: Session.objects.visible_to(reader)
-    .filter(pk__in=IndividualEntry.objects.filter(client=Param("client")).values("session_id"))
-    .order_by()  # a set of ids: not the evenings' order, which joins their cohorts
-    .values_list("pk", flat=True)
+    lambda reader: (
+        Session.objects.visible_to(reader)
+        .filter(pk__in=IndividualEntry.objects.filter(client=Param("client")).values("session_id"))
+        .order_by()  # a set of ids: not the evenings' order, which joins their cohorts
+        .values_list("pk", flat=True)
+    )
 )
 
 
