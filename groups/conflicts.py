@@ -8,9 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from iop.models import Program
+from iop.prepared import Param, Prepared
 
 from .enrollment import expected_counts
 from .models import Session
@@ -51,6 +53,28 @@ def _booking(session, staff):
     )
 
 
+def _in_window(start, end, first_start, path=""):
+    """The scheduled evenings (reached by ``path``) starting from ``start`` to before
+    ``end`` that end after ``first_start``: every evening that may overlap one of
+    those ``conflicts_for`` checks."""
+    return Q(
+        **{
+            f"{path}status": Session.Status.SCHEDULED,
+            f"{path}starts_at__gte": start,
+            f"{path}starts_at__lt": end,
+            f"{path}ends_at__gt": first_start,
+        }
+    )
+
+
+#: Who facilitates each evening of the window.
+_WINDOW_STAFF = Prepared(
+    lambda: Session.facilitators.through.objects.filter(
+        _in_window(Param("start"), Param("end"), Param("first_start"), path="session__")
+    ).values_list("session_id", "user_id")
+)
+
+
 def conflicts_for(sessions, expected=None):
     """{session pk: [Conflict, ...]} for scheduled sessions, in a fixed number of queries.
     ``expected`` is ``enrollment.expected_counts(sessions)`` if the caller has it. Every
@@ -60,21 +84,23 @@ def conflicts_for(sessions, expected=None):
     if not sessions:
         return {}
     first_start = min(s.starts_at for s in sessions)
-    window = Session.objects.scheduled().filter(
-        starts_at__gte=first_start - LONGEST_EVENING,
-        starts_at__lt=max(s.ends_at for s in sessions),
-        ends_at__gt=first_start,
-    )
+    window = {
+        "start": first_start - LONGEST_EVENING,
+        "end": max(s.ends_at for s in sessions),
+        "first_start": first_start,
+    }
     known = {s.pk: s for s in sessions}
     # Of the other evenings only the room, the times and the cohort's name are read.
-    rest = list(window.exclude(pk__in=known).select_related("cohort").only(*OTHER_EVENING_FIELDS))
-    # Their facilitators by the evenings' ids: the same rows as a subquery of the window,
-    # which PostgreSQL takes longer to plan than to run.
+    rest = list(
+        Session.objects.filter(_in_window(**window))
+        .exclude(pk__in=known)
+        .select_related("cohort")
+        .only(*OTHER_EVENING_FIELDS)
+    )
+    # The facilitators of every evening in the window (``sessions`` are in it: each
+    # starts at or after the first start, and before its own end).
     staff = defaultdict(set)
-    evenings = [*known, *(s.pk for s in rest)]
-    for session_id, user_id in Session.facilitators.through.objects.filter(session_id__in=evenings).values_list(
-        "session_id", "user_id"
-    ):
+    for session_id, user_id in _WINDOW_STAFF.run(**window):
         staff[session_id].add(user_id)
     others = sorted((_booking(s, staff[s.pk]) for s in [*known.values(), *rest]), key=lambda b: b.starts_at)
     starts = [booking.starts_at for booking in others]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from iop import audit
 from iop.models import Client
+from iop.prepared import Param, Prepared
 
 from .models import Attendance, Enrollment, local_midnight
 
@@ -154,6 +155,23 @@ def rosters(sessions, *, with_clients=False):
     return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(days[s.pk])] for s in sessions}
 
 
+def _spans(cohorts):
+    """Of ``cohorts`` cohorts (values ``cohort_0``...), the enrollments covering a day
+    from ``first`` to ``last``: their cohort and days only."""
+    of_cohorts = Q()
+    for i in range(cohorts):
+        of_cohorts |= Q(cohort_id=Param(f"cohort_{i}"))
+    return (
+        Enrollment.objects.filter(of_cohorts, started_on__lte=Param("last"))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=Param("first")))
+        .order_by()  # counted, not listed: no join to the clients for their names
+        .values_list("cohort_id", "started_on", "ended_on")
+    )
+
+
+_SPANS = Prepared(_spans)
+
+
 def expected_counts(sessions):
     """{session pk: number of clients expected} for many sessions in one query, reading
     only the enrollments' cohorts and days."""
@@ -163,11 +181,10 @@ def expected_counts(sessions):
     days = {s.pk: s.local_date for s in sessions}
     cohorts = {s.pk: s.cohort_id for s in sessions}
     spans = defaultdict(list)
-    for cohort_id, started_on, ended_on in (
-        Enrollment.objects.filter(cohort__in=set(cohorts.values()), started_on__lte=max(days.values()))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=min(days.values())))
-        .order_by()  # counted, not listed: no join to the clients for their names
-        .values_list("cohort_id", "started_on", "ended_on")
+    each = sorted(set(cohorts.values()))
+    cohort_values = {f"cohort_{i}": cohort for i, cohort in enumerate(each)}
+    for cohort_id, started_on, ended_on in _SPANS.run(
+        len(each), first=min(days.values()), last=max(days.values()), **cohort_values
     ):
         spans[cohort_id].append((started_on, ended_on))
     counts = {}
