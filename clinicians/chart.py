@@ -140,7 +140,7 @@ def attendance_section(client, user):
 def family_section(client, user):
     family = _notes(client, user).filter(kind__in=Note.FAMILY_KINDS).order_by("-occurred_at", "-pk")
     family_notes = list(family[: RECENT_FAMILY_NOTES + 1])
-    link_timeline(family_notes, user)
+    link_timeline(family_notes, client, user)
     return {
         "family_notes": family_notes[:RECENT_FAMILY_NOTES],
         "more_family_notes": len(family_notes) > RECENT_FAMILY_NOTES,
@@ -291,7 +291,7 @@ def timeline(client, user, limit=None):
         notes = _notes(client, user)
         entries = _entry_rows(IndividualEntry.objects.of_opened(client, user))
         records = sorted([*notes, *entries], key=_newest_first, reverse=True)
-        link_timeline(records, user)
+        link_timeline(records, client, user)
         return records, False
     # Of each kind, the limit + 1 newest (one more than shown: if either kind has more,
     # so does the timeline) and its drafts, in one query.
@@ -305,7 +305,7 @@ def timeline(client, user, limit=None):
     windows.sort(key=_newest_first, reverse=True)
     shown = windows[:limit] + [record for record in windows[limit:] if not record.is_signed] + drafts
     records = sorted(shown, key=_newest_first, reverse=True)
-    link_timeline(records, user)
+    link_timeline(records, client, user)
     return records, len(windows) > limit
 
 
@@ -329,8 +329,8 @@ _OPENABLE_EVENINGS = Prepared(
 )
 
 
-def link_timeline(records, user):
-    """Set ``chart_link`` on each of one client's timeline rows: a note's page; for a
+def link_timeline(records, client, user):
+    """Set ``chart_link`` on each of ``client``'s timeline rows: a note's page; for a
     group entry its evening's chart page at the client's entry, or "" where that page
     does not open for ``user`` (a clinician who reaches the client through a grant
     only). Routes are reversed once, and evenings are checked in one query (none
@@ -342,7 +342,7 @@ def link_timeline(records, user):
             record.chart_link = note_url(record.pk)
     if not entries:
         return
-    openable = set(_OPENABLE_EVENINGS.run(user, client=entries[0].client_id))
+    openable = set(_OPENABLE_EVENINGS.run(user, client=client))
     evening_url = url_for_each("clinicians:group_chart")
     for entry in entries:
         opens = entry.session_id in openable

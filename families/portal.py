@@ -113,9 +113,9 @@ def child_week(client, member, now=None):
     return week
 
 
-def _week_sessions(other_cohorts):
-    """``child_week``'s evenings: of the child's cohort and of the ``other_cohorts``
-    they were in this week, with the member's family-group mark at each."""
+def _week_sessions(n_other_cohorts):
+    """``child_week``'s evenings: of the child's cohort and of the ``n_other_cohorts``
+    other cohorts they were in this week (values ``other_cohort_0``...), with the member's family-group mark at each."""
     cohort, now, week_ends = Param("cohort"), Param("now"), Param("week_ends")
     # The cohort's next evening, which may fall in a later week.
     upcoming = (
@@ -137,7 +137,7 @@ def _week_sessions(other_cohorts):
         Q(status=Session.Status.CANCELLED) | Q(status=Session.Status.SCHEDULED, kind=Session.Kind.MAKE_UP)
     )
     cohorts = Q(cohort_id=cohort)
-    for i in range(other_cohorts):
+    for i in range(n_other_cohorts):
         cohorts |= Q(cohort_id=Param(f"other_cohort_{i}"))
     return (
         Session.objects.filter(cohorts)

@@ -155,11 +155,11 @@ def rosters(sessions, *, with_clients=False):
     return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(days[s.pk])] for s in sessions}
 
 
-def _spans(cohorts):
-    """Of ``cohorts`` cohorts (values ``cohort_0``...), the enrollments covering a day
+def _spans(n_cohorts):
+    """Of ``n_cohorts`` cohorts (values ``cohort_0``...), the enrollments covering a day
     from ``first`` to ``last``: their cohort and days only."""
     of_cohorts = Q()
-    for i in range(cohorts):
+    for i in range(n_cohorts):
         of_cohorts |= Q(cohort_id=Param(f"cohort_{i}"))
     return (
         Enrollment.objects.filter(of_cohorts, started_on__lte=Param("last"))

@@ -322,8 +322,9 @@ class ClientRecordsQuerySet(models.QuerySet):
     client_path = "client"
 
     def of_opened(self, client, user):
-        """``client``'s rows that ``user`` may see. For a client opened with
-        ``Client.objects.open_clinical(user, pk)`` every row of the client is
+        """``client``'s rows that ``user`` may see. For a client opened for ``user``
+        (read through ``clinical_for(user)`` and marked by ``mark_opened``, as
+        ``Client.objects.open_clinical`` and the chart's ``clinical_client`` do) every row of the client is
         visible (each ``visible_to`` admits all rows of a client whose clinical
         record the user may read), so the lookup is by client alone; any other
         client object goes through ``visible_to`` in full."""
@@ -343,7 +344,7 @@ def mark_opened(client, user):
 
 
 def is_opened(client, user):
-    """Whether ``client`` was looked up by ``Client.objects.open_clinical`` for ``user``."""
+    """Whether ``client`` was read through ``clinical_for(user)`` and marked by ``mark_opened``."""
     return user.is_authenticated and getattr(client, "opened_clinically_by", None) == user.pk
 
 

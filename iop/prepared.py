@@ -18,6 +18,7 @@ is: the build function starts from the same ``visible_to`` querysets, given a
 import copy
 import datetime
 import decimal
+import threading
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -57,8 +58,8 @@ class Param(Expression):
 class Reader(Param):
     """The user a prepared query reads for: their role shapes the query (the
     ``visible_to`` branch it takes), their key is its ``user`` value and the time
-    of the request its ``now`` value. Readers of the same role are equal, so they
-    share one compiled query."""
+    of the request its ``reader_now`` value (what time-limited access is judged
+    at). Readers of the same role are equal, so they share one compiled query."""
 
     ROLE_FLAGS = ("is_authenticated", "is_active", "is_superuser", "is_program_admin", "is_clinician", "is_family")
 
@@ -67,7 +68,7 @@ class Reader(Param):
         self.flags = tuple(flags)
         for name, value in zip(self.ROLE_FLAGS, self.flags, strict=True):
             setattr(self, name, value)
-        self.now = Param("now")
+        self.now = Param(READER_NOW)
 
     @classmethod
     def of(cls, user):
@@ -80,6 +81,10 @@ class Reader(Param):
         return hash((Reader, self.flags))
 
 
+#: The value a Reader's visibility rules compare times with: the time of the run.
+READER_NOW = "reader_now"
+
+
 def now_of(user):
     """The time a visibility rule compares with: a placeholder while a prepared
     query is built for a ``Reader``, the current time otherwise."""
@@ -88,23 +93,32 @@ def now_of(user):
 
 class Prepared:
     """``build(*shape)`` -> a queryset with ``Param`` placeholders; ``run(*shape,
-    **values)`` -> its rows for those values, as a list."""
+    **values)`` -> its rows for those values, as a list. A user in ``shape`` is
+    built as a ``Reader`` and gives the ``user`` value itself."""
 
     def __init__(self, build):
         self.build = build
         self._compiled = {}
+        self._lock = threading.Lock()
 
     def run(self, *shape, **values):
         key = tuple(Reader.of(part) if _is_user(part) else part for part in shape)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = _Compiled(self.build(*key))
+            with self._lock:  # one build per shape, even when two requests ask at once
+                compiled = self._compiled.get(key)
+                if compiled is None:
+                    compiled = self._compiled[key] = _Compiled(self.build(*key))
         for part in shape:
             if _is_user(part):
-                values.setdefault("user", part.pk)
+                if "user" in values:
+                    raise TypeError("The reader gives the 'user' value; it is not passed as well.")
+                values["user"] = part.pk
         return compiled.run(values)
 
     def first(self, *shape, **values):
+        """The first row, or None: for a query of one row at most (by key), since every
+        row it finds is read."""
         rows = self.run(*shape, **values)
         return rows[0] if rows else None
 
@@ -120,37 +134,43 @@ class _Compiled:
     def __init__(self, queryset):
         self.queryset = queryset
         self._by_alias = {}
+        self._lock = threading.Lock()
 
     def run(self, values):
         alias = self.queryset.db
         compiled = self._by_alias.get(alias)
         if compiled is None:
-            compiled = self._by_alias[alias] = self._compile(alias)
-        query, compiler, sql, params = compiled
+            with self._lock:
+                compiled = self._by_alias.get(alias)
+                if compiled is None:
+                    compiled = self._by_alias[alias] = self._compile(alias)
+        query, compiler, sql, params, reads_reader_now = compiled
         if sql is None:
             return []
         connection = connections[alias]
-        if any(isinstance(p, _Slot) and p.name == "now" for p in params):
-            values.setdefault("now", timezone.now())
+        if reads_reader_now:
+            values.setdefault(READER_NOW, timezone.now())
         bound = [_bind(p, values, connection) for p in params]
         running = copy.copy(compiler)
         running.connection = connection
         running.as_sql = lambda *args, **kwargs: (sql, bound)
         query = copy.copy(query)
         query.get_compiler = lambda *args, **kwargs: running
-        queryset = copy.copy(self.queryset.__dict__)
+        state = copy.copy(self.queryset.__dict__)
         rows = type(self.queryset).__new__(type(self.queryset))
-        rows.__dict__.update(queryset, _query=query, _result_cache=None, _prefetch_done=False)
+        rows.__dict__.update(state, _query=query, _result_cache=None, _prefetch_done=False)
         return list(rows)
 
     def _compile(self, alias):
-        query = self.queryset.query
+        # Compiling adds joins to the query it compiles: a copy, so the built one stays as built.
+        query = self.queryset.query.chain()
         compiler = query.get_compiler(using=alias)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return query, compiler, None, ()
-        return query, compiler, sql, tuple(params)
+            return query, compiler, None, (), False
+        reads_reader_now = any(isinstance(p, _Slot) and p.name == READER_NOW for p in params)
+        return query, compiler, sql, tuple(params), reads_reader_now
 
 
 def _bind(param, values, connection):
@@ -164,6 +184,9 @@ def _bind(param, values, connection):
         value = value.pk
     ops = connection.ops
     if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            # The ORM would read it in the clinic's zone; a placeholder has no column to say so.
+            raise ValueError(f"The prepared query's {param.name!r} is a naive datetime; give an aware one.")
         return ops.adapt_datetimefield_value(value)
     if isinstance(value, datetime.date):
         return ops.adapt_datefield_value(value)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
@@ -64,7 +65,7 @@ def test_time_limited_access_is_judged_at_each_run(clinic):
     prepared = Prepared(_visible)
     assert prepared.run(clinic.clinician_1) == [clinic.client_a, clinic.client_b]
     later = now + datetime.timedelta(hours=2)
-    assert prepared.run(clinic.clinician_1, now=later) == [clinic.client_a]
+    assert prepared.run(clinic.clinician_1, reader_now=later) == [clinic.client_a]
     assert list(Client.objects.visible_to(clinic.clinician_1)) == [clinic.client_a, clinic.client_b]
 
 
@@ -102,6 +103,42 @@ def test_values_rows_and_first(clinic):
 
 
 @pytest.mark.django_db
-def test_a_missing_value_is_refused(clinic):
+def test_a_missing_value_a_second_user_or_a_naive_time_is_refused(clinic):
     with pytest.raises(TypeError, match="'pk'"):
         Prepared(lambda: Client.objects.filter(pk=Param("pk"))).run()
+    with pytest.raises(TypeError, match="'user'"):
+        Prepared(_visible).run(clinic.clinician_1, user=clinic.clinician_2.pk)
+    naive = datetime.datetime(2026, 12, 1, 18, 0)
+    with pytest.raises(ValueError, match="naive"):
+        Prepared(lambda: Session.objects.filter(starts_at__gte=Param("start"))).run(start=naive)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_built_once_serves_threads_that_ask_at_the_same_time(clinic):
+    """Requests on several threads (the development server) share one build."""
+    import threading
+
+    built = []
+    barrier = threading.Barrier(4)
+
+    def build(reader):
+        built.append(reader)
+        return _visible(reader).select_related("cohort", "lead_clinician")
+
+    prepared = Prepared(build)
+    results = []
+
+    def read():
+        barrier.wait()
+        try:
+            results.append([c.pk for c in prepared.run(clinic.clinician_1)])
+        finally:
+            connection.close()  # each thread's own
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1
+    assert results == [[clinic.client_a.pk]] * 4
