@@ -153,13 +153,34 @@ def test_postgresql_connections_do_not_compile_queries_just_in_time():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        # Nor start parallel workers, which cost more than these queries take.
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+
+
+def test_turning_off_parallel_workers_adds_to_the_other_options():
+    script = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('options'))"
+    url = "postgres://postgres@127.0.0.1:5432/iop?options=-c%20statement_timeout%3D5000"
+    env = {**PRODUCTION_ENV, "IOP_DEPLOYMENT": "development", "DATABASE_URL": url}
+    env.pop("DB_JIT_OFF", None)
+    env.pop("DB_PARALLEL_OFF", None)
+    result = run_manage("shell", "-c", script, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    expected = "-c statement_timeout=5000 -c jit=off -c max_parallel_workers_per_gather=0"
+    assert result.stdout.strip().splitlines()[-1] == expected
 
 
 def test_turning_off_just_in_time_compilation_keeps_the_urls_own_options():
     script = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('options'))"
     url = "postgres://postgres@127.0.0.1:5432/iop?options=-c%20statement_timeout%3D5000"
     for value, expected in (("", "-c statement_timeout=5000 -c jit=off"), ("false", "-c statement_timeout=5000")):
-        env = {**PRODUCTION_ENV, "IOP_DEPLOYMENT": "development", "DATABASE_URL": url, "DB_JIT_OFF": value}
+        env = {
+            **PRODUCTION_ENV,
+            "IOP_DEPLOYMENT": "development",
+            "DATABASE_URL": url,
+            "DB_JIT_OFF": value,
+            "DB_PARALLEL_OFF": "false",
+        }
         if not value:
             del env["DB_JIT_OFF"]
         result = run_manage("shell", "-c", script, env_extra=env)
