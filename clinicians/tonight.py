@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from groups.attendance import AttendanceSheet, still_to_come
 from groups.enrollment import roster, rosters
-from groups.models import Attendance, Cohort, Session, local_midnight
+from groups.models import Attendance, Cohort, Session, day_span, local_midnight
 from iop.models import Client
 from iop.prepared import Param, Prepared
 
@@ -100,9 +100,8 @@ def tonight(user, today=None):
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=STILL_TO_CHART_DAYS)
     # A week ahead comes along: on a day without group, the next evening is in it.
-    around = _EVENINGS_BETWEEN.run(
-        user, start=local_midnight(since), end=local_midnight(today + datetime.timedelta(days=8))
-    )
+    start, end = day_span(since, today + datetime.timedelta(days=7))
+    around = _EVENINGS_BETWEEN.run(user, start=start, end=end)
     todays = [s for s in around if s.local_date == today]
     earlier = [s for s in around if s.local_date < today and not s.is_cancelled]
     if not todays:

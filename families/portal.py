@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from groups.hours import week_hours
-from groups.models import Attendance, Enrollment, Session, local_midnight
+from groups.models import Attendance, Enrollment, Session, day_span, local_midnight
 from groups.recurrence import week_start
 from iop.prepared import Param, Prepared
 
@@ -77,7 +77,7 @@ def child_week(client, member, now=None):
     cohorts = {
         e.cohort_id for e in enrollments if e.started_on <= sunday and (e.ended_on is None or e.ended_on >= monday)
     }
-    week_begins, week_ends = local_midnight(monday), local_midnight(sunday + datetime.timedelta(days=1))
+    week_begins, week_ends = day_span(monday, sunday)
     ahead_ends = local_midnight(sunday + datetime.timedelta(days=1, weeks=CHANGES_AHEAD_WEEKS))
     others = sorted(cohorts - {client.cohort_id})
     loaded = _WEEK_SESSIONS.run(

@@ -5,7 +5,7 @@ from .cohorts import Cohort, CohortQuerySet, default_weekdays
 from .curriculum import CohortWeek, SkillModule
 from .feeds import FamilyCalendarToken
 from .people import Attendance, Enrollment, minutes_attended
-from .sessions import Closure, Session, default_agenda, local_midnight
+from .sessions import Closure, Session, day_span, default_agenda, local_midnight
 
 __all__ = [
     "Attendance",
@@ -17,6 +17,7 @@ __all__ = [
     "FamilyCalendarToken",
     "Session",
     "SkillModule",
+    "day_span",
     "default_agenda",
     "default_weekdays",
     "local_midnight",

@@ -85,14 +85,19 @@ class SessionQuerySet(models.QuerySet):
 
     def between_days(self, first, last):
         """Sessions starting on clinic-local days first..last (inclusive)."""
-        return self.filter(
-            starts_at__gte=local_midnight(first), starts_at__lt=local_midnight(last + datetime.timedelta(1))
-        )
+        start, end = day_span(first, last)
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
 
 
 def local_midnight(day):
     """The aware start of a clinic-local day (so day ranges follow daylight saving)."""
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+def day_span(first, last):
+    """The instants from the start of clinic-local day ``first`` to the end of ``last``
+    (half-open): ``between_days``' bounds, for a query that takes them as values."""
+    return local_midnight(first), local_midnight(last + datetime.timedelta(1))
 
 
 class Session(models.Model):

@@ -18,7 +18,7 @@ from ..conflicts import conflicts_for
 from ..curriculum import skill_title_of_week
 from ..enrollment import expected_counts
 from ..hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, PROGRAM_WEEKLY_HOURS_OFFERED, weekly_hours
-from ..models import Session, local_midnight
+from ..models import Session, day_span
 from ..recurrence import week_start
 
 HOURS_WEEKS_SHOWN = 6
@@ -62,12 +62,8 @@ def monday_from(value):
 def week(request):
     monday = monday_from(request.GET.get("week"))
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    sessions = _WEEK.run(
-        request.user,
-        monday=monday,
-        start=local_midnight(monday),
-        end=local_midnight(monday + datetime.timedelta(days=7)),
-    )
+    start, end = day_span(days[0], days[-1])
+    sessions = _WEEK.run(request.user, monday=monday, start=start, end=end)
     expected = expected_counts(sessions)
     conflicts = conflicts_for(sessions, expected)
     by_day = {day: [] for day in days}
