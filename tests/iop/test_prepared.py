@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from groups.models import Session
+from iop import grants
 from iop.models import Client, ClientAccessGrant
 from iop.prepared import Param, Prepared, Reader
 from tests import factories
@@ -53,14 +54,14 @@ def test_one_compiled_query_serves_every_reader_of_a_role(clinic):
 def test_time_limited_access_is_judged_at_each_run(clinic):
     """A grant's window is compared with the time of the run, not of the build."""
     now = timezone.now()
-    ClientAccessGrant.objects.create(
-        client=clinic.client_b,
-        grantee=clinic.clinician_1,
-        granted_by=clinic.admin,
-        kind=ClientAccessGrant.Kind.GRANTED,
-        reason="Covering the Tweens group this week.",
-        starts_at=now - datetime.timedelta(hours=1),
-        expires_at=now + datetime.timedelta(hours=1),
+    grants.open_grant(
+        clinic.client_b,
+        clinic.clinician_1,
+        clinic.admin,
+        ClientAccessGrant.Kind.GRANTED,
+        "Covering the Tweens group this week.",
+        now - datetime.timedelta(hours=1),
+        now + datetime.timedelta(hours=1),
     )
     prepared = Prepared(_visible)
     assert prepared.run(clinic.clinician_1) == [clinic.client_a, clinic.client_b]
