@@ -15,7 +15,7 @@ from groups.recurrence import weeks_between
 from iop import emergency
 from iop.links import url_for_each
 from iop.models import Client, Program, is_opened
-from iop.prepared import Param, Prepared
+from iop.prepared import Param, ParamList, Prepared
 
 from .models import (
     Administration,
@@ -140,7 +140,7 @@ def attendance_section(client, user):
 def family_section(client, user):
     family = _notes(client, user).filter(kind__in=Note.FAMILY_KINDS).order_by("-occurred_at", "-pk")
     family_notes = list(family[: RECENT_FAMILY_NOTES + 1])
-    link_timeline(family_notes, client, user)
+    link_timeline(family_notes, user)
     return {
         "family_notes": family_notes[:RECENT_FAMILY_NOTES],
         "more_family_notes": len(family_notes) > RECENT_FAMILY_NOTES,
@@ -291,7 +291,7 @@ def timeline(client, user, limit=None):
         notes = _notes(client, user)
         entries = _entry_rows(IndividualEntry.objects.of_opened(client, user))
         records = sorted([*notes, *entries], key=_newest_first, reverse=True)
-        link_timeline(records, client, user)
+        link_timeline(records, user)
         return records, False
     # Of each kind, the limit + 1 newest (one more than shown: if either kind has more,
     # so does the timeline) and its drafts, in one query.
@@ -305,7 +305,7 @@ def timeline(client, user, limit=None):
     windows.sort(key=_newest_first, reverse=True)
     shown = windows[:limit] + [record for record in windows[limit:] if not record.is_signed] + drafts
     records = sorted(shown, key=_newest_first, reverse=True)
-    link_timeline(records, client, user)
+    link_timeline(records, user)
     return records, len(windows) > limit
 
 
@@ -318,19 +318,21 @@ def _newest_first(record):
     return (record.occurred_at, record.pk)
 
 
-#: The evenings of a client's group entries whose chart pages open for the reader.
+#: Which of some evenings (``evenings``: their keys) open for the reader. By key, not
+#: by the client's entries: the planner reads a clinician's evenings as most of them
+#: and scanned them all (3 ms) where looking up the timeline's few takes 0.3 ms.
 _OPENABLE_EVENINGS = Prepared(
     lambda reader: (
         Session.objects.visible_to(reader)
-        .filter(pk__in=IndividualEntry.objects.filter(client=Param("client")).values("session_id"))
+        .filter(pk__in=ParamList("evenings"))
         .order_by()  # a set of ids: not the evenings' order, which joins their cohorts
         .values_list("pk", flat=True)
     )
 )
 
 
-def link_timeline(records, client, user):
-    """Set ``chart_link`` on each of ``client``'s timeline rows: a note's page; for a
+def link_timeline(records, user):
+    """Set ``chart_link`` on each timeline row of a client: a note's page; for a
     group entry its evening's chart page at the client's entry, or "" where that page
     does not open for ``user`` (a clinician who reaches the client through a grant
     only). Routes are reversed once, and evenings are checked in one query (none
@@ -342,7 +344,7 @@ def link_timeline(records, client, user):
             record.chart_link = note_url(record.pk)
     if not entries:
         return
-    openable = set(_OPENABLE_EVENINGS.run(user, client=client))
+    openable = set(_OPENABLE_EVENINGS.run(user, evenings=sorted({entry.session_id for entry in entries})))
     evening_url = url_for_each("clinicians:group_chart")
     for entry in entries:
         opens = entry.session_id in openable

@@ -18,21 +18,24 @@ is: the build function starts from the same ``visible_to`` querysets, given a
 import copy
 import datetime
 import decimal
+import json
 import threading
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Expression, Model
+from django.db.models import BigIntegerField, Expression, Model
 from django.utils import timezone
 
 
 class _Slot:
-    """A value's place among a compiled query's parameters."""
+    """A value's place among a compiled query's parameters (``listed``: a list of
+    values given as one, the way the database takes it)."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "listed")
 
-    def __init__(self, name):
+    def __init__(self, name, listed=None):
         self.name = name
+        self.listed = listed
 
     def __repr__(self):
         return f"<value {self.name!r}>"
@@ -53,6 +56,23 @@ class Param(Expression):
 
     def get_group_by_cols(self):
         return []
+
+
+class ParamList(Param):
+    """A list of values (keys, by default) given as one value, for ``__in``:
+    ``filter(pk__in=ParamList("ids"))``. The compiled query stays the same whatever
+    the list's length, and the database knows it is a short list of keys (an
+    array on PostgreSQL, JSON on SQLite)."""
+
+    def __init__(self, name, output_field=None):
+        super().__init__(name, output_field=output_field or BigIntegerField())
+
+    def as_sql(self, compiler, connection):
+        return "(SELECT value FROM json_each(%s))", [_Slot(self.name, listed="json")]
+
+    def as_postgresql(self, compiler, connection):
+        array = f"{self.output_field.cast_db_type(connection)}[]"
+        return f"(SELECT unnest(CAST(%s AS {array})))", [_Slot(self.name, listed="array")]
 
 
 class Reader(Param):
@@ -180,6 +200,9 @@ def _bind(param, values, connection):
         value = values[param.name]
     except KeyError:
         raise TypeError(f"The prepared query needs a value for {param.name!r}.") from None
+    if param.listed:
+        items = [item.pk if isinstance(item, Model) else item for item in value]
+        return json.dumps(items) if param.listed == "json" else items
     if isinstance(value, Model):
         value = value.pk
     ops = connection.ops

@@ -12,7 +12,7 @@ from django.utils import timezone
 from groups.models import Session
 from iop import grants
 from iop.models import Client, ClientAccessGrant
-from iop.prepared import Param, Prepared, Reader
+from iop.prepared import Param, ParamList, Prepared, Reader
 from tests import factories
 
 ROLES = ("clinician_1", "clinician_2", "admin", "superuser", "family_a", "family_b")
@@ -101,6 +101,19 @@ def test_values_rows_and_first(clinic):
     prepared = Prepared(lambda: Client.objects.filter(pk=Param("pk")).values("pk", "legal_first_name"))
     assert prepared.run(pk=clinic.client_a.pk) == [{"pk": clinic.client_a.pk, "legal_first_name": "Avery"}]
     assert prepared.first(pk=0) is None
+
+
+@pytest.mark.django_db
+def test_a_list_of_keys_is_one_value_of_any_length(clinic):
+    """One compiled query for lists of any length, empty included; keys or rows."""
+    prepared = Prepared(lambda reader: _visible(reader).filter(pk__in=ParamList("ids")).values_list("pk", flat=True))
+    a, b = clinic.client_a, clinic.client_b
+    assert prepared.run(clinic.admin, ids=[a.pk, b.pk]) == [a.pk, b.pk]
+    assert prepared.run(clinic.admin, ids=[b]) == [b.pk]
+    assert prepared.run(clinic.admin, ids=[]) == []
+    # Still read through the reader's rules: another cohort's client is not among them.
+    assert prepared.run(clinic.clinician_1, ids=[a.pk, b.pk]) == [a.pk]
+    assert len(prepared._compiled) == 2
 
 
 @pytest.mark.django_db
