@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from iop.models import Program
-from iop.prepared import Param, Prepared
+from iop.prepared import Param, ParamList, Prepared
 
 from .enrollment import expected_counts
 from .models import Session
@@ -67,6 +67,17 @@ def _in_window(start, end, first_start, path=""):
     )
 
 
+#: The window's other evenings (not ``known``): only the room, the times and the
+#: cohort's name are read.
+_OTHER_EVENINGS = Prepared(
+    lambda: (
+        Session.objects.filter(_in_window(Param("start"), Param("end"), Param("first_start")))
+        .exclude(pk__in=ParamList("known"))
+        .select_related("cohort")
+        .only(*OTHER_EVENING_FIELDS)
+    )
+)
+
 #: Who facilitates each evening of the window.
 _WINDOW_STAFF = Prepared(
     lambda: Session.facilitators.through.objects.filter(
@@ -90,13 +101,7 @@ def conflicts_for(sessions, expected=None):
         "first_start": first_start,
     }
     known = {s.pk: s for s in sessions}
-    # Of the other evenings only the room, the times and the cohort's name are read.
-    rest = list(
-        Session.objects.filter(_in_window(**window))
-        .exclude(pk__in=known)
-        .select_related("cohort")
-        .only(*OTHER_EVENING_FIELDS)
-    )
+    rest = _OTHER_EVENINGS.run(known=sorted(known), **window)
     # The facilitators of every evening in the window (``sessions`` are in it: each
     # starts at or after the first start, and before its own end). A join PostgreSQL
     # takes longer to plan than to run: prepared, it is planned once per connection.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from iop import audit
 from iop.models import Client
-from iop.prepared import Param, Prepared
+from iop.prepared import Param, ParamList, Prepared
 
 from .models import Attendance, Enrollment, local_midnight
 
@@ -155,21 +155,16 @@ def rosters(sessions, *, with_clients=False):
     return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(days[s.pk])] for s in sessions}
 
 
-def _spans(n_cohorts):
-    """Of ``n_cohorts`` cohorts (values ``cohort_0``...), the enrollments covering a day
-    from ``first`` to ``last``: their cohort and days only."""
-    of_cohorts = Q()
-    for i in range(n_cohorts):
-        of_cohorts |= Q(cohort_id=Param(f"cohort_{i}"))
-    return (
-        Enrollment.objects.filter(of_cohorts, started_on__lte=Param("last"))
+#: The enrollments of some cohorts (``cohorts``: their keys) covering a day from
+#: ``first`` to ``last``: their cohort and days only.
+_SPANS = Prepared(
+    lambda: (
+        Enrollment.objects.filter(cohort_id__in=ParamList("cohorts"), started_on__lte=Param("last"))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=Param("first")))
         .order_by()  # counted, not listed: no join to the clients for their names
         .values_list("cohort_id", "started_on", "ended_on")
     )
-
-
-_SPANS = Prepared(_spans)
+)
 
 
 def expected_counts(sessions):
@@ -181,11 +176,8 @@ def expected_counts(sessions):
     days = {s.pk: s.local_date for s in sessions}
     cohorts = {s.pk: s.cohort_id for s in sessions}
     spans = defaultdict(list)
-    each = sorted(set(cohorts.values()))
-    cohort_values = {f"cohort_{i}": cohort for i, cohort in enumerate(each)}
-    for cohort_id, started_on, ended_on in _SPANS.run(
-        len(each), first=min(days.values()), last=max(days.values()), **cohort_values
-    ):
+    rows = _SPANS.run(cohorts=sorted(set(cohorts.values())), first=min(days.values()), last=max(days.values()))
+    for cohort_id, started_on, ended_on in rows:
         spans[cohort_id].append((started_on, ended_on))
     counts = {}
     for pk, day in days.items():
