@@ -26,6 +26,18 @@ from .prepared import now_of
 # --- Accounts -----------------------------------------------------------------
 
 
+def choice_label(choices, value):
+    """What ``get_FOO_display()`` gives for ``value`` of a field with ``choices`` (an
+    enum): its label, or the value itself if it is not one of them. Django's rebuilds
+    and translates every label of the field on each call (20 µs); a model whose label
+    shows once per row of a long list (the chart's timeline) defines its
+    ``get_FOO_display`` with this."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Role(models.TextChoices):
     CLINICIAN = "clinician", _("Clinician")
     PROGRAM_ADMIN = "program_admin", _("Program admin")

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iop.models import choice_label
+
 from .signing import ClinicalQuerySet, Signable, SignedRecordLocked
 
 
@@ -57,6 +59,9 @@ class Note(Signable):
 
     def __str__(self):
         return f"{self.get_kind_display()} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
+
+    def get_kind_display(self):
+        return choice_label(self.Kind, self.kind)
 
     def missing_before_signing(self):
         """What a draft still needs before it may be signed (labels), or nothing."""
