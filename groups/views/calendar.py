@@ -68,8 +68,11 @@ def week(request):
     conflicts = conflicts_for(sessions, expected)
     by_day = {day: [] for day in days}
     detail_url = url_for_each("groups:session_detail")
+    # "7 clients expected" once per number, not once per card.
+    expected_text = {n: _expected_text(n) for n in set(expected.values())}
     for session in sessions:
-        card = _card(session, detail_url(session.pk), expected[session.pk], conflicts.get(session.pk, []))
+        count = expected[session.pk]
+        card = _card(session, detail_url(session.pk), expected_text[count], conflicts.get(session.pk, []))
         by_day.setdefault(session.local_date, []).append(card)
     context = {
         "monday": monday,
@@ -81,12 +84,17 @@ def week(request):
     return render(request, "groups/week.html", context)
 
 
+def _expected_text(count):
+    return ngettext("%(n)s client expected", "%(n)s clients expected", count) % {"n": count}
+
+
 def _card(session, url, expected, conflicts):
     """What an evening's card on the week calendar shows, worked out here rather than by
     tags per card (a week has dozens of evenings), as a dict: the template's quickest
-    lookup. Every key is set, so no lookup falls through to a missing one."""
+    lookup. Every key is set, so no lookup falls through to a missing one. ``expected``
+    is the card's "7 clients expected"."""
     card = {
-        "pk": session.pk,
+        "pk": str(session.pk),  # text: the template would localize a number, 80 times
         "url": url,
         "cohort": session.cohort.name,
         "hours": session.hours_label,
@@ -101,7 +109,7 @@ def _card(session, url, expected, conflicts):
     }
     if card["cancelled"]:
         return card
-    card["expected"] = ngettext("%(n)s client expected", "%(n)s clients expected", expected) % {"n": expected}
+    card["expected"] = expected
     if session.kind != Session.Kind.REGULAR:
         card["kind"] = session.get_kind_display()
     if session.has_family_group:
