@@ -181,13 +181,14 @@ class Session(models.Model):
     def local_end(self):
         return self._clinic_time(self.ends_at)
 
-    def _clinic_time(self, moment):
-        """``moment`` in the clinic's time zone, converted once per evening: the week
-        calendar, rosters and expected counts ask for the same evening's day and hours
-        many times. Kept by value, so a changed start or end is converted afresh."""
+    def _clinic_time(self, moment, zone=None):
+        """``moment`` in the clinic's time zone (``zone``, the current one if not given),
+        converted once per evening: the week calendar, rosters and expected counts ask
+        for the same evening's day and hours many times. Kept by value, so a changed
+        start or end is converted afresh."""
         if moment is None:
             return timezone.localtime(moment)
-        zone = timezone.get_current_timezone()
+        zone = zone or timezone.get_current_timezone()
         converted = self.__dict__.setdefault("_clinic_times", {})
         try:
             return converted[moment, zone]
@@ -204,7 +205,8 @@ class Session(models.Model):
         """Clinic-local start and end, "17:30–20:30" (from the hours and minutes: the
         week calendar shows dozens of these, and strftime or the template's date
         filters cost several times more)."""
-        start, end = self.local_start, self.local_end
+        zone = timezone.get_current_timezone()  # once for both
+        start, end = self._clinic_time(self.starts_at, zone), self._clinic_time(self.ends_at, zone)
         return f"{start.hour:02d}:{start.minute:02d}\u2013{end.hour:02d}:{end.minute:02d}"
 
     @property
