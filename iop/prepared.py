@@ -22,7 +22,7 @@ import json
 import threading
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import NotSupportedError, connections
 from django.db.models import BigIntegerField, Expression, Model
 from django.utils import timezone
 
@@ -68,6 +68,9 @@ class ParamList(Param):
         super().__init__(name, output_field=output_field or BigIntegerField())
 
     def as_sql(self, compiler, connection):
+        raise NotSupportedError(f"A list of values is written for PostgreSQL and SQLite, not {connection.vendor}.")
+
+    def as_sqlite(self, compiler, connection):
         return "(SELECT value FROM json_each(%s))", [_Slot(self.name, listed="json")]
 
     def as_postgresql(self, compiler, connection):

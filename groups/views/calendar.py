@@ -71,8 +71,8 @@ def week(request):
     # "7 clients expected" once per number, not once per card.
     expected_text = {n: _expected_text(n) for n in set(expected.values())}
     for session in sessions:
-        count = expected[session.pk]
-        card = _card(session, detail_url(session.pk), expected_text[count], conflicts.get(session.pk, []))
+        text = expected_text[expected[session.pk]]
+        card = _card(session, detail_url(session.pk), text, conflicts.get(session.pk, []))
         by_day.setdefault(session.local_date, []).append(card)
     context = {
         "monday": monday,
