@@ -124,7 +124,6 @@ def notes_section(client, user):
         "timeline": records,
         "more_records": more_records,
         "unsigned_records": sum(not record.is_signed for record in records),
-        "group_entries": [record for record in records if record.is_group_entry],
         "can_prescribe": user.is_prescriber,
     }
 
@@ -232,20 +231,10 @@ def alerts_to_follow_up(client, user):
 AUTHOR_FIELDS = ("author", "author__first_name", "author__last_name", "author__email", "author__credential")
 #: What a timeline row shows of a note (the note itself is on its own page).
 NOTE_ROW_FIELDS = ("client", "kind", "occurred_at", "participants", "signed_at", *AUTHOR_FIELDS)
-#: What a timeline row shows of a group entry: the entry, its evening's time and
-#: cohort, and the evening's shared group note.
-ENTRY_ROW_FIELDS = (
-    *IndividualEntry.REQUIRED_FIELDS,
-    "client",
-    "risk_details",
-    "signed_at",
-    "session__starts_at",
-    "session__cohort__name",
-    "session__group_note__skill",
-    "session__group_note__activities",
-    "session__group_note__themes",
-    *AUTHOR_FIELDS,
-)
+#: What a timeline row shows of a group entry: its evening's time and cohort, its
+#: author and whether it is signed. What was written (the entry and the evening's
+#: group note) is read when the row is opened (``entry_details``).
+ENTRY_ROW_FIELDS = ("client", "signed_at", "session__starts_at", "session__cohort__name", *AUTHOR_FIELDS)
 
 
 def _notes(client, user):
@@ -260,9 +249,17 @@ def _note_rows(notes):
 
 def _entry_rows(entries):
     return (
-        entries.select_related("session__cohort", "session__group_note", "author")
+        entries.select_related("session__cohort", "author")
         .only(*ENTRY_ROW_FIELDS)
         .annotate(addenda_count=Count("addenda"))
+    )
+
+
+def entry_details(client, user):
+    """``client``'s group entries, each with its evening's group note: what a timeline
+    row shows when opened."""
+    return IndividualEntry.objects.of_opened(client, user).select_related(
+        "session__cohort", "session__group_note", "author"
     )
 
 
@@ -335,8 +332,8 @@ def link_timeline(records, user):
     """Set ``chart_link`` on each timeline row of a client: a note's page; for a
     group entry its evening's chart page at the client's entry, or "" where that page
     does not open for ``user`` (a clinician who reaches the client through a grant
-    only). Routes are reversed once, and evenings are checked in one query (none
-    without entries)."""
+    only), and ``details_link``, where the entry's details are read. Routes are
+    reversed once, and evenings are checked in one query (none without entries)."""
     note_url = url_for_each("clinicians:note")
     entries = [record for record in records if record.is_group_entry]
     for record in records:
@@ -344,6 +341,9 @@ def link_timeline(records, user):
             record.chart_link = note_url(record.pk)
     if not entries:
         return
+    details_url = url_for_each("clinicians:chart_entry", entries[0].client_id)
+    for entry in entries:
+        entry.details_link = details_url(entry.pk)
     openable = set(_OPENABLE_EVENINGS.run(user, evenings=sorted({entry.session_id for entry in entries})))
     evening_url = url_for_each("clinicians:group_chart")
     for entry in entries:

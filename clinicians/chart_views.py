@@ -31,13 +31,23 @@ def chart(request, pk, section=None):
     if section == tab.slug == chart_sections.SECTIONS[0].slug:
         return redirect("clinicians:chart", pk)
     context = chart_sections.chart(client, request.user, tab)
-    shown = [("view_chart", client, {"section": tab.slug})]
-    if context.get("group_entries"):
-        # The timeline shows the evenings' group notes and this client's entries.
-        shown.append(("view_group_note", client, {"entries": [entry.pk for entry in context["group_entries"]]}))
-    # Both entries in one turn of the chain, before anything is shown.
-    audit.record_together(*shown)
+    # Before anything is shown. A group entry's text is not on the chart: it is read,
+    # and recorded, when its row is opened (chart_entry).
+    audit.record("view_chart", client, section=tab.slug)
     return render(request, "clinicians/chart/chart.html", context)
+
+
+@clinician_required
+def chart_entry(request, pk, entry):
+    """One group entry of the client's timeline with its evening's group note: what
+    the row shows when opened (fetched then, and recorded as viewed then), or a page
+    of its own where the row was followed as a link."""
+    client = clinical_client(request.user, pk)
+    record = get_object_or_404(chart_sections.entry_details(client, request.user), pk=entry)
+    note = getattr(record.session, "group_note", None)
+    audit.record_each("view_group_note", [shown for shown in (note, record) if shown], session=record.session_id)
+    template = "clinicians/includes/entry_details.html" if request.htmx else "clinicians/entry_detail.html"
+    return render(request, template, {"client": client, "record": record, "note": note})
 
 
 #: Records on one page of a client's notes (a stay of 12 weeks makes about 60).
@@ -51,11 +61,7 @@ def notes(request, pk):
     client = clinical_client(request.user, pk)
     records, _more = timeline(client, request.user)
     page = Paginator(records, NOTES_PER_PAGE).get_page(request.GET.get("page"))
-    shown = [("view_notes", client, {"page": page.number})]
-    entries = [record.pk for record in page if record.is_group_entry]
-    if entries:
-        shown.append(("view_group_note", client, {"entries": entries}))
-    audit.record_together(*shown)
+    audit.record("view_notes", client, page=page.number)  # a group entry's text: when opened
     return render(request, "clinicians/client_notes.html", {"client": client, "page": page})
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("clients/<int:pk>/chart/", chart_views.chart, name="chart"),
     path("clients/<int:pk>/chart/<slug:section>/", chart_views.chart, name="chart_section"),
     path("clients/<int:pk>/notes/", chart_views.notes, name="client_notes"),
+    path("clients/<int:pk>/chart/entries/<int:entry>/", chart_views.chart_entry, name="chart_entry"),
     # Treatment plans
     path("clients/<int:pk>/plan/new/", plan_views.plan_start, name="plan_start"),
     path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),

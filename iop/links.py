@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _l
 _MARKER = 987654321
 
 
-def url_for_each(name):
-    """A function ``pk -> URL`` of the route ``name`` (one integer argument), reversing
-    the route once: a page of 80 cards pays one reverse, not 80 ``{% url %}`` tags."""
-    head, tail = reverse(name, args=[_MARKER]).split(str(_MARKER))
+def url_for_each(name, *leading):
+    """A function ``pk -> URL`` of the route ``name`` (an integer argument, after the
+    ``leading`` ones all the URLs share), reversing the route once: a page of 80 cards
+    pays one reverse, not 80 ``{% url %}`` tags."""
+    head, tail = reverse(name, args=[*leading, _MARKER]).split(str(_MARKER))
     return lambda pk: f"{head}{pk}{tail}"
 
 

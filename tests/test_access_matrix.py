@@ -57,6 +57,13 @@ def for_cohort_1_charted_evening(clinic):
     return {"pk": charted_evening(clinic.client_a).pk}
 
 
+def for_client_a_group_entry(clinic):
+    from tests.factories import charted_evening
+
+    evening = charted_evening(clinic.client_a)
+    return {"pk": clinic.client_a.pk, "entry": evening.entries.get(client=clinic.client_a).pk}
+
+
 def for_family_a_calendar_link(clinic):
     from groups.models import FamilyCalendarToken
 
@@ -286,6 +293,7 @@ EXPECTATIONS = {
     "clinicians:chart": Expect(**CHART, kwargs=for_client_a),
     "clinicians:chart_section": Expect(**CHART, kwargs=lambda clinic: {"pk": clinic.client_a.pk, "section": "plan"}),
     "clinicians:client_notes": Expect(**CHART, kwargs=for_client_a),
+    "clinicians:chart_entry": Expect(**CHART, kwargs=for_client_a_group_entry),
     "clinicians:plan_start": Expect(**CHART_ACTION, kwargs=for_client_a),
     "clinicians:plan": Expect(**CHART, kwargs=chart_object("signed_plan")),
     "clinicians:plan_edit": Expect(**CHART_DRAFT, kwargs=chart_object("draft_plan")),

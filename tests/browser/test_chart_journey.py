@@ -80,3 +80,30 @@ def test_clinician_adds_an_objective_row_to_a_new_plan_version(demo_clinic, live
     page.get_by_role("button", name="Discard draft v2").click()
     expect(page.get_by_text("Draft v2 discarded.")).to_be_visible()
     assert asked == ["confirm"]
+
+
+def test_clinician_opens_a_group_evening_row_of_the_timeline_by_keyboard(
+    demo_clinic, live_server, page, sign_in, screenshot
+):
+    """A row's group note and entry are fetched when it is opened (Enter on its
+    summary, as a mouse click would), and that opening is what is recorded."""
+    from iop.models import AuditEntry
+
+    sign_in(page, "clinician@demo.clinic")
+    page.get_by_role("row", name="Maya Alvarez").get_by_role("link").click()
+    row = page.locator("#notes details").first
+    # Closed, it holds only a link to the same content as a page (for a browser without scripts).
+    expect(row.locator(".entry-details a")).to_have_text("Open the group note and entry")
+    assert not AuditEntry.objects.filter(event="view_group_note").exists()
+    row.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(row.get_by_text("Skill of the week:")).to_be_visible()
+    expect(row.get_by_text("Progress toward their plan:")).to_be_visible()
+    expect(row.locator(".entry-details a")).to_have_count(0)
+    screenshot(page, "chart-group-entry-opened")
+    assert AuditEntry.objects.filter(event="view_group_note", actor__email="clinician@demo.clinic").count() == 2
+    # Closed and opened again, it is not fetched a second time.
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    expect(row.get_by_text("Skill of the week:")).to_be_visible()
+    assert AuditEntry.objects.filter(event="view_group_note").count() == 2

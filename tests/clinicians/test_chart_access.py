@@ -5,6 +5,8 @@ get 403; nobody who may not read it ever sees a note's words."""
 import pytest
 from django.urls import reverse
 
+from tests import factories
+
 from .conftest import SECRET
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +23,7 @@ PRESCRIBER_ONLY = {**READ, "clinician_1": 403, "superuser": 403, "clinician_2": 
 
 def pages(clinic, chart):
     client = clinic.client_a.pk
+    evening = factories.charted_evening(clinic.client_a)
     return {
         "chart": (reverse("clinicians:chart", args=[client]), {**READ, "clinician_1": 200, "superuser": 200}),
         "chart_section": (
@@ -29,6 +32,10 @@ def pages(clinic, chart):
         ),
         "client_notes": (
             reverse("clinicians:client_notes", args=[client]),
+            {**READ, "clinician_1": 200, "superuser": 200},
+        ),
+        "chart_entry": (
+            reverse("clinicians:chart_entry", args=[client, evening.entries.get(client=client).pk]),
             {**READ, "clinician_1": 200, "superuser": 200},
         ),
         "plan": (
@@ -77,6 +84,7 @@ PAGE_NAMES = [
     "chart",
     "chart_section",
     "client_notes",
+    "chart_entry",
     "plan",
     "plan_edit",
     "plan_row",

@@ -515,14 +515,26 @@ def test_only_the_author_may_add_an_addendum(clinic, login, evening):
 
 def test_client_chart_shows_a_group_entry_and_a_check_in_of_the_same_evening(clinic, login):
     session = factories.charted_evening(clinic.client_a)
+    entry = session.entries.get(client=clinic.client_a)
     factories.NoteFactory(client=clinic.client_a, occurred_at=session.starts_at - datetime.timedelta(minutes=20))
-    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    http = login(clinic.clinician_1)
+    page = http.get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
     assert "Group evening" in page and "Individual check-in" in page
-    assert factories.IndividualEntryFactory.progress in page and factories.GroupNoteFactory.themes in page
-    assert AuditEntry.objects.filter(event="view_group_note", client_id=clinic.client_a.pk).exists()
+    # What was written is read when the row is opened: not on the chart, and not recorded as read.
+    opened = reverse("clinicians:chart_entry", args=[clinic.client_a.pk, entry.pk])
+    assert f'hx-get="{opened}"' in page and f'href="{opened}"' in page
+    assert factories.IndividualEntryFactory.progress not in page and factories.GroupNoteFactory.themes not in page
+    assert not AuditEntry.objects.filter(event="view_group_note").exists()
+    details = http.get(opened, HTTP_HX_REQUEST="true").content.decode()
+    assert factories.IndividualEntryFactory.progress in details and factories.GroupNoteFactory.themes in details
+    assert "<html" not in details  # the row's content, not a page
+    # Followed as a link (no scripts), it is a page of its own, back to the chart.
+    own_page = http.get(opened).content.decode()
+    assert factories.IndividualEntryFactory.progress in own_page and "<html" in own_page
+    assert f'href="{reverse("clinicians:chart", args=[clinic.client_a.pk])}"' in own_page
 
 
-def test_client_chart_records_the_chart_and_its_group_entries_in_one_turn_of_the_chain(clinic, login):
+def test_an_opened_row_records_its_group_note_and_entry_in_one_turn_of_the_chain(clinic, login):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -532,9 +544,18 @@ def test_client_chart_records_the_chart_and_its_group_entries_in_one_turn_of_the
     with CaptureQueriesContext(connection) as captured:
         http.get(reverse("clinicians:chart", args=[clinic.client_a.pk]))
     assert sum('INSERT INTO "iop_auditentry"' in q["sql"] for q in captured.captured_queries) == 1
-    viewed = AuditEntry.objects.filter(client_id=clinic.client_a.pk, actor=clinic.clinician_1).order_by("pk")
-    assert [e.event for e in viewed] == ["view_chart", "view_group_note"]
-    assert viewed[1].additional_data == {"entries": [entry.pk]}
+    reads = AuditEntry.objects.filter(actor=clinic.clinician_1, event__startswith="view_")
+    assert list(reads.values_list("event", flat=True)) == ["view_chart"]
+    opened = reverse("clinicians:chart_entry", args=[clinic.client_a.pk, entry.pk])
+    with CaptureQueriesContext(connection) as captured:
+        http.get(opened, HTTP_HX_REQUEST="true")
+    assert sum('INSERT INTO "iop_auditentry"' in q["sql"] for q in captured.captured_queries) == 1
+    viewed = AuditEntry.objects.filter(actor=clinic.clinician_1, event="view_group_note").order_by("pk")
+    assert [(e.object_pk, e.client_id) for e in viewed] == [
+        (str(session.group_note.pk), None),
+        (str(entry.pk), clinic.client_a.pk),
+    ]
+    assert all(e.additional_data == {"session": session.pk} for e in viewed)
 
 
 def test_group_evening_links_to_its_chart_page_only_for_the_evenings_team(clinic, login):
@@ -552,9 +573,11 @@ def test_group_evening_links_to_its_chart_page_only_for_the_evenings_team(clinic
     assert "Chart:" not in evening and other.display_name not in evening
     # A clinician who reaches the client through emergency access reads the entry, not the evening.
     factories.emergency_grant(clinic.client_a, clinic.clinician_2)
-    page = login(clinic.clinician_2).get(chart).content.decode()
-    assert "Group evening" in page and factories.IndividualEntryFactory.progress in page
-    assert evening_url not in page
+    covering = login(clinic.clinician_2)
+    page = covering.get(chart).content.decode()
+    assert "Group evening" in page and evening_url not in page
+    opened = reverse("clinicians:chart_entry", args=[clinic.client_a.pk, session.entries.get().pk])
+    assert factories.IndividualEntryFactory.progress in covering.get(opened, HTTP_HX_REQUEST="true").content.decode()
 
 
 def test_chart_queries_do_not_grow_with_group_evenings(clinic, login, django_assert_num_queries):
@@ -631,7 +654,9 @@ def test_a_signed_entry_shows_the_risk_observed_without_the_form_s_prompt(clinic
     client = login(clinic.clinician_1)
     client.post(chart_url(evening), data)
     assert IndividualEntry.objects.get().is_signed
-    for url in (chart_url(evening), reverse("clinicians:chart", args=[clinic.client_a.pk])):
+    entry = IndividualEntry.objects.get()
+    opened = reverse("clinicians:chart_entry", args=[clinic.client_a.pk, entry.pk])  # the chart's row, opened
+    for url in (chart_url(evening), opened):
         page = client.get(url).content.decode()
         assert details in page, url
         assert "(describe it)" not in page, url
