@@ -14,7 +14,7 @@ from iop import audit
 from iop.models import Client
 from iop.prepared import Param, ParamList, Prepared
 
-from .models import Attendance, Enrollment, local_midnight
+from .models import Attendance, Enrollment, local_days, local_midnight
 
 
 def current_enrollment(client):
@@ -173,7 +173,7 @@ def expected_counts(sessions):
     sessions = list(sessions)
     if not sessions:
         return {}
-    days = {s.pk: s.local_date for s in sessions}
+    days = local_days(sessions)
     cohorts = {s.pk: s.cohort_id for s in sessions}
     spans = defaultdict(list)
     rows = _SPANS.run(cohorts=sorted(set(cohorts.values())), first=min(days.values()), last=max(days.values()))

@@ -5,7 +5,7 @@ from .cohorts import Cohort, CohortQuerySet, default_weekdays
 from .curriculum import CohortWeek, SkillModule
 from .feeds import FamilyCalendarToken
 from .people import Attendance, Enrollment, minutes_attended
-from .sessions import Closure, Session, day_span, default_agenda, local_midnight
+from .sessions import Closure, Session, day_span, default_agenda, local_days, local_midnight
 
 __all__ = [
     "Attendance",
@@ -20,6 +20,7 @@ __all__ = [
     "day_span",
     "default_agenda",
     "default_weekdays",
+    "local_days",
     "local_midnight",
     "minutes_attended",
 ]

@@ -94,6 +94,13 @@ def local_midnight(day):
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
 
 
+def local_days(sessions):
+    """{pk: clinic-local day} of many evenings, the clinic's time zone looked up once
+    (it is looked up per call otherwise, and a week calendar asks for 80)."""
+    zone = timezone.get_current_timezone()
+    return {session.pk: session._clinic_time(session.starts_at, zone).date() for session in sessions}
+
+
 def day_span(first, last):
     """The instants from the start of clinic-local day ``first`` to the end of ``last``
     (half-open): ``between_days``' bounds, for a query that takes them as values."""
@@ -205,7 +212,11 @@ class Session(models.Model):
         """Clinic-local start and end, "17:30–20:30" (from the hours and minutes: the
         week calendar shows dozens of these, and strftime or the template's date
         filters cost several times more)."""
-        zone = timezone.get_current_timezone()  # once for both
+        return self.hours_label_in(timezone.get_current_timezone())
+
+    def hours_label_in(self, zone):
+        """``hours_label`` in ``zone``, for a page that looks the zone up once for
+        many evenings."""
         start, end = self._clinic_time(self.starts_at, zone), self._clinic_time(self.ends_at, zone)
         return f"{start.hour:02d}:{start.minute:02d}\u2013{end.hour:02d}:{end.minute:02d}"
 

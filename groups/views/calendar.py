@@ -18,7 +18,7 @@ from ..conflicts import conflicts_for
 from ..curriculum import skill_title_of_week
 from ..enrollment import expected_counts
 from ..hours import ADOLESCENT_MINIMUM_WEEKLY_HOURS, PROGRAM_WEEKLY_HOURS_OFFERED, weekly_hours
-from ..models import Session, day_span
+from ..models import Session, day_span, local_days
 from ..recurrence import week_start
 
 HOURS_WEEKS_SHOWN = 6
@@ -68,12 +68,14 @@ def week(request):
     conflicts = conflicts_for(sessions, expected)
     by_day = {day: [] for day in days}
     detail_url = url_for_each("groups:session_detail")
-    # "7 clients expected" once per number, not once per card.
+    # "7 clients expected" once per number, and the clinic's zone once, not once per card.
     expected_text = {n: _expected_text(n) for n in set(expected.values())}
+    zone = timezone.get_current_timezone()
+    local = local_days(sessions)
     for session in sessions:
         text = expected_text[expected[session.pk]]
-        card = _card(session, detail_url(session.pk), text, conflicts.get(session.pk, []))
-        by_day.setdefault(session.local_date, []).append(card)
+        card = _card(session, detail_url(session.pk), text, conflicts.get(session.pk, []), zone)
+        by_day.setdefault(local[session.pk], []).append(card)
     context = {
         "monday": monday,
         "days": [(day, by_day[day]) for day in days],
@@ -88,16 +90,16 @@ def _expected_text(count):
     return ngettext("%(n)s client expected", "%(n)s clients expected", count) % {"n": count}
 
 
-def _card(session, url, expected, conflicts):
+def _card(session, url, expected, conflicts, zone):
     """What an evening's card on the week calendar shows, worked out here rather than by
     tags per card (a week has dozens of evenings), as a dict: the template's quickest
     lookup. Every key is set, so no lookup falls through to a missing one. ``expected``
-    is the card's "7 clients expected"."""
+    is the card's "7 clients expected"; ``zone`` the clinic's time zone."""
     card = {
         "pk": str(session.pk),  # text: the template would localize a number, 80 times
         "url": url,
         "cohort": session.cohort.name,
-        "hours": session.hours_label,
+        "hours": session.hours_label_in(zone),
         "room": session.room,
         "cancelled": session.is_cancelled,
         "cancel_reason": session.cancel_reason,

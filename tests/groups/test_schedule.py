@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from groups import changes, schedule
-from groups.models import Attendance, Closure, CohortWeek, Session
+from groups.models import Attendance, Closure, CohortWeek, Session, local_days
 from iop.models import OutboxMessage
 from tests import factories
 
@@ -444,3 +444,21 @@ def test_a_day_added_to_the_pattern_gets_no_regular_evening_beside_one_moved_the
 
     on_friday = [(s.kind, s.local_start.time()) for s in scheduled_on(cohort, FRI)]
     assert on_friday == [("rescheduled", datetime.time(17, 30))]
+
+
+@pytest.mark.django_db
+def test_local_days_are_each_evenings_clinic_day_as_local_date_gives_it():
+    """Late evenings fall on the next UTC day; their clinic day is the day they start
+    in the clinic's zone, across a clock change too."""
+    cohort = factories.CohortFactory()
+    starts = [
+        timezone.make_aware(datetime.datetime(2026, 11, 1, 1, 30)),  # the night the clocks go back
+        timezone.make_aware(datetime.datetime(2026, 12, 7, 23, 30)),  # 04:30 UTC the next day
+        timezone.make_aware(datetime.datetime(2026, 12, 8, 17, 30)),
+    ]
+    evenings = [
+        factories.SessionFactory(cohort=cohort, starts_at=start, ends_at=start + datetime.timedelta(hours=3))
+        for start in starts
+    ]
+    assert local_days(evenings) == {evening.pk: evening.local_date for evening in evenings}
+    assert list(local_days(evenings).values()) == [start.date() for start in starts]
