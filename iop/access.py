@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django_htmx.http import HttpResponseClientRedirect
 
 from .models import Role
 
@@ -22,6 +23,18 @@ def has_role(user, *roles):
     return user.role in roles or (user.is_superuser and "superuser" in roles)
 
 
+def to_login(request):
+    """The login page, coming back here afterwards. A piece of a page that htmx
+    fetches (a timeline row opened, a report's status) after the session has ended
+    takes the whole page there, and back to that page after signing in, instead of
+    drawing the login form inside the piece."""
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        page = htmx.current_url_abs_path or request.get_full_path()
+        return HttpResponseClientRedirect(redirect_to_login(page).url)
+    return redirect_to_login(request.get_full_path())
+
+
 def role_required(*roles):
     """Let in users with one of ``roles`` (``"superuser"`` may be listed too)."""
 
@@ -30,7 +43,7 @@ def role_required(*roles):
         def wrapper(request, *args, **kwargs):
             user = request.user
             if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return to_login(request)
             if not has_role(user, *roles):
                 if user.is_family:
                     raise Http404
@@ -67,7 +80,7 @@ def audit_reviewer_required(view):
     def wrapper(request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return to_login(request)
         if not reviews_audit(user):
             if user.is_family:
                 raise Http404

@@ -696,3 +696,16 @@ def test_each_attendance_field_carries_its_drawn_value_once(clinic, login, eveni
     for name in ("status", "late", "left"):
         assert page.count(f'name="initial-{name}_{clinic.client_a.pk}"') == 1
     assert page.count(f'id="initial-id_status_{clinic.client_a.pk}"') == 1
+
+
+def test_a_row_opened_after_the_session_ended_takes_the_page_to_sign_in_and_back(clinic, client):
+    """Not the login form drawn inside the row: the whole page goes to sign in, and
+    comes back to the chart it was on."""
+    session = factories.charted_evening(clinic.client_a)
+    chart = reverse("clinicians:chart", args=[clinic.client_a.pk])
+    opened = reverse("clinicians:chart_entry", args=[clinic.client_a.pk, session.entries.get().pk])
+    response = client.get(opened, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{chart}")
+    assert response["HX-Redirect"] == f"{reverse('account_login')}?next={chart}"
+    assert factories.IndividualEntryFactory.progress not in response.content.decode()
+    # Followed as a link, it is the usual sign-in redirect back to the link.
+    assert client.get(opened).status_code == 302
