@@ -232,9 +232,10 @@ AUTHOR_FIELDS = ("author", "author__first_name", "author__last_name", "author__e
 #: What a timeline row shows of a note (the note itself is on its own page).
 NOTE_ROW_FIELDS = ("client", "kind", "occurred_at", "participants", "signed_at", *AUTHOR_FIELDS)
 #: What a timeline row shows of a group entry: its evening's time and cohort, its
-#: author and whether it is signed. What was written (the entry and the evening's
-#: group note) is read when the row is opened (``entry_details``).
-ENTRY_ROW_FIELDS = ("client", "signed_at", "session__starts_at", "session__cohort__name", *AUTHOR_FIELDS)
+#: author, whether it is signed and whether risk was observed (a mark that must not
+#: wait for a click). What was written (the entry and the evening's group note) is
+#: read when the row is opened (``entry_details``).
+ENTRY_ROW_FIELDS = ("client", "signed_at", "risk", "session__starts_at", "session__cohort__name", *AUTHOR_FIELDS)
 
 
 def _notes(client, user):

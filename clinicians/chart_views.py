@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from iop import audit, emergency
 from iop.access import clinician_required
@@ -38,6 +39,7 @@ def chart(request, pk, section=None):
 
 
 @clinician_required
+@vary_on_headers("HX-Request")  # the row's content, or a page of its own
 def chart_entry(request, pk, entry):
     """One group entry of the client's timeline with its evening's group note: what
     the row shows when opened (fetched then, and recorded as viewed then), or a page

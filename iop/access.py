@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from .models import Role
@@ -30,7 +31,10 @@ def to_login(request):
     drawing the login form inside the piece."""
     htmx = getattr(request, "htmx", None)
     if htmx:
-        page = htmx.current_url_abs_path or request.get_full_path()
+        # The browser says which page it is on: a path of this site only, or this request's.
+        page = htmx.current_url_abs_path or ""
+        if not page.startswith("/") or page.startswith("//") or not url_has_allowed_host_and_scheme(page, None):
+            page = request.get_full_path()
         return HttpResponseClientRedirect(redirect_to_login(page).url)
     return redirect_to_login(request.get_full_path())
 

@@ -59,13 +59,12 @@ class Param(Expression):
 
 
 class ParamList(Param):
-    """A list of values (keys, by default) given as one value, for ``__in``:
-    ``filter(pk__in=ParamList("ids"))``. The compiled query stays the same whatever
-    the list's length, and the database knows it is a short list of keys (an
-    array on PostgreSQL, JSON on SQLite)."""
+    """A list of keys (integers, or rows for their keys) given as one value, for
+    ``__in``: ``filter(pk__in=ParamList("ids"))``. The compiled query stays the same
+    whatever the list's length (an array on PostgreSQL, JSON on SQLite)."""
 
-    def __init__(self, name, output_field=None):
-        super().__init__(name, output_field=output_field or BigIntegerField())
+    def __init__(self, name):
+        super().__init__(name, output_field=BigIntegerField())
 
     def as_sql(self, compiler, connection):
         raise NotSupportedError(f"A list of values is written for PostgreSQL and SQLite, not {connection.vendor}.")
@@ -204,8 +203,7 @@ def _bind(param, values, connection):
     except KeyError:
         raise TypeError(f"The prepared query needs a value for {param.name!r}.") from None
     if param.listed:
-        items = [item.pk if isinstance(item, Model) else item for item in value]
-        return json.dumps(items) if param.listed == "json" else items
+        return _keys(param.name, value, as_json=param.listed == "json")
     if isinstance(value, Model):
         value = value.pk
     ops = connection.ops
@@ -221,3 +219,14 @@ def _bind(param, values, connection):
     if isinstance(value, decimal.Decimal):
         return ops.adapt_decimalfield_value(value)
     return value
+
+
+def _keys(name, value, *, as_json):
+    """A ParamList's value: keys only. A None would match nothing in ``IN`` and,
+    worse, make ``NOT IN`` match nothing; a string would be read as its characters."""
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise TypeError(f"The prepared query's {name!r} is a list of keys, not {type(value).__name__}.")
+    keys = [item.pk if isinstance(item, Model) else item for item in value]
+    if not all(isinstance(key, int) and not isinstance(key, bool) for key in keys):
+        raise TypeError(f"The prepared query's {name!r} holds something other than keys: {keys!r}")
+    return json.dumps(keys) if as_json else keys

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iop.models import Client, choice_label
+from iop.models import Client
 
 from .signing import Signable, SignableQuerySet, SignedRecordLocked
 
@@ -130,12 +130,6 @@ class IndividualEntry(Signable):
 
     def __str__(self):
         return f"Group entry {self.session_id}/{self.client_id}"
-
-    def get_participation_display(self):
-        return choice_label(self.Participation, self.participation)
-
-    def get_risk_display(self):
-        return choice_label(self.Risk, self.risk)
 
     @property
     def occurred_at(self):

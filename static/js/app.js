@@ -192,3 +192,22 @@ window.addEventListener("beforeunload", function (event) {
   event.preventDefault();
   event.returnValue = "";
 });
+
+// A timeline row whose group note and entry could not be fetched (an error, or no
+// network) says so above its link to the entry's own page, which is still there.
+(function () {
+  "use strict";
+  function failed(event) {
+    const row = event.detail && event.detail.elt;
+    if (!row || !row.matches || !row.matches("details[data-load-error]")) return;
+    const box = row.querySelector(".entry-details");
+    if (!box || box.querySelector(".load-error")) return;
+    const note = document.createElement("p");
+    note.className = "load-error text-danger-emphasis mb-1";
+    note.setAttribute("role", "alert");
+    note.textContent = row.dataset.loadError;
+    box.prepend(note);
+  }
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
+})();

@@ -107,3 +107,14 @@ def test_clinician_opens_a_group_evening_row_of_the_timeline_by_keyboard(
     page.keyboard.press("Enter")
     expect(row.get_by_text("Skill of the week:")).to_be_visible()
     assert AuditEntry.objects.filter(event="view_group_note").count() == 2
+
+
+@pytest.mark.console_errors("htmx:sendError", "htmx:afterRequest", "net::ERR_FAILED")
+def test_a_row_that_cannot_load_says_so_and_keeps_its_link(demo_clinic, live_server, page, sign_in):
+    sign_in(page, "clinician@demo.clinic")
+    page.get_by_role("row", name="Maya Alvarez").get_by_role("link").click()
+    page.route("**/chart/entries/**", lambda route: route.abort())  # the network drops
+    row = page.locator("#notes details").first
+    row.locator("summary").click()
+    expect(row.get_by_role("alert")).to_contain_text("could not be loaded")
+    expect(row.get_by_role("link", name="Open the group note and entry")).to_be_visible()

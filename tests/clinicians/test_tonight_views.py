@@ -709,3 +709,34 @@ def test_a_row_opened_after_the_session_ended_takes_the_page_to_sign_in_and_back
     assert factories.IndividualEntryFactory.progress not in response.content.decode()
     # Followed as a link, it is the usual sign-in redirect back to the link.
     assert client.get(opened).status_code == 302
+
+
+def test_another_clients_entry_is_not_found_under_this_clients_chart(clinic, login):
+    """Even for a superuser, who may read both charts: a row opens only its own client's entry."""
+    evening_b = factories.charted_evening(clinic.client_b)
+    entry_b = evening_b.entries.get()
+    for user, own in ((clinic.superuser, clinic.client_b), (clinic.clinician_1, None)):
+        http = login(user)
+        response = http.get(reverse("clinicians:chart_entry", args=[clinic.client_a.pk, entry_b.pk]))
+        assert response.status_code == 404
+        if own:
+            assert http.get(reverse("clinicians:chart_entry", args=[own.pk, entry_b.pk])).status_code == 200
+    assert not AuditEntry.objects.filter(event="view_group_note", client_id=clinic.client_b.pk).exclude(
+        actor=clinic.superuser
+    )
+
+
+def test_risk_observed_is_marked_on_the_row_before_it_is_opened(clinic, login):
+    session = factories.charted_evening(clinic.client_a)
+    session.entries.update(risk="observed", risk_details="Said she wanted to disappear.")
+    page = login(clinic.clinician_1).get(reverse("clinicians:chart", args=[clinic.client_a.pk])).content.decode()
+    assert '<span class="badge text-bg-danger">Risk observed</span>' in page
+    assert "Said she wanted to disappear." not in page  # the words: when the row is opened
+
+
+def test_sign_in_comes_back_only_to_a_page_of_this_site(clinic, client):
+    session = factories.charted_evening(clinic.client_a)
+    opened = reverse("clinicians:chart_entry", args=[clinic.client_a.pk, session.entries.get().pk])
+    for claimed in ("http://testserver//evil.example/x", "https://evil.example/clients/1/chart/"):
+        response = client.get(opened, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=claimed)
+        assert response["HX-Redirect"] == f"{reverse('account_login')}?next={opened}", claimed

@@ -1,19 +1,17 @@
-"""A field's choice label, as the timeline shows it once a row: the same text as
-Django's get_FOO_display, in each language, for every value."""
+"""A field's choice label, as the timeline shows it once a row (a note's kind):
+the same text as Django's get_FOO_display, in each language, for every value."""
 
 import pytest
 from django.db.models import Model
 from django.utils import translation
 
-from clinicians.models import IndividualEntry, Note
+from clinicians.models import Note
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize(
     ("model", "field", "values"),
     [
-        (IndividualEntry, "participation", [*IndividualEntry.Participation.values, "", "not-a-choice"]),
-        (IndividualEntry, "risk", [*IndividualEntry.Risk.values, ""]),
         (Note, "kind", [*Note.Kind.values, "not-a-choice"]),
     ],
 )

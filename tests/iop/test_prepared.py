@@ -114,6 +114,10 @@ def test_a_list_of_keys_is_one_value_of_any_length(clinic):
     # Still read through the reader's rules: another cohort's client is not among them.
     assert prepared.run(clinic.clinician_1, ids=[a.pk, b.pk]) == [a.pk]
     assert len(prepared._compiled) == 2
+    # Keys only: a None would make NOT IN match nothing, a string would be its characters.
+    for bad in ([a.pk, None], "12", [datetime.date(2026, 12, 7)], [True]):
+        with pytest.raises(TypeError, match="'ids'"):
+            prepared.run(clinic.admin, ids=bad)
 
 
 @pytest.mark.django_db

@@ -47,3 +47,12 @@ def test_a_page_that_also_answers_htmx_with_a_fragment_varies_on_it(clinic, logi
     alert = clinic.client_a.safety_alerts.get()
     response = login(clinic.clinician_1).get(reverse("clinicians:alert", args=[alert.pk]))
     assert "HX-Request" in response.headers["Vary"]
+
+
+def test_a_timeline_row_answers_htmx_with_its_content_and_varies_on_it(clinic, login):
+    from tests.factories import charted_evening
+
+    evening = charted_evening(clinic.client_a)
+    url = reverse("clinicians:chart_entry", args=[clinic.client_a.pk, evening.entries.get().pk])
+    response = login(clinic.clinician_1).get(url, HTTP_HX_REQUEST="true")
+    assert "HX-Request" in response.headers["Vary"]
