@@ -141,8 +141,8 @@ def rosters(sessions, *, with_clients=False):
     sessions = list(sessions)
     if not sessions:
         return {}
-    first = min(s.local_date for s in sessions)
-    last = max(s.local_date for s in sessions)
+    days = local_days(sessions)
+    first, last = min(days.values()), max(days.values())
     enrollments = Enrollment.objects.filter(cohort__in={s.cohort_id for s in sessions}, started_on__lte=last).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=first)
     )
@@ -151,7 +151,6 @@ def rosters(sessions, *, with_clients=False):
     by_cohort = defaultdict(list)
     for enrollment in enrollments:
         by_cohort[enrollment.cohort_id].append(enrollment)
-    days = {s.pk: s.local_date for s in sessions}
     return {s.pk: [e for e in by_cohort[s.cohort_id] if e.covers(days[s.pk])] for s in sessions}
 
 

@@ -10,9 +10,9 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
+from .links import is_local_path
 from .models import Role
 
 STAFF_ROLES = (Role.CLINICIAN, Role.PROGRAM_ADMIN)
@@ -33,7 +33,7 @@ def to_login(request):
     if htmx:
         # The browser says which page it is on: a path of this site only, or this request's.
         page = htmx.current_url_abs_path or ""
-        if not page.startswith("/") or page.startswith("//") or not url_has_allowed_host_and_scheme(page, None):
+        if not is_local_path(request, page):
             page = request.get_full_path()
         return HttpResponseClientRedirect(redirect_to_login(page).url)
     return redirect_to_login(request.get_full_path())

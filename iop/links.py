@@ -25,14 +25,18 @@ def site_url(request):
     return request.build_absolute_uri("/")
 
 
-def back_to_next(request, fallback):
-    """A redirect to the form's ``next``: a path of this site only (not another site,
-    and not a word ``redirect`` would take for a route name), else to ``fallback``."""
-    next_url = request.POST.get("next", "")
-    local = next_url.startswith("/") and url_has_allowed_host_and_scheme(
-        next_url, {request.get_host()}, require_https=request.is_secure()
+def is_local_path(request, url):
+    """Whether ``url`` is a path of this site (not another site, nor a word
+    ``redirect`` would take for a route name): where a redirect may go back to."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, {request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(next_url if local else reverse(fallback))
+
+
+def back_to_next(request, fallback):
+    """A redirect to the form's ``next`` if it is a path of this site, else to ``fallback``."""
+    next_url = request.POST.get("next", "")
+    return redirect(next_url if is_local_path(request, next_url) else reverse(fallback))
 
 
 #: Sent by the staff idle time-out's script when it saves a draft being written just
