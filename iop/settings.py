@@ -272,11 +272,10 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_out": str(BROKER_DIR / "queue"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
-        # With one task in flight per process (acks_late, prefetch 1) the worker
-        # looks for the next task a polling interval after a busy one: 1 s by
-        # default (6 tasks/s); at 50 ms a reminder of a few ms still waited
-        # most of the interval. An idle worker lists an empty folder 100
-        # times a second, which costs next to nothing.
+        # A worker whose processes all hold a task looks for more a polling
+        # interval later: 1 s by default (6 tasks/s). At 10 ms an idle worker
+        # lists an empty folder 100 times a second, which costs next to
+        # nothing; the prefetch below keeps the next tasks in hand meanwhile.
         "polling_interval": 0.01,
     }
 else:
@@ -295,7 +294,16 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {"clinicians.tasks.render_report": {"queue": CELERY_REPORTS_QUEUE}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Messages workers hold up to four tasks per process, so a process that finishes
+# a reminder (a few ms) starts the next at once instead of waiting for the
+# worker's next look at the broker (a polling interval on the filesystem
+# broker): 2.5 times the deliveries a second there, a tenth more on Redis
+# (bench/reminders.py). A held message is unacknowledged until it is done, and
+# a message's outbox row is what guarantees it is sent (delivery.sweep).
+# Report workers take one PDF at a time (--prefetch-multiplier=1 in
+# docker-compose.yml and the Makefile): a held PDF would wait behind a
+# three-minute one while another worker is free.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 # Celery's Django fix-up would close the database connection around every task;
 # iop/celery.py closes only old or broken ones, as Django does after a request.
 CELERY_DB_REUSE_MAX = 1000

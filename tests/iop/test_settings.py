@@ -102,6 +102,20 @@ def test_compose_renders_reports_apart_from_messages_and_every_queue_has_a_worke
     assert "reports@$$HOSTNAME" in compose()["services"]["reports"]["healthcheck"]["test"][1]
 
 
+def test_report_workers_take_one_pdf_at_a_time_and_message_workers_hold_several():
+    from django.conf import settings
+
+    # A message worker keeps its next reminders in hand (settings); a report
+    # worker holding a second PDF would keep it from a worker that is free.
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER > 1
+    assert "--prefetch-multiplier=1" in compose()["services"]["reports"]["command"]
+    assert "--prefetch-multiplier" not in " ".join(compose()["services"]["worker"]["command"])
+    workers = [line for line in (ROOT / "Makefile").read_text().splitlines() if "celery -A iop worker" in line]
+    assert len(workers) == 2
+    for line in workers:
+        assert ("--prefetch-multiplier=1" in line) == ("reports@" in line), line
+
+
 def test_compose_app_variables_are_the_ones_settings_read():
     settings_source = "\n".join(
         (ROOT / path).read_text() for path in ("iop/settings.py", "iop/sms.py", "iop/celery.py")
