@@ -6,9 +6,12 @@ comparable document of as many pages (target: the report within 2x the bare rend
 Loads the demo clinic into a throw-away SQLite database and private folder,
 then times Maya's family report (2 pages) and clinical report (3 pages): the
 whole job as the worker runs it (claim, gather the record, chart, template,
-PDF, store, mark ready). "Cold" is a fresh Python process: imports and the
-first render, as a worker's first report after start-up. "Warm" is the median
-of ``-n`` further renders in one process. The bare documents are static HTML of
+PDF, store, mark ready). "Cold" is a fresh Python process's first render,
+as a worker's first report: after what a report worker does at start-up
+(``prepare_renderer``: WeasyPrint and matplotlib imported, a chart drawn), and
+for the bare document after importing WeasyPrint; the start-up itself is shown
+apart, and "fresh" adds the two. "Warm" is the median of ``-n`` further renders
+in one process. The bare documents are static HTML of
 the same size and parts (headings, tables, an SVG chart, paragraphs, the same
 stylesheet and fonts) rendered with no Django and no database."""
 
@@ -130,22 +133,34 @@ def render_report(report_id):
 
 
 def child(mode, argument):
-    """Run in a fresh process: print the seconds of one cold render."""
+    """Run in a fresh process: print the seconds of the start-up, of the first
+    render after it, and the page count."""
     if mode == "bare":
-        elapsed, pages = time_bare(bare_document(int(argument[1])))  # the import of WeasyPrint is inside
+        started = time.perf_counter()
+        import weasyprint  # noqa: F401
+        import weasyprint.text.fonts  # noqa: F401
+
+        start_up = time.perf_counter() - started
+        started = time.perf_counter()
+        _, pages = time_bare(bare_document(int(argument[1])))
     else:
         setup(Path(argument[0]))  # a worker has Django set up before its first task
         started = time.perf_counter()
-        elapsed, pages = render_report(int(argument[1]))
-        elapsed = time.perf_counter() - started
-    print(f"{elapsed} {pages}")
+        from clinicians.report_content import prepare_renderer
+
+        prepare_renderer()  # as iop/celery.py does in a report worker
+        start_up = time.perf_counter() - started
+        started = time.perf_counter()
+        _, pages = render_report(int(argument[1]))
+    print(f"{start_up} {time.perf_counter() - started} {pages}")
 
 
 def cold(*arguments):
+    """(start-up seconds, first render seconds, pages) of one fresh process."""
     output = subprocess.run(
         [sys.executable, __file__, "--child", *arguments], check=True, capture_output=True, text=True
     ).stdout.split()
-    return float(output[-2]), int(output[-1])
+    return float(output[-3]), float(output[-2]), int(output[-1])
 
 
 def main():
@@ -175,32 +190,40 @@ def main():
             "bare 3-page document": ("bare", "3", lambda: time_bare(bare_document(3))),
             "clinical progress report": ("report", str(maya["clinical"]), lambda: render_report(maya["clinical"])),
         }
-        colds, pages, warms = {name: [] for name in jobs}, {}, {name: [] for name in jobs}
+        starts, colds, freshes = ({name: [] for name in jobs} for _ in range(3))
+        pages, warms = {}, {name: [] for name in jobs}
         # Cold renders interleaved too: one fresh process's time moves with whatever else
         # the machine is doing at that second.
         for _ in range(options.cold_count):
             for name, (kind, argument, _run) in jobs.items():
-                seconds, pages[name] = cold(kind, str(work), argument)
-                colds[name].append(seconds)
-        colds = {name: statistics.median(times) for name, times in colds.items()}
+                start_up, first, pages[name] = cold(kind, str(work), argument)
+                starts[name].append(start_up)
+                colds[name].append(first)
+                freshes[name].append(start_up + first)
+        starts, colds, freshes = (
+            {name: statistics.median(times) for name, times in figures.items()} for figures in (starts, colds, freshes)
+        )
         for _kind, _argument, run in jobs.values():
             run()
         for _ in range(options.count):
             for name, (_kind, _argument, run) in jobs.items():
                 warms[name].append(run()[0])
         print(
-            f"median of {options.count} warm renders and of {options.cold_count} cold ones (each kind interleaved); "
-            "cold = fresh process, imports and first render"
+            f"median of {options.count} warm renders and of {options.cold_count} fresh processes (each kind "
+            "interleaved); start = a worker's start-up, cold = its first render, fresh = the two together"
         )
-        print(f"{'document':<26} {'pages':>5} {'cold s':>8} {'warm s':>8} {'cold x':>7} {'warm x':>7}")
+        titles = ("pages", "start s", "cold s", "warm s", "fresh s", "cold x", "warm x", "fresh x")
+        print(f"{'document':<26}" + "".join(f"{title:>9}" for title in titles))
         bare = None
         for name in jobs:
-            warm = statistics.median(warms[name])
+            figures = (starts[name], colds[name], statistics.median(warms[name]), freshes[name])
             if name.startswith("bare"):
-                bare = (colds[name], warm)
+                bare = figures
+            ratios = (figures[1] / bare[1], figures[2] / bare[2], figures[3] / bare[3])
             print(
-                f"{name:<26} {pages[name]:>5} {colds[name]:>8.3f} {warm:>8.3f}"
-                f" {colds[name] / bare[0]:>7.2f} {warm / bare[1]:>7.2f}"
+                f"{name:<26}{pages[name]:>9}"
+                + "".join(f"{seconds:>9.3f}" for seconds in figures)
+                + "".join(f"{ratio:>9.2f}" for ratio in ratios)
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -267,6 +267,23 @@ def _stylesheet():
 atexit.register(_stylesheet.cache_clear)
 
 
+def prepare_renderer():
+    """Run once by a worker that renders reports, at start-up and before its
+    processes fork (iop/celery.py), so its first report does not wait for what
+    every later report finds done: importing this module (matplotlib) and
+    WeasyPrint, matplotlib's first drawing, and compiling the report templates.
+    Nothing that holds fonts open or connects to the database is made here;
+    each process makes its own on its first report (``_stylesheet``)."""
+    import weasyprint  # noqa: F401 - importing is the point
+    import weasyprint.text.fonts  # noqa: F401
+    from django.template.loader import get_template
+
+    first = datetime.date(2026, 1, 5)
+    charts.phq_trend_svg([(first, 14), (first + datetime.timedelta(days=14), 9)], baseline=14)
+    for name in TEMPLATES.values():
+        get_template(name)
+
+
 def pdf_from_html(html):
     """(PDF bytes, page count) for the report's HTML."""
     from weasyprint import HTML

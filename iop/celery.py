@@ -1,9 +1,11 @@
 """The Celery app. Tasks stay thin: load by id, call a tested function, record the outcome."""
 
+import logging
 import os
+import time
 
 from celery import Celery
-from celery.signals import beat_init, task_postrun, task_prerun, worker_ready
+from celery.signals import beat_init, task_postrun, task_prerun, worker_init, worker_ready
 from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
@@ -11,14 +13,36 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 # never takes a half-written one (iop/broker.py).
 TRANSPORT_ALIASES["filesystem"] = "iop.broker:Transport"
 
+log = logging.getLogger(__name__)
+
 app = Celery("iop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+# Seconds a report worker spent getting ready to render, logged once it is up.
+_prepared = {}
+
+
+@worker_init.connect
+def _prepare_for_reports(**_kwargs):
+    # Before the pool forks, so every process starts with WeasyPrint and matplotlib
+    # loaded; only in a worker that takes the reports queue (message workers stay small).
+    from django.conf import settings
+
+    if settings.CELERY_REPORTS_QUEUE in app.amqp.queues.consume_from:
+        started = time.perf_counter()
+        from clinicians.report_content import prepare_renderer
+
+        prepare_renderer()
+        _prepared["reports"] = time.perf_counter() - started
+
+
 @worker_ready.connect
 def _worker_ready(**_kwargs):
     ensure_broker_folders()
+    if "reports" in _prepared:
+        log.info("Ready to render reports (prepared in %.0f ms)", _prepared["reports"] * 1000)
     # Report in through the broker at once, so admins see a live worker within
     # seconds: through each queue this worker takes, as the worker of that queue.
     for queue in app.amqp.queues.consume_from:

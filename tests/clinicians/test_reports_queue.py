@@ -34,8 +34,11 @@ def test_an_alert_is_sent_while_the_report_worker_is_busy_rendering(clinic, logi
     }
     queue = unique_queue()
     reports_queue = f"{queue}.reports"
-    start_worker(redis_url, queue, take=queue, **env)
-    start_worker(redis_url, queue, take=reports_queue, **env)
+    messages_worker = start_worker(redis_url, queue, take=queue, **env)
+    reports_worker = start_worker(redis_url, queue, take=reports_queue, **env)
+    # Only the worker that renders reports loads WeasyPrint and matplotlib, before its first report.
+    assert "Ready to render reports (prepared in" in reports_worker.log
+    assert "Ready to render reports" not in messages_worker.log
     with publishing_to(redis_url, queue, reports_queue=reports_queue):
         reports = [request_on_page(login, clinic, summary=f"Report {n}") for n in (1, 2)]
         wait_until(lambda: set(statuses(reports).values()) == {Rendering}, what="both reports to be rendering")
