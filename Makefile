@@ -43,7 +43,7 @@ run: install
 	@echo
 	@trap 'trap - INT TERM EXIT; kill -TERM 0 2>/dev/null; wait' INT TERM EXIT; \
 	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=2 -Q $(word 1,$(RUN_QUEUES)) & \
-	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=1 --prefetch-multiplier=1 -Q $(word 2,$(RUN_QUEUES)) -n reports@%h & \
+	$(BIN)/celery -A iop worker --loglevel=INFO --concurrency=1 -Q $(word 2,$(RUN_QUEUES)) -n reports@%h & \
 	$(BIN)/celery -A iop beat --loglevel=INFO --schedule $(RUN_VAR)/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait

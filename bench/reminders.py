@@ -79,7 +79,8 @@ def publish(broker_url, queue, name, argument_lists):
 
 def run(broker_url, label, count):
     queue = unique_queue()
-    worker = Worker(broker_url, queue, WORK / f"worker-{label}.log", env={"LOG_LEVEL": "INFO"}).start()
+    # A message worker: the deployment queue only, as docker-compose.yml's "worker".
+    worker = Worker(broker_url, queue, WORK / f"worker-{label}.log", env={"LOG_LEVEL": "INFO"}, take=queue).start()
     try:
         started, cpu = time.perf_counter(), worker_cpu_seconds(worker.process.pid)
         publish(broker_url, queue, NOOP, [(i,) for i in range(count)])

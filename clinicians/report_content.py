@@ -210,6 +210,7 @@ def _family_sessions(client, report):
     )
 
 
+REPORT_TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "clinicians" / "reports"
 TEMPLATES = {
     ProgressReport.Variant.CLINICAL: "clinicians/reports/clinical.html",
     ProgressReport.Variant.PAYER: "clinicians/reports/clinical.html",
@@ -272,16 +273,19 @@ def prepare_renderer():
     processes fork (iop/celery.py), so its first report does not wait for what
     every later report finds done: importing this module (matplotlib) and
     WeasyPrint, matplotlib's first drawing, and compiling the report templates.
-    Nothing that holds fonts open or connects to the database is made here;
-    each process makes its own on its first report (``_stylesheet``)."""
+    No database connection and no WeasyPrint font configuration is made here
+    (each process makes its own on its first report, ``_stylesheet``); the
+    font files matplotlib opens are forgotten by a forked child, which opens
+    its own."""
     import weasyprint  # noqa: F401 - importing is the point
     import weasyprint.text.fonts  # noqa: F401
     from django.template.loader import get_template
 
     first = datetime.date(2026, 1, 5)
     charts.phq_trend_svg([(first, 14), (first + datetime.timedelta(days=14), 9)], baseline=14)
-    for name in TEMPLATES.values():
-        get_template(name)
+    # Every template of the reports, those they extend and include as well.
+    for path in sorted(REPORT_TEMPLATE_DIR.glob("*.html")):
+        get_template(f"clinicians/reports/{path.name}")
 
 
 def pdf_from_html(html):

@@ -9,6 +9,9 @@ from celery.signals import beat_init, task_postrun, task_prerun, worker_init, wo
 from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
+# A report worker imports numpy (through matplotlib) before its pool forks; one
+# BLAS thread is all a chart needs, and no thread then lives in the parent.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # filesystem:// (the embedded broker) writes each message whole, so a worker
 # never takes a half-written one (iop/broker.py).
 TRANSPORT_ALIASES["filesystem"] = "iop.broker:Transport"
@@ -25,24 +28,33 @@ _prepared = {}
 
 
 @worker_init.connect
-def _prepare_for_reports(**_kwargs):
-    # Before the pool forks, so every process starts with WeasyPrint and matplotlib
-    # loaded; only in a worker that takes the reports queue (message workers stay small).
+def _prepare_for_reports(sender=None, **_kwargs):
+    # Only in a worker that takes the reports queue (message workers stay small).
     from django.conf import settings
 
-    if settings.CELERY_REPORTS_QUEUE in app.amqp.queues.consume_from:
-        started = time.perf_counter()
-        from clinicians.report_content import prepare_renderer
+    if settings.CELERY_REPORTS_QUEUE not in app.amqp.queues.consume_from:
+        return
+    # One task per process: a held PDF (or, in a worker that takes both queues, a
+    # safety alert's message) would wait behind a render of up to three minutes.
+    # worker_init comes before the worker builds its consumer from this value.
+    sender.prefetch_multiplier = 1
+    # Before the pool forks, so every process starts with WeasyPrint and matplotlib loaded.
+    started = time.perf_counter()
+    from clinicians.report_content import prepare_renderer
 
-        prepare_renderer()
-        _prepared["reports"] = time.perf_counter() - started
+    prepare_renderer()
+    _prepared["reports"] = time.perf_counter() - started
 
 
 @worker_ready.connect
-def _worker_ready(**_kwargs):
+def _worker_ready(sender=None, **_kwargs):
     ensure_broker_folders()
     if "reports" in _prepared:
-        log.info("Ready to render reports (prepared in %.0f ms)", _prepared["reports"] * 1000)
+        log.info(
+            "Ready to render reports, %s at a time (prepared in %.0f ms)",
+            sender.initial_prefetch_count,
+            _prepared["reports"] * 1000,
+        )
     # Report in through the broker at once, so admins see a live worker within
     # seconds: through each queue this worker takes, as the worker of that queue.
     for queue in app.amqp.queues.consume_from:

@@ -272,10 +272,10 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_out": str(BROKER_DIR / "queue"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
-        # A worker whose processes all hold a task looks for more a polling
-        # interval later: 1 s by default (6 tasks/s). At 10 ms an idle worker
-        # lists an empty folder 100 times a second, which costs next to
-        # nothing; the prefetch below keeps the next tasks in hand meanwhile.
+        # A worker that holds all the tasks it may (its prefetch, below) looks
+        # for more a polling interval later: 1 s by default (6 tasks/s). At
+        # 10 ms an idle worker lists an empty folder 100 times a second, which
+        # costs next to nothing; the prefetch keeps the next tasks in hand meanwhile.
         "polling_interval": 0.01,
     }
 else:
@@ -294,15 +294,16 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {"clinicians.tasks.render_report": {"queue": CELERY_REPORTS_QUEUE}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# Messages workers hold up to four tasks per process, so a process that finishes
+# Message workers hold up to four tasks per process, so a process that finishes
 # a reminder (a few ms) starts the next at once instead of waiting for the
 # worker's next look at the broker (a polling interval on the filesystem
-# broker): 2.5 times the deliveries a second there, a tenth more on Redis
-# (bench/reminders.py). A held message is unacknowledged until it is done, and
-# a message's outbox row is what guarantees it is sent (delivery.sweep).
-# Report workers take one PDF at a time (--prefetch-multiplier=1 in
-# docker-compose.yml and the Makefile): a held PDF would wait behind a
-# three-minute one while another worker is free.
+# broker): 2.9 times the deliveries a second there, a tenth more on Redis
+# (bench/reminders.py). What a worker holds and has not finished goes back to
+# the queue when it stops (on Redis also when it dies, after the visibility
+# timeout; the filesystem broker has removed the file); either way a message's
+# outbox row is what guarantees it is sent (delivery.sweep), and the per-minute
+# beat tasks expire rather than run late. A worker that takes the reports queue
+# holds one task per process (iop/celery.py).
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 # Celery's Django fix-up would close the database connection around every task;
 # iop/celery.py closes only old or broken ones, as Django does after a request.
@@ -316,7 +317,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # is not retried otherwise. The outbox keys make the later runs send only what
 # the first did not.
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "iop.tasks.record_heartbeat", "schedule": 60.0, "args": ("beat",)},
+    "heartbeat": {
+        "task": "iop.tasks.record_heartbeat",
+        "schedule": 60.0,
+        "args": ("beat",),
+        "options": {"expires": 55},
+    },
     "heartbeat-reports": {
         "task": "iop.tasks.record_heartbeat",
         "schedule": 60.0,
@@ -324,9 +330,13 @@ CELERY_BEAT_SCHEDULE = {
         # Not piled up for a report worker that is down: the next minute sends another.
         "options": {"queue": CELERY_REPORTS_QUEUE, "expires": 55},
     },
-    "escalate-safety-alerts": {"task": "clinicians.tasks.escalate_safety_alerts", "schedule": 60.0},
-    "sweep-outbox": {"task": "iop.tasks.sweep_outbox", "schedule": 60.0},
-    "sweep-reports": {"task": "clinicians.tasks.sweep_reports", "schedule": 60.0},
+    "escalate-safety-alerts": {
+        "task": "clinicians.tasks.escalate_safety_alerts",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "sweep-outbox": {"task": "iop.tasks.sweep_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    "sweep-reports": {"task": "clinicians.tasks.sweep_reports", "schedule": 60.0, "options": {"expires": 55}},
     "staff-morning-digest": {
         "task": "clinicians.tasks.send_morning_digests",
         "schedule": crontab(hour=8, minute="30,40,50"),

@@ -36,8 +36,9 @@ def test_an_alert_is_sent_while_the_report_worker_is_busy_rendering(clinic, logi
     reports_queue = f"{queue}.reports"
     messages_worker = start_worker(redis_url, queue, take=queue, **env)
     reports_worker = start_worker(redis_url, queue, take=reports_queue, **env)
-    # Only the worker that renders reports loads WeasyPrint and matplotlib, before its first report.
-    assert "Ready to render reports (prepared in" in reports_worker.log
+    # Only the worker that renders reports loads WeasyPrint and matplotlib, before its
+    # first report, and it holds one report per process (two processes).
+    assert "Ready to render reports, 2 at a time (prepared in" in reports_worker.log
     assert "Ready to render reports" not in messages_worker.log
     with publishing_to(redis_url, queue, reports_queue=reports_queue):
         reports = [request_on_page(login, clinic, summary=f"Report {n}") for n in (1, 2)]
