@@ -310,6 +310,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+
+def _every_minute(task, *args, **options):
+    """A beat entry run each minute. A run not started within the minute is dropped
+    (a copy held by a worker that died comes back on Redis an hour later): the next
+    minute's run does its work, and a late heartbeat would hide a stopped beat."""
+    return {"task": task, "schedule": 60.0, "args": args, "options": {"expires": 55, **options}}
+
+
 # Daily reminders run at clinic-local times (crontab follows CELERY_TIMEZONE,
 # which is TIME_ZONE), before quiet hours start and after they end. Each runs
 # again a few times in the next minutes: beat moves on even when handing a run
@@ -317,26 +326,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # is not retried otherwise. The outbox keys make the later runs send only what
 # the first did not.
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {
-        "task": "iop.tasks.record_heartbeat",
-        "schedule": 60.0,
-        "args": ("beat",),
-        "options": {"expires": 55},
-    },
-    "heartbeat-reports": {
-        "task": "iop.tasks.record_heartbeat",
-        "schedule": 60.0,
-        "args": ("reports",),
-        # Not piled up for a report worker that is down: the next minute sends another.
-        "options": {"queue": CELERY_REPORTS_QUEUE, "expires": 55},
-    },
-    "escalate-safety-alerts": {
-        "task": "clinicians.tasks.escalate_safety_alerts",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "sweep-outbox": {"task": "iop.tasks.sweep_outbox", "schedule": 60.0, "options": {"expires": 55}},
-    "sweep-reports": {"task": "clinicians.tasks.sweep_reports", "schedule": 60.0, "options": {"expires": 55}},
+    "heartbeat": _every_minute("iop.tasks.record_heartbeat", "beat"),
+    # Through the reports queue, so it shows the report worker alive.
+    "heartbeat-reports": _every_minute("iop.tasks.record_heartbeat", "reports", queue=CELERY_REPORTS_QUEUE),
+    "escalate-safety-alerts": _every_minute("clinicians.tasks.escalate_safety_alerts"),
+    "sweep-outbox": _every_minute("iop.tasks.sweep_outbox"),
+    "sweep-reports": _every_minute("clinicians.tasks.sweep_reports"),
     "staff-morning-digest": {
         "task": "clinicians.tasks.send_morning_digests",
         "schedule": crontab(hour=8, minute="30,40,50"),
