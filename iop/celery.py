@@ -28,6 +28,18 @@ _prepared = {}
 
 
 @worker_init.connect
+def _take_urgent_messages(**_kwargs):
+    # A worker that takes the default queue takes the urgent one too, whatever its
+    # -Q says, so no deployment can leave safety alerts' messages untaken. Both
+    # brokers take turns between a worker's queues (kombu's round robin).
+    from django.conf import settings
+
+    queues = app.amqp.queues
+    if settings.CELERY_TASK_DEFAULT_QUEUE in queues.consume_from:
+        queues.select_add(queues[settings.CELERY_URGENT_QUEUE])  # as declared (its own exchange)
+
+
+@worker_init.connect
 def _prepare_for_reports(sender=None, **_kwargs):
     # Only in a worker that takes the reports queue (message workers stay small).
     from django.conf import settings

@@ -342,14 +342,15 @@ def _record_failure(message, exc):
 
 
 def sweep(now=None):
-    """Recover interrupted deliveries and return the ids of pending messages
-    that are due, for the beat task to enqueue. Messages created in the last
-    ``OUTBOX_SWEEP_GRACE_SECONDS`` are left to the enqueue on commit."""
+    """Recover interrupted deliveries and return ``(id, urgent)`` of the pending
+    messages that are due, urgent ones first, for the beat task to enqueue.
+    Messages created in the last ``OUTBOX_SWEEP_GRACE_SECONDS`` are left to the
+    enqueue on commit."""
     now = now or timezone.now()
     recover_interrupted(now)
     recent = now - datetime.timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
     due = OutboxMessage.objects.filter(status=Status.PENDING, due_at__lte=now, created_at__lte=recent)
-    return list(due.order_by("due_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    return list(due.order_by("-urgent", "due_at").values_list("pk", "urgent")[:SWEEP_BATCH])
 
 
 def recover_interrupted(now):

@@ -57,28 +57,28 @@ def queue_message(
         },
     )
     if created and message.due_at <= timezone.now():
-        transaction.on_commit(lambda: _enqueue(message.pk))
+        transaction.on_commit(lambda: _enqueue(message))
     return message
 
 
-def requeue_failed(message_id):
+def requeue_failed(message):
     """Give a failed message a fresh set of attempts (the delivery log's retry
     button). Returns False if it is no longer failed. Its key still holds: it
     can only ever be sent once."""
-    requeued = OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.FAILED).update(
+    requeued = OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.FAILED).update(
         status=OutboxMessage.Status.PENDING, attempts=0, claimed_at=None, due_at=timezone.now()
     )
     if requeued:
-        transaction.on_commit(lambda: _enqueue(message_id))
+        transaction.on_commit(lambda: _enqueue(message))
     return bool(requeued)
 
 
-def _enqueue(message_id):
+def _enqueue(message):
     # The broker may be down: the message is safe in the database and the beat
     # sweep will deliver it, so a failed enqueue is not an error for the caller.
-    from .tasks import deliver_message
+    from .tasks import enqueue_delivery
 
     try:
-        deliver_message.delay(message_id)
+        enqueue_delivery(message.pk, message.urgent)
     except Exception:  # noqa: BLE001 - any broker failure is recovered by the sweep
-        log.warning("Broker unavailable; message %s waits for the sweep", message_id)
+        log.warning("Broker unavailable; message %s waits for the sweep", message.pk)

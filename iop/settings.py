@@ -288,8 +288,15 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # PDFs that may take up to three minutes each. A worker started without -Q takes
 # both queues, so a deployment that runs only one worker still renders reports.
 CELERY_REPORTS_QUEUE = env.str("CELERY_REPORTS_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}.reports")
+# Safety alerts' messages go through a queue of their own, which every worker that
+# takes the default queue takes too (iop/celery.py), turn about with it: an alert
+# sent while the afternoon's reminders wait (a few hundred at 14:00, each a call to
+# the mail or text provider) is taken at the worker's next look at the broker,
+# not after all of them.
+CELERY_URGENT_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.urgent"
 CELERY_TASK_QUEUES = [
-    Queue(name, Exchange(name), routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, CELERY_REPORTS_QUEUE)
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, CELERY_URGENT_QUEUE, CELERY_REPORTS_QUEUE)
 ]
 CELERY_TASK_ROUTES = {"clinicians.tasks.render_report": {"queue": CELERY_REPORTS_QUEUE}}
 CELERY_TASK_ACKS_LATE = True

@@ -2,6 +2,7 @@
 reminder outbox (the rules are in iop/delivery.py)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import delivery
@@ -47,11 +48,18 @@ def deliver_message(self, message_id, sent_marker=None, urgent=False):
     return outcome.status
 
 
+def enqueue_delivery(message_id, urgent=False):
+    """Send one message's delivery task: an urgent one (a safety alert's) through
+    the urgent queue, so it does not wait behind the reminders queued before it."""
+    options = {"queue": settings.CELERY_URGENT_QUEUE} if urgent else {}
+    deliver_message.apply_async((message_id,), **options)
+
+
 @shared_task
 def sweep_outbox():
     """Every minute: deliver what is due and was not delivered (broker down at
     commit, held for quiet hours, interrupted by a dying worker)."""
     due = delivery.sweep()
-    for message_id in due:
-        deliver_message.delay(message_id)
+    for message_id, urgent in due:
+        enqueue_delivery(message_id, urgent)
     return len(due)

@@ -229,7 +229,7 @@ def delivery_log(request):
 def delivery_retry(request, pk):
     """Send a failed message again (its key still allows only one delivery)."""
     message = get_object_or_404(OutboxMessage, pk=pk)
-    if requeue_failed(message.pk):
+    if requeue_failed(message):
         audit.record("retry_delivery", message)
         messages.success(request, _("The message is queued again."))
     else:

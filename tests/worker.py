@@ -20,6 +20,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from iop.celery import app
 
@@ -144,22 +145,36 @@ class Worker:
 
 
 @contextmanager
-def publishing_to(broker_url, queue, reports_queue=None):
+def publishing_to(broker_url, queue, reports_queue=None, transport_options=None):
     """Point this process's Celery app (and so ``transaction.on_commit``
-    enqueues) at ``broker_url``, routing every iop task to ``queue``, and
-    report renders to ``reports_queue`` when it is given."""
+    enqueues) at ``broker_url``, routing every iop task to ``queue``, urgent
+    messages to its urgent twin (which a worker for ``queue`` takes, as the
+    settings name it), and report renders to ``reports_queue`` when it is given.
+    ``transport_options``: the broker's (the folders of a filesystem broker)."""
     conf = app.conf
     saved = {key: conf[key] for key in ("broker_url", "broker_transport_options", "task_routes")}
     routes = {"iop.tasks.*": {"queue": queue}, "clinicians.tasks.*": {"queue": queue}}
     if reports_queue:
         routes = {"clinicians.tasks.render_report": {"queue": reports_queue}, **routes}
-    conf.update(broker_url=broker_url, broker_transport_options={"visibility_timeout": 3600}, task_routes=routes)
+    options = transport_options or {"visibility_timeout": 3600}
+    conf.update(broker_url=broker_url, broker_transport_options=options, task_routes=routes)
     app._after_fork()  # drop pooled connections to the previous broker
     try:
-        yield
+        with override_settings(CELERY_URGENT_QUEUE=f"{queue}.urgent"):
+            yield
     finally:
         conf.update(saved)
         app._after_fork()
+
+
+def filesystem_broker(folder):
+    """A filesystem broker in ``folder``: its transport options for this process,
+    and the environment that gives a worker the same folders."""
+    options = {"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue")}
+    options["control_folder"] = str(folder / "control")
+    for path in options.values():
+        os.makedirs(path, exist_ok=True)
+    return options, {"CELERY_BROKER_DIR": str(folder)}
 
 
 def unique_queue():

@@ -259,8 +259,8 @@ def test_task_retries_until_delivered_once(clinic, flaky_mail, settings):
 def test_requeued_failed_message_gets_fresh_attempts(clinic, django_capture_on_commit_callbacks):
     message = message_for(clinic.family_a, status=Status.FAILED, attempts=5, last_error="SMTP down")
     with django_capture_on_commit_callbacks() as callbacks:
-        assert requeue_failed(message.pk)
-        assert not requeue_failed(message.pk)
+        assert requeue_failed(message)
+        assert not requeue_failed(message)
     assert len(callbacks) == 1
     assert (reload(message).status, message.attempts) == (Status.PENDING, 0)
     assert delivery.deliver(message.pk).status == "sent"
@@ -273,7 +273,7 @@ def test_sweep_recovers_a_send_interrupted_by_a_dead_worker(clinic, settings):
     stuck = message_for(clinic.family_a, status=Status.SENDING, claimed_at=now - datetime.timedelta(minutes=11))
     busy = message_for(clinic.family_a, status=Status.SENDING, claimed_at=now - datetime.timedelta(minutes=1))
     OutboxMessage.objects.update(created_at=now - datetime.timedelta(hours=1), attempts=1)
-    assert delivery.sweep(now) == [stuck.pk]
+    assert delivery.sweep(now) == [(stuck.pk, False)]
     assert reload(stuck).status == Status.PENDING
     assert stuck.last_error == delivery.INTERRUPTED_AGAIN
     assert reload(busy).status == Status.SENDING
@@ -295,7 +295,8 @@ def test_an_urgent_send_interrupted_is_sent_again_within_minutes_not_a_quarter_h
     reminder_4 = stuck_for(4, urgent=False)
     reminder_16 = stuck_for(16, urgent=False)
     OutboxMessage.objects.update(created_at=now - datetime.timedelta(hours=1), attempts=1)
-    assert sorted(delivery.sweep(now)) == sorted([alert_4.pk, reminder_16.pk])
+    # Urgent first: the beat enqueues the alert before the reminder.
+    assert delivery.sweep(now) == [(alert_4.pk, True), (reminder_16.pk, False)]
     assert reload(alert_2).status == reload(reminder_4).status == Status.SENDING
 
 
@@ -322,8 +323,8 @@ def test_sweep_takes_due_messages_and_leaves_fresh_and_future_ones(clinic, setti
     OutboxMessage.objects.update(created_at=now - datetime.timedelta(minutes=5))
     message_for(clinic.family_a)  # just created: its enqueue on commit is on its way
     message_for(clinic.family_a, status=Status.SENT, sent_at=now)
-    assert delivery.sweep(now) == [old_due.pk]
-    assert future.pk not in delivery.sweep(now + datetime.timedelta(hours=1))
+    assert delivery.sweep(now) == [(old_due.pk, False)]
+    assert (future.pk, False) not in delivery.sweep(now + datetime.timedelta(hours=1))
 
 
 def test_sweep_runs_every_minute_from_beat():
@@ -370,7 +371,7 @@ def test_quiet_hours_hold_a_reminder_until_morning(clinic, settings):
         assert delivery.sweep() == []
         assert delivery.deliver(message.pk).status == "not due yet"
     with time_machine.travel(local(2026, 11, 24, 8, 0, 30), tick=False):
-        assert delivery.sweep() == [message.pk]
+        assert delivery.sweep() == [(message.pk, False)]
         assert delivery.deliver(message.pk).status == "sent"
     assert len(mail.outbox) == 1
     assert reload(message).sent_at == local(2026, 11, 24, 8, 0, 30)

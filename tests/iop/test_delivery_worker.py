@@ -1,6 +1,7 @@
 """Reminders through a real Celery worker process and a real Redis: retried
-sends, a killed worker, a broker that is down when the event is saved, and
-people who must get nothing. Every message is checked to arrive exactly once."""
+sends, a killed worker, a broker that is down when the event is saved, people
+who must get nothing, and a safety alert that does not wait behind a queue of
+reminders. Every message is checked to arrive exactly once."""
 
 import time
 
@@ -14,7 +15,7 @@ from iop.models import OutboxMessage
 from iop.outbox import queue_message
 from iop.tasks import deliver_message, sweep_outbox
 from tests.mail_backends import sent_messages
-from tests.worker import publishing_to, unique_queue, wait_until
+from tests.worker import filesystem_broker, publishing_to, unique_queue, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quiet_hours_off")]
 
@@ -174,3 +175,28 @@ def test_two_workers_each_given_every_message_deliver_each_once(
     assert all(finished in worker.log for worker in workers)  # both workers took part
     for message in messages:
         assert len(deliveries_of(mailbox, message)) == 1
+
+
+@pytest.mark.parametrize("broker", ["filesystem", "redis"])
+def test_a_safety_alert_is_sent_before_the_reminders_queued_ahead_of_it(
+    clinic, broker, redis_url, tmp_path, queue, start_worker, mailbox, worker_env
+):
+    if broker == "redis":
+        url, options, broker_env = redis_url, None, {}
+    else:
+        url = "filesystem://"
+        options, broker_env = filesystem_broker(tmp_path / "broker")
+    backlog = 60
+    with publishing_to(url, queue, transport_options=options):
+        reminders = [queue_reminder(clinic.family_a, key=f"group:{n}") for n in range(backlog)]
+        alert = queue_reminder(clinic.clinician_1, key="alert", urgent=True)
+        # As docker-compose.yml's worker: -Q names the deployment queue only.
+        start_worker(url, queue, take=queue, **worker_env, **broker_env)
+        sent = OutboxMessage.objects.filter(status=Status.SENT)
+        wait_until(lambda: sent.count() == backlog + 1, timeout=60, what="every message to be sent")
+    order = list(sent.order_by("sent_at").values_list("pk", flat=True))
+    # Queued last, sent among the first: the worker turns to the urgent queue at
+    # its second look, and holds at most its prefetch (4 for each of 2 processes).
+    assert order.index(alert.pk) < 10
+    assert {m.pk for m in reminders} <= set(order)
+    assert len(sent_messages(mailbox)) == backlog + 1

@@ -97,7 +97,10 @@ def test_compose_renders_reports_apart_from_messages_and_every_queue_has_a_worke
     assert with_defaults(queue_option("worker")) == settings.CELERY_TASK_DEFAULT_QUEUE
     assert with_defaults(queue_option("reports")) == settings.CELERY_REPORTS_QUEUE
     every_queue = {queue.name for queue in settings.CELERY_TASK_QUEUES}
-    assert every_queue == {with_defaults(queue_option("worker")), with_defaults(queue_option("reports"))}
+    # The worker takes the urgent queue with its own (iop/celery.py).
+    worker_queue = with_defaults(queue_option("worker"))
+    assert every_queue == {worker_queue, settings.CELERY_URGENT_QUEUE, with_defaults(queue_option("reports"))}
+    assert settings.CELERY_URGENT_QUEUE == f"{worker_queue}.urgent"
     # Two workers on one host need names of their own for `inspect ping` to tell them apart.
     assert "reports@$$HOSTNAME" in compose()["services"]["reports"]["healthcheck"]["test"][1]
 

@@ -29,9 +29,12 @@ def test_worker_process_runs_a_task_sent_through_the_configured_broker(start_wor
 
 def test_a_worker_for_one_queue_reports_in_for_that_queue_only(start_worker):
     queue = unique_queue()
-    start_worker(settings.CELERY_BROKER_URL, queue, take=f"{queue}.reports")
+    worker = start_worker(settings.CELERY_BROKER_URL, queue, take=f"{queue}.reports")
     wait_until(lambda: "reports" in seen(), timeout=60, what="the report worker to report in")
     assert "worker" not in seen()
+    # Nor does it take urgent messages: those go with the default queue.
+    assert f".> {queue}.reports " in worker.log
+    assert f"{queue}.urgent" not in worker.log
 
 
 def test_report_renders_go_to_their_own_queue_and_everything_else_to_the_default():
@@ -42,6 +45,8 @@ def test_report_renders_go_to_their_own_queue_and_everything_else_to_the_default
     assert queue_of("clinicians.tasks.render_report") == settings.CELERY_REPORTS_QUEUE
     for task in ("iop.tasks.deliver_message", "clinicians.tasks.escalate_safety_alerts", "iop.tasks.sweep_outbox"):
         assert queue_of(task) == settings.CELERY_TASK_DEFAULT_QUEUE
+    # Urgent messages are sent to a queue of their own (tests/iop/test_delivery_worker.py).
+    assert settings.CELERY_URGENT_QUEUE in {queue.name for queue in settings.CELERY_TASK_QUEUES}
     reports_heartbeat = settings.CELERY_BEAT_SCHEDULE["heartbeat-reports"]
     assert reports_heartbeat["options"]["queue"] == settings.CELERY_REPORTS_QUEUE
 
