@@ -29,7 +29,8 @@ install: $(STAMP)
 RUN_VAR := $(if $(IOP_VAR_DIR),$(IOP_VAR_DIR),var)
 # Reminders and alerts have a worker of their own; progress reports another. Their
 # queues are asked of the settings (which read the environment and .env), so the
-# workers take exactly the queues the app sends to.
+# workers take exactly the queues the app sends to (the message worker takes the
+# urgent queue with its own, iop/celery.py).
 RUN_QUEUES = $(shell $(BIN)/python -c "from django.conf import settings as s; import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'iop.settings'); print(s.CELERY_TASK_DEFAULT_QUEUE, s.CELERY_REPORTS_QUEUE)")
 
 run: install

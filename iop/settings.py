@@ -274,7 +274,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "store_processed": False,
         # A worker that holds all the tasks it may (its prefetch, below) looks
         # for more a polling interval later: 1 s by default (6 tasks/s). At
-        # 10 ms an idle worker lists an empty folder 100 times a second, which
+        # 10 ms an idle worker lists an empty folder 100 times a second for each queue, which
         # costs next to nothing; the prefetch keeps the next tasks in hand meanwhile.
         "polling_interval": 0.01,
     }
@@ -288,11 +288,12 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # PDFs that may take up to three minutes each. A worker started without -Q takes
 # both queues, so a deployment that runs only one worker still renders reports.
 CELERY_REPORTS_QUEUE = env.str("CELERY_REPORTS_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}.reports")
-# Safety alerts' messages go through a queue of their own, which every worker that
-# takes the default queue takes too (iop/celery.py), turn about with it: an alert
-# sent while the afternoon's reminders wait (a few hundred at 14:00, each a call to
-# the mail or text provider) is taken at the worker's next look at the broker,
-# not after all of them.
+# Urgent messages (a safety alert's, a staff invitation) go through a queue of their
+# own, which every worker that takes the default queue takes too (iop/celery.py),
+# turn about with it: an alert sent while the afternoon's reminders wait (a few
+# hundred at 14:00, each a call to the mail or text provider) is taken at the
+# worker's next look at the broker, not after all of them. So do the minutely
+# escalation check and outbox sweep (below).
 CELERY_URGENT_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.urgent"
 CELERY_TASK_QUEUES = [
     Queue(name, Exchange(name), routing_key=name)
@@ -336,8 +337,10 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": _every_minute("iop.tasks.record_heartbeat", "beat"),
     # Through the reports queue, so it shows the report worker alive.
     "heartbeat-reports": _every_minute("iop.tasks.record_heartbeat", "reports", queue=CELERY_REPORTS_QUEUE),
-    "escalate-safety-alerts": _every_minute("clinicians.tasks.escalate_safety_alerts"),
-    "sweep-outbox": _every_minute("iop.tasks.sweep_outbox"),
+    # Through the urgent queue, so neither waits behind a backlog of reminders: an
+    # escalation's messages are urgent, and the sweep sends an alert whose enqueue failed.
+    "escalate-safety-alerts": _every_minute("clinicians.tasks.escalate_safety_alerts", queue=CELERY_URGENT_QUEUE),
+    "sweep-outbox": _every_minute("iop.tasks.sweep_outbox", queue=CELERY_URGENT_QUEUE),
     "sweep-reports": _every_minute("clinicians.tasks.sweep_reports"),
     "staff-morning-digest": {
         "task": "clinicians.tasks.send_morning_digests",

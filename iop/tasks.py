@@ -49,8 +49,9 @@ def deliver_message(self, message_id, sent_marker=None, urgent=False):
 
 
 def enqueue_delivery(message_id, urgent=False):
-    """Send one message's delivery task: an urgent one (a safety alert's) through
-    the urgent queue, so it does not wait behind the reminders queued before it."""
+    """Send one message's delivery task: an urgent one (a safety alert's, a staff
+    invitation) through the urgent queue, so it does not wait behind the reminders
+    queued before it. A retry goes back to the queue the task came from."""
     options = {"queue": settings.CELERY_URGENT_QUEUE} if urgent else {}
     deliver_message.apply_async((message_id,), **options)
 

@@ -90,7 +90,8 @@ def database_url_for_workers():
 
 class Worker:
     """One ``celery -A iop worker`` process (two pool processes) for one deployment
-    queue: it takes that queue and its reports queue, or only ``take`` (``-Q``)."""
+    queue: it takes that queue, its urgent and its reports queue, or only ``take``
+    (``-Q``; with the urgent queue when ``take`` is the deployment queue)."""
 
     def __init__(self, broker_url, queue, log_path, env=None, take=None):
         self.broker_url, self.queue, self.log_path = broker_url, queue, Path(log_path)

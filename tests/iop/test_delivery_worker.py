@@ -3,9 +3,11 @@ sends, a killed worker, a broker that is down when the event is saved, people
 who must get nothing, and a safety alert that does not wait behind a queue of
 reminders. Every message is checked to arrive exactly once."""
 
+import datetime
 import time
 
 import pytest
+import redis
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from iop import delivery
 from iop.models import OutboxMessage
 from iop.outbox import queue_message
 from iop.tasks import deliver_message, sweep_outbox
+from tests import factories
 from tests.mail_backends import sent_messages
 from tests.worker import filesystem_broker, publishing_to, unique_queue, wait_until
 
@@ -200,3 +203,31 @@ def test_a_safety_alert_is_sent_before_the_reminders_queued_ahead_of_it(
     assert order.index(alert.pk) < 10
     assert {m.pk for m in reminders} <= set(order)
     assert len(sent_messages(mailbox)) == backlog + 1
+
+
+def test_the_sweep_sends_urgent_messages_through_the_urgent_queue(clinic, redis_url, queue, settings):
+    settings.OUTBOX_SWEEP_GRACE_SECONDS = 60
+    before = timezone.now() - datetime.timedelta(minutes=5)
+    for person, urgent in ((clinic.family_a, False), (clinic.clinician_1, True)):  # left by a broker that was down
+        factories.OutboxMessageFactory(recipient=person, to_address=person.email, urgent=urgent, due_at=before)
+    OutboxMessage.objects.update(created_at=before)
+    broker = redis.Redis.from_url(redis_url)
+    with publishing_to(redis_url, queue):
+        assert sweep_outbox() == 2  # run here: what it sends waits in the broker
+    try:
+        assert (broker.llen(f"{queue}.urgent"), broker.llen(queue)) == (1, 1)
+    finally:
+        broker.delete(queue, f"{queue}.urgent")
+
+
+def test_an_urgent_message_retried_after_a_failed_send_comes_back_through_the_urgent_queue(
+    clinic, redis_url, queue, start_worker, mailbox, worker_env
+):
+    (mailbox / "fail_first").write_text("1")
+    # A worker that takes only the urgent queue: a retry sent anywhere else would wait for ever.
+    start_worker(redis_url, queue, take=f"{queue}.urgent", **worker_env)
+    with publishing_to(redis_url, queue):
+        alert = queue_reminder(clinic.clinician_1, key="alert", urgent=True)
+        wait_until(lambda: status_of(alert, Status.SENT), what="the alert to be sent on its second attempt")
+    assert alert.attempts == 2
+    assert len(deliveries_of(mailbox, alert)) == 1

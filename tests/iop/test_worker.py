@@ -49,6 +49,12 @@ def test_report_renders_go_to_their_own_queue_and_everything_else_to_the_default
     assert settings.CELERY_URGENT_QUEUE in {queue.name for queue in settings.CELERY_TASK_QUEUES}
     reports_heartbeat = settings.CELERY_BEAT_SCHEDULE["heartbeat-reports"]
     assert reports_heartbeat["options"]["queue"] == settings.CELERY_REPORTS_QUEUE
+    # Beat sends the escalation check and the outbox sweep through the urgent queue (so
+    # they never wait behind reminders), the heartbeat through the default one (so it
+    # shows that queue taken).
+    beat_queues = {name: e.get("options", {}).get("queue") for name, e in settings.CELERY_BEAT_SCHEDULE.items()}
+    assert beat_queues["escalate-safety-alerts"] == beat_queues["sweep-outbox"] == settings.CELERY_URGENT_QUEUE
+    assert beat_queues["heartbeat"] is None
 
 
 def test_the_beats_heartbeat_shows_the_worker_that_ran_it_alive_too():
