@@ -33,7 +33,7 @@ os.environ.update(
         "EMAIL_URL": f"filemail://{WORK / 'mail'}",
         "LOG_LEVEL": "WARNING",
         # As in production: with DEBUG on, Django's cursor also logs each query's
-        # SQL, a third of a delivery's time on PostgreSQL.
+        # SQL, about a fifth of a delivery's time on PostgreSQL.
         "DEBUG": "false",
     }
 )
