@@ -7,18 +7,12 @@ import pytest
 
 from iop import broker
 from iop.celery import app
+from tests.worker import filesystem_broker
 
 
 @pytest.fixture
 def channel(tmp_path):
-    (tmp_path / "queue").mkdir()
-    (tmp_path / "control").mkdir()
-    folders = {
-        "data_folder_in": tmp_path / "queue",
-        "data_folder_out": tmp_path / "queue",
-        "control_folder": tmp_path / "control",
-    }
-    options = {name: str(folder) for name, folder in folders.items()}
+    options, _worker_env = filesystem_broker(tmp_path)
     with app.connection_for_write("filesystem://", transport_options=options) as connection:
         assert isinstance(connection.transport, broker.Transport)
         yield connection.default_channel
