@@ -2,7 +2,6 @@
 clients than the cohort's capacity, or more clients per facilitator than the
 program allows (``Program.max_clients_per_staff``)."""
 
-import bisect
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -108,22 +107,43 @@ def conflicts_for(sessions, expected=None):
     staff = defaultdict(set)
     for session_id, user_id in _WINDOW_STAFF.run(**window):
         staff[session_id].add(user_id)
-    others = sorted((_booking(s, staff[s.pk]) for s in [*known.values(), *rest]), key=lambda b: b.starts_at)
-    starts = [booking.starts_at for booking in others]
-    # An evening overlapping another starts less than the longest evening before it:
-    # the search looks back that far (a day at most, as the window does).
-    lookback = min(max(booking.ends_at - booking.starts_at for booking in others), LONGEST_EVENING)
+    bookings = sorted((_booking(s, staff[s.pk]) for s in [*known.values(), *rest]), key=lambda b: b.starts_at)
     if expected is None:
         expected = expected_counts(sessions)
     limit = Program.current().max_clients_per_staff
-    mine = {booking.pk: booking for booking in others if booking.pk in known}
-    overlaps = {s.pk: _overlapping(others, starts, mine[s.pk], lookback) for s in sessions}
+    mine = {booking.pk: booking for booking in bookings if booking.pk in known}
+    # Only evenings sharing a room or a facilitator can be double-booked: each evening
+    # is compared with those, not with every evening in the same hours (a clinic's
+    # cohorts all meet at once, each in its own room).
+    sharing = _sharing(bookings)
+    overlaps = {pk: _overlapping(booking, sharing(booking)) for pk, booking in mine.items()}
     people = _people_booked_twice(mine, overlaps)
-    return {
-        session.pk: _double_bookings(session, mine[session.pk], people, overlaps[session.pk])
-        + _numbers(session, expected[session.pk], len(mine[session.pk].staff), limit)
-        for session in sessions
-    }
+    found = {}
+    for session in sessions:
+        pk = session.pk
+        booking = mine[pk]
+        found[pk] = _double_bookings(session, booking, people, overlaps[pk]) + _numbers(
+            session, expected[pk], len(booking.staff), limit
+        )
+    return found
+
+
+def _sharing(bookings):
+    """A function of one booking: the bookings (of ``bookings``, in their order) with
+    its room or one of its facilitators, itself included."""
+    by_room, by_person = defaultdict(list), defaultdict(list)
+    for order, booking in enumerate(bookings):
+        by_room[booking.room].append((order, booking))
+        for person in booking.staff:
+            by_person[person].append((order, booking))
+
+    def sharing(booking):
+        found = dict(by_room[booking.room])
+        for person in booking.staff:
+            found.update(by_person[person])
+        return [found[order] for order in sorted(found)]
+
+    return sharing
 
 
 def _people_booked_twice(mine, overlaps):
@@ -139,17 +159,10 @@ def _people_booked_twice(mine, overlaps):
     return {person.pk: person for person in get_user_model().objects.filter(pk__in=twice)}
 
 
-def _overlapping(others, starts, booking, lookback):
-    """The bookings (sorted by start, ``starts`` their start times) that overlap ``booking``
-    and start at most ``lookback`` before it."""
-    found = []
+def _overlapping(booking, candidates):
+    """The ``candidates`` (other than ``booking`` itself) whose hours overlap ``booking``'s."""
     starts_at, ends_at, pk = booking.starts_at, booking.ends_at, booking.pk
-    for other in others[bisect.bisect_left(starts, starts_at - lookback) :]:
-        if other.starts_at >= ends_at:
-            break
-        if other.ends_at > starts_at and other.pk != pk:
-            found.append(other)
-    return found
+    return [other for other in candidates if other.starts_at < ends_at and other.ends_at > starts_at and other.pk != pk]
 
 
 def _double_bookings(session, booking, people, overlapping):

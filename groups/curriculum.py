@@ -64,5 +64,7 @@ def skills_by_week(cohorts, mondays):
 def skill_title_of_week(monday):
     """For annotating evenings: the title of the skill their cohort works on in the week
     of ``monday`` (None if the week has none yet), read in the evenings' own query."""
-    week = CohortWeek.objects.filter(cohort_id=OuterRef("cohort_id"), week_of=monday)
+    # One row at most (one skill per cohort and week): unordered, so the subquery
+    # does not join the cohort only to sort by the model's default ordering.
+    week = CohortWeek.objects.filter(cohort_id=OuterRef("cohort_id"), week_of=monday).order_by()
     return Subquery(week.values("skill__title")[:1])

@@ -1,6 +1,9 @@
 """Warnings about an evening: double bookings, capacity, clients per facilitator."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from groups.conflicts import CAPACITY, FACILITATOR, RATIO, ROOM, conflicts_for
 from iop.models import Program
@@ -76,3 +79,46 @@ def test_clients_with_no_facilitator_warns(evenings):
     teens.facilitators.clear()
 
     assert kinds(teens) == [RATIO]
+
+
+def test_room_and_facilitator_shared_at_once_warn_of_both(evenings):
+    teens, tweens = evenings
+    tweens.room = teens.room
+    tweens.save()
+    tweens.facilitators.add(teens.cohort.lead_clinician)
+
+    assert kinds(teens) == [ROOM, FACILITATOR]
+
+
+def test_same_room_and_facilitator_back_to_back_is_not_double_booked(evenings):
+    teens, tweens = evenings
+    # Tweens in the same room with the same lead, starting as the teens' evening ends.
+    tweens.room = teens.room
+    tweens.starts_at, tweens.ends_at = teens.ends_at, teens.ends_at + datetime.timedelta(hours=1)
+    tweens.save()
+    tweens.facilitators.set([teens.cohort.lead_clinician])
+
+    assert kinds(teens) == kinds(tweens) == []
+    tweens.starts_at -= datetime.timedelta(minutes=1)
+    tweens.save()
+    assert kinds(teens) == kinds(tweens) == [ROOM, FACILITATOR]
+
+
+def test_an_evening_is_warned_of_each_evening_it_shares_with_and_no_other(evenings):
+    teens, tweens = evenings
+    day = timezone.localtime(teens.starts_at).date()
+    # A third cohort at the same hours in its own room with its own lead: nothing shared.
+    apart = factories.SessionFactory(day=day)
+    # A fourth in the teens' room, a fifth led by the teens' lead.
+    same_room = factories.SessionFactory(day=day, room=teens.room)
+    same_lead = factories.SessionFactory(day=day, facilitators=[teens.cohort.lead_clinician])
+
+    found = conflicts_for([teens, tweens, apart, same_room, same_lead])
+
+    teens_warnings = [c.message for c in found[teens.pk] if c.kind in (ROOM, FACILITATOR)]
+    assert len(teens_warnings) == 2
+    assert same_room.cohort.name in " ".join(teens_warnings) and same_lead.cohort.name in " ".join(teens_warnings)
+    assert [c.kind for c in found[same_room.pk] if c.kind != RATIO] == [ROOM]
+    assert [c.kind for c in found[same_lead.pk] if c.kind != RATIO] == [FACILITATOR]
+    assert [c.kind for c in found[apart.pk] if c.kind != RATIO] == []
+    assert [c.kind for c in found[tweens.pk] if c.kind != RATIO] == []
