@@ -1,7 +1,8 @@
 """A large clinic for the page benchmarks: 20 cohorts, 300 active clients and two
 years of history (evenings, attendance, signed group notes with an entry for
 every attendee, check-in notes, weekly PHQ-9, published skill summaries, and a
-signed treatment plan for each active client), written with bulk inserts so it
+signed treatment plan for each active client, and the outbox's reminders and
+digests: about 200,000 messages), written with bulk inserts so it
 builds in about a minute.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iop_bench .venv/bin/python bench/build_clinic.py [--fresh]
@@ -132,6 +133,7 @@ def build(today=None, log=print):
         _measures_and_notes(episodes, today, rng, counts)
         _families(episodes, password, counts)
         _summaries(cohorts, today, counts)
+        _message_history(cohorts, staff, today, rng, counts)
     return counts
 
 
@@ -484,6 +486,88 @@ def _summaries(cohorts, today, counts):
         batch_size=BATCH,
     )
     counts["SkillSummary"] = len(summaries)
+
+
+def _message_history(cohorts, staff, today, rng, counts):
+    """Two years of the outbox, as the delivery log holds it: tonight's reminder to each
+    family of a cohort on each past evening, the family-group reminder and the skill
+    summary weekly, each clinician's morning digest on weekdays. Nearly all sent; a few
+    skipped (opted out) or failed after their last attempt."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from groups.models import Enrollment, Session
+    from iop.models import OutboxMessage, User
+
+    Status = OutboxMessage.Status
+    families = {cohort.pk: [] for cohort in cohorts}
+    current = Enrollment.objects.filter(ended_on__isnull=True, client__family_links__isnull=False)
+    for cohort_id, pk, email in current.values_list(
+        "cohort_id", "client__family_links__family_member_id", "client__family_links__family_member__email"
+    ):
+        families[cohort_id].append({"pk": pk, "email": email})
+    now = timezone.now()
+    evenings = Session.objects.filter(starts_at__lt=now, status=Session.Status.SCHEDULED).values_list(
+        "pk", "cohort_id", "starts_at"
+    )
+
+    def message(key, kind, person, due_at, body):
+        roll = rng.random()
+        status = Status.SENT if roll > 0.006 else Status.SKIPPED if roll > 0.001 else Status.FAILED
+        return OutboxMessage(
+            idempotency_key=key,
+            kind=kind,
+            recipient_id=person["pk"],
+            to_address=person["email"],
+            body=body,
+            due_at=due_at,
+            status=status,
+            attempts=0 if status == Status.SKIPPED else 5 if status == Status.FAILED else 1,
+            sent_at=due_at + datetime.timedelta(seconds=2) if status == Status.SENT else None,
+            skipped_reason="Opted out of reminders" if status == Status.SKIPPED else "",
+            last_error="SMTPServerDisconnected: Connection unexpectedly closed" if status == Status.FAILED else "",
+        )
+
+    def rows():
+        for pk, cohort_id, starts_at in evenings.iterator(chunk_size=BATCH):
+            afternoon = starts_at - datetime.timedelta(hours=4)
+            for person in families[cohort_id]:
+                key = f"group_tonight:{pk}:{person['pk']}"
+                yield message(key, "group_tonight", person, afternoon, "Group tonight 17:30-20:30 at the clinic.")
+            if timezone.localtime(starts_at).weekday() == 0:  # the week's first evening
+                for kind, body in (
+                    ("family_group_tomorrow", "Family group tomorrow at 19:30."),
+                    ("skill_summary", "This week's skill summary is ready."),
+                ):
+                    for person in families[cohort_id]:
+                        yield message(f"{kind}:{pk}:{person['pk']}", kind, person, afternoon, body)
+        clinicians = list(User.objects.filter(pk__in=[s.pk for s in staff]).values("pk", "email"))
+        day = today - datetime.timedelta(weeks=52 * YEARS)
+        while day < today:
+            if day.weekday() < 5:
+                morning = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 30)))
+                for person in clinicians:
+                    key = f"staff_digest:{day}:{person['pk']}"
+                    yield message(key, "staff_digest", person, morning, "Notes to sign: 2. Plan reviews due: 1.")
+            day += datetime.timedelta(days=1)
+
+    written = 0
+    for batch in _batches(rows()):
+        written += len(OutboxMessage.objects.bulk_create(batch))
+    # Written as they were at the time, not now (created_at is set on insert).
+    OutboxMessage.objects.update(created_at=F("due_at"))
+    counts["OutboxMessage"] = written
+
+
+def _batches(items):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def is_built():

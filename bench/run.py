@@ -73,6 +73,7 @@ PAGES = [
     Page("admin week calendar", ("groups:week",), "admin"),
     Page("family portal home", ("families:home",), "family"),
     Page("audit report", ("audit_log",), "admin"),
+    Page("delivery log", ("delivery_log",), "admin"),
 ]
 # Pages whose URL name is not there yet (another branch adds them) are listed as skipped.
 

@@ -710,8 +710,8 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent")
 
-    idempotency_key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=40, db_index=True)
+    idempotency_key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="outbox_messages"
     )
@@ -721,14 +721,14 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     urgent = models.BooleanField(default=False, help_text=_("Sent at once, even in quiet hours."))
-    due_at = models.DateTimeField(default=timezone.now, db_index=True)
+    due_at = models.DateTimeField(default=timezone.now)
     stale_after = models.DateTimeField(
         null=True,
         blank=True,
         help_text=_("From then on the message would say something no longer true (the evening has begun): not sent."),
     )
     held_for_quiet_hours = models.BooleanField(default=False)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True, help_text=_("When a worker started sending it."))
     last_error = models.TextField(blank=True)
@@ -741,8 +741,18 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        # Every delivery updates its row twice (claimed, then sent), and each update
+        # writes an entry in every index: only what is read has one. The sweep reads
+        # by status and due time; the delivery log, newest first, whole or by kind
+        # (the kind index also lists the kinds present). The key is unique by a
+        # constraint, without the pattern index a unique field also gets.
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["-created_at", "-id"], name="outbox_newest_first"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="outbox_kind_newest_first"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="one_message_per_key"),
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False), name="sent_message_has_sent_at"
             ),

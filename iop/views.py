@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -16,8 +15,9 @@ from . import audit, emergency, staff
 from .access import admin_required, is_lead_clinician_of, reviews_audit, staff_required
 from .forms import ClientDetailsForm, ProgramForm
 from .links import back_to_next, url_for_each
-from .models import Client, Heartbeat, OutboxMessage, Program, kind_label
+from .models import MESSAGE_KIND_LABELS, Client, Heartbeat, OutboxMessage, Program, kind_label
 from .outbox import requeue_failed
+from .paging import open_ended_page
 from .prepared import Prepared
 
 
@@ -211,13 +211,14 @@ def delivery_log(request):
     status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
     if status in OutboxMessage.Status.values:
         outbox = outbox.filter(status=status)
-    codes = list(OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct())
-    if kind in codes:
+    # The kinds the program sends, not those found in years of messages (which
+    # would read every row); a message of another kind is listed under any kind.
+    if kind in MESSAGE_KIND_LABELS:
         outbox = outbox.filter(kind=kind)
     else:
-        kind = ""  # a kind no message has: all of them, as the filter then shows
-    page = Paginator(outbox, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
-    kinds = sorted(((code, kind_label(code)) for code in codes), key=lambda pair: str(pair[1]))
+        kind = ""  # not a kind the program sends: all of them, as the filter then shows
+    page = open_ended_page(outbox, request.GET.get("page"), DELIVERIES_PER_PAGE)
+    kinds = sorted(((code, kind_label(code)) for code in MESSAGE_KIND_LABELS), key=lambda pair: str(pair[1]))
     failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
     context = {"page": page, "status": status, "kind": kind, "kinds": kinds, "failed": failed}
     context["query"] = urlencode({"status": status, "kind": kind})  # kept by the pager's links
