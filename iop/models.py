@@ -771,6 +771,21 @@ class OutboxMessage(models.Model):
     def kind_label(self):
         return kind_label(self.kind)
 
+    # The log shows fifty rows at a time: each label below is one lookup, where
+    # get_status_display builds a dict of every choice's translated label per call.
+    @property
+    def status_label(self):
+        return _label(self.Status, self.status)
+
+    @property
+    def channel_label(self):
+        return _label(self.Channel, self.channel)
+
+
+def _label(choices, value):
+    member = choices._value2member_map_.get(value)
+    return member.label if member is not None else value
+
 
 def kind_label(kind):
     return MESSAGE_KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()

@@ -202,12 +202,32 @@ def keepalive(request):
 
 
 DELIVERIES_PER_PAGE = 50
+# What a row of the delivery log shows: not the message's text (which may hold a
+# one-time link) nor the recipient's other details.
+DELIVERY_LOG_FIELDS = (
+    "created_at",
+    "kind",
+    "urgent",
+    "to_address",
+    "channel",
+    "status",
+    "attempts",
+    "sent_at",
+    "due_at",
+    "held_for_quiet_hours",
+    "skipped_reason",
+    "last_error",
+    "recipient__first_name",
+    "recipient__last_name",
+    "recipient__email",
+    "recipient__credential",
+)
 
 
 @admin_required
 def delivery_log(request):
     """Every reminder and notice, newest first, with failures and their errors."""
-    outbox = OutboxMessage.objects.select_related("recipient")
+    outbox = OutboxMessage.objects.select_related("recipient").only(*DELIVERY_LOG_FIELDS)
     status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
     if status in OutboxMessage.Status.values:
         outbox = outbox.filter(status=status)
