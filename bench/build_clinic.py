@@ -490,13 +490,15 @@ def _summaries(cohorts, today, counts):
 
 def _message_history(cohorts, staff, today, rng, counts):
     """Two years of the outbox, as the delivery log holds it: tonight's reminder to each
-    family of a cohort on each past evening, the family-group reminder and the skill
-    summary weekly, each clinician's morning digest on weekdays. Nearly all sent; a few
-    skipped (opted out) or failed after their last attempt."""
-    from django.db.models import F
+    family of a cohort on each past evening, the family-group reminder (the evening
+    before Wednesday's family group) and the skill summary (Mondays) weekly, each
+    clinician's morning digest on weekdays. Nearly all sent; a few skipped (opted out)
+    or failed after their last attempt. Only the families of today's clients get them."""
+    from django.db.models import F, Max
     from django.utils import timezone
 
     from groups.models import Enrollment, Session
+    from iop import reminders
     from iop.models import OutboxMessage, User
 
     Status = OutboxMessage.Status
@@ -528,34 +530,39 @@ def _message_history(cohorts, staff, today, rng, counts):
             last_error="SMTPServerDisconnected: Connection unexpectedly closed" if status == Status.FAILED else "",
         )
 
+    weekly = {
+        0: (reminders.SKILL_SUMMARY, "This week's skill summary is ready."),
+        1: (reminders.FAMILY_GROUP_TOMORROW, "Family group tomorrow at 19:30."),
+    }
+
     def rows():
         for pk, cohort_id, starts_at in evenings.iterator(chunk_size=BATCH):
             afternoon = starts_at - datetime.timedelta(hours=4)
-            for person in families[cohort_id]:
-                key = f"group_tonight:{pk}:{person['pk']}"
-                yield message(key, "group_tonight", person, afternoon, "Group tonight 17:30-20:30 at the clinic.")
-            if timezone.localtime(starts_at).weekday() == 0:  # the week's first evening
-                for kind, body in (
-                    ("family_group_tomorrow", "Family group tomorrow at 19:30."),
-                    ("skill_summary", "This week's skill summary is ready."),
-                ):
-                    for person in families[cohort_id]:
-                        yield message(f"{kind}:{pk}:{person['pk']}", kind, person, afternoon, body)
+            kinds = [(reminders.GROUP_TONIGHT, "Group tonight 17:30-20:30 at the clinic.")]
+            weekday = timezone.localtime(starts_at).weekday()
+            if weekday in weekly:
+                kinds.append(weekly[weekday])
+            for kind, body in kinds:
+                for person in families[cohort_id]:
+                    key = reminders.make_key(kind, pk, person["pk"])
+                    yield message(key, kind, person, afternoon, body)
         clinicians = list(User.objects.filter(pk__in=[s.pk for s in staff]).values("pk", "email"))
         day = today - datetime.timedelta(weeks=52 * YEARS)
         while day < today:
             if day.weekday() < 5:
                 morning = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 30)))
                 for person in clinicians:
-                    key = f"staff_digest:{day}:{person['pk']}"
-                    yield message(key, "staff_digest", person, morning, "Notes to sign: 2. Plan reviews due: 1.")
+                    key = reminders.make_key(reminders.STAFF_DIGEST, person["pk"], day)
+                    body = "Notes to sign: 2. Plan reviews due: 1."
+                    yield message(key, reminders.STAFF_DIGEST, person, morning, body)
             day += datetime.timedelta(days=1)
 
+    before = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
     written = 0
     for batch in _batches(rows()):
         written += len(OutboxMessage.objects.bulk_create(batch))
     # Written as they were at the time, not now (created_at is set on insert).
-    OutboxMessage.objects.update(created_at=F("due_at"))
+    OutboxMessage.objects.filter(pk__gt=before).update(created_at=F("due_at"))
     counts["OutboxMessage"] = written
 
 

@@ -743,9 +743,9 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at", "-pk"]
         # Every delivery updates its row twice (claimed, then sent), and each update
         # writes an entry in every index: only what is read has one. The sweep reads
-        # by status and due time; the delivery log, newest first, whole or by kind
-        # (the kind index also lists the kinds present). The key is unique by a
-        # constraint, without the pattern index a unique field also gets.
+        # by status and due time; the delivery log, newest first, whole or by kind.
+        # The key is unique by a constraint, without the pattern index a unique
+        # field also gets.
         indexes = [
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["-created_at", "-id"], name="outbox_newest_first"),

@@ -7,15 +7,20 @@ more than a page is read to know whether an older page exists."""
 
 from dataclasses import dataclass, field
 
+# Far past any log's end (fifty million messages at fifty a page), and an offset
+# every database takes: a larger page number is read as this one.
+LAST_PAGE = 1_000_000
+
 
 @dataclass
 class OpenEndedPage:
-    """Page ``number`` (from 1) of ``per_page`` rows; iterates over its rows."""
+    """Page ``number`` (from 1); iterates over its rows. Answers as a Django page
+    does, but has no ``paginator`` (no total): the pager then leaves the total out."""
 
     object_list: list
     number: int
-    has_next: bool
-    paginator: None = field(default=None, init=False)  # no total: the pager leaves it out
+    older: bool  # whether an older page exists
+    paginator: None = field(default=None, init=False)
 
     def __iter__(self):
         return iter(self.object_list)
@@ -23,12 +28,14 @@ class OpenEndedPage:
     def __len__(self):
         return len(self.object_list)
 
-    @property
+    def has_next(self):
+        return self.older
+
     def has_previous(self):
         return self.number > 1
 
     def has_other_pages(self):
-        return self.has_previous or self.has_next
+        return self.has_previous() or self.has_next()
 
     def next_page_number(self):
         return self.number + 1
@@ -41,9 +48,9 @@ def open_ended_page(queryset, number, per_page):
     """The page asked for by ``number`` (text from the query string; page 1 if it is
     not a whole number from 1 up)."""
     try:
-        number = max(int(number), 1)
+        number = min(max(int(number), 1), LAST_PAGE)
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
-    return OpenEndedPage(rows[:per_page], number, has_next=len(rows) > per_page)
+    return OpenEndedPage(rows[:per_page], number, older=len(rows) > per_page)
