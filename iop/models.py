@@ -783,8 +783,10 @@ class OutboxMessage(models.Model):
 
 
 def _label(choices, value):
-    member = choices._value2member_map_.get(value)
-    return member.label if member is not None else value
+    try:
+        return choices(value).label
+    except ValueError:  # a value no choice has: shown as it is
+        return value
 
 
 def kind_label(kind):

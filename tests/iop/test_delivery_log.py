@@ -208,3 +208,10 @@ def test_log_page_is_read_from_an_index_in_its_order(clinic, login, kind):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert ("outbox_kind_newest_first" if kind else "outbox_newest_first") in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_message_shows_its_status_and_channel_in_words(clinic, login):
+    factories.OutboxMessageFactory(recipient=clinic.family_a, status=Status.SKIPPED, skipped_reason="Opted out")
+    page = login(clinic.admin).get(reverse("delivery_log")).content.decode()
+    assert "<td>Not sent</td>" in page and "<td>Email</td>" in page
+    assert OutboxMessage(status="unheard-of").status_label == "unheard-of"
